@@ -1,0 +1,1 @@
+"""Qinglian (清廉台账): the Django project package."""

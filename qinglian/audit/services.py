@@ -1,0 +1,146 @@
+"""Writing and verifying the audit chain. Services call `audit_log` inside their own transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qinglian.audit.models import AuditEntry, ChainHead
+
+GENESIS = "0" * 64
+
+
+def sm3_hex(data: bytes) -> str:
+    """SM3 (GB/T 32905) from OpenSSL; `gmssl` where OpenSSL lacks it."""
+    try:
+        return hashlib.new("sm3", data).hexdigest()
+    except ValueError:  # pragma: no cover - OpenSSL without SM3
+        from gmssl import sm3, func  # type: ignore[import-not-found]
+
+        return str(sm3.sm3_hash(func.bytes_to_list(data)))
+
+
+def _content(entry: AuditEntry) -> bytes:
+    payload = {
+        "at": entry.at.isoformat(),
+        "actor": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "ip": entry.ip,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_version": entry.object_version,
+        "unit_id": entry.unit_id,
+        "summary": entry.summary,
+        "before": entry.before,
+        "after": entry.after,
+        "prev": entry.prev_hash,
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode()
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    return sm3_hex(_content(entry))
+
+
+def audit_log(
+    *,
+    action: str,
+    summary: str,
+    actor: Any = None,
+    actor_name: str = "",
+    ip: str | None = None,
+    obj: Any = None,
+    unit_id: int | None = None,
+    before: Any = None,
+    after: Any = None,
+) -> AuditEntry:
+    """Append one entry. Must run inside the caller's transaction: if this fails, the change fails."""
+    with transaction.atomic():
+        head = ChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = ChainHead.objects.create(pk=1, last_hash=GENESIS, count=0)
+            head = ChainHead.objects.select_for_update().get(pk=1)
+        if actor is not None and getattr(actor, "is_authenticated", False):
+            actor_id, name = actor.pk, actor_name or actor.username
+        else:
+            actor_id, name = None, actor_name or "系统"
+        entry = AuditEntry(
+            at=timezone.now(),
+            actor_id=actor_id,
+            actor_name=name[:150],
+            ip=ip,
+            action=action,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            object_version=getattr(obj, "version", None) if obj is not None else None,
+            unit_id=unit_id if unit_id is not None else _unit_of(obj),
+            summary=summary[:500],
+            before=_jsonable(before),
+            after=_jsonable(after),
+            prev_hash=head.last_hash,
+        )
+        entry.hash = entry_hash(entry)
+        entry.save()
+        ChainHead.objects.filter(pk=1).update(last_hash=entry.hash, count=head.count + 1)
+        return entry
+
+
+def _unit_of(obj: Any) -> int | None:
+    if obj is None:
+        return None
+    if obj._meta.label_lower == "org.unit":
+        return int(obj.pk)
+    return getattr(obj, "unit_id", None)
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+@dataclass(frozen=True)
+class Break:
+    entry_id: int
+    reason: str
+
+
+def verify_chain(batch: int = 5000) -> tuple[int, list[Break]]:
+    """Walk the chain in id order; return how many entries were checked and where it breaks."""
+    breaks: list[Break] = []
+    prev = GENESIS
+    checked = 0
+    for entry in _iter_entries(batch):
+        checked += 1
+        if entry.prev_hash != prev:
+            breaks.append(Break(entry.pk, "上一条哈希不符：此前的日志被删除或改动"))
+        if entry_hash(entry) != entry.hash:
+            breaks.append(Break(entry.pk, "内容与哈希不符：此条日志被改动"))
+        prev = entry.hash
+    head = ChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_hash != prev or head.count != checked):
+        breaks.append(Break(0, f"链尾不符：应有 {head.count} 条、末条哈希 {head.last_hash[:12]}…，实有 {checked} 条"))
+    return checked, breaks
+
+
+def _iter_entries(batch: int) -> Iterator[AuditEntry]:
+    last = 0
+    while True:
+        rows = list(AuditEntry.objects.filter(pk__gt=last).order_by("pk")[:batch])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].pk
+
+
+def client_ip(request: Any) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None

@@ -1,0 +1,43 @@
+"""The `qinglian` command. Subcommands are Django management commands of the project's apps, plus the
+Django-free document tools `read` and `check`, which start without touching the database.
+
+    qinglian migrate | serve [--host H --port P] | demo | createuser | units [--json] | audit verify
+    qinglian ledger import|export … | stats … | report … | read FILE --json | check FILE
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Subcommands that need no Django at all: they read files and print.
+PURE = {
+    "read": "paperwork.read.cli",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(__doc__.strip())
+        return 0
+    command, rest = args[0], args[1:]
+    if command in PURE:
+        import importlib
+
+        module = importlib.import_module(PURE[command])
+        return int(module.main(rest))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinglian.settings")
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["qinglian", command, *rest])
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) else 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LibConfig(AppConfig):
+    name = "qinglian.lib"
+    label = "lib"
+    verbose_name = "公共组件"

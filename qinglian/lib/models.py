@@ -1,0 +1,104 @@
+"""What every business record inherits: who/when, a version for optimistic locking, soft delete.
+
+Writes go through `qinglian.lib.services` (record_create/record_update/record_delete/record_restore), which
+check the version, keep the audit row in the same transaction and never remove a row.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class RecordQuerySet(models.QuerySet):
+    def alive(self) -> Self:
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> Self:
+        return self.filter(deleted_at__isnull=False)
+
+    def in_units(self, unit_ids: Any) -> Self:
+        """Rows whose unit is one of `unit_ids` (a queryset of ids or a list)."""
+        return self.filter(**{f"{self.model.unit_field}__in": unit_ids})
+
+    def visible_to(self, user: Any) -> Self:
+        """The one scoping rule for every business list, detail, export and search (see org.scoping).
+
+        `objects` already hides soft-deleted rows; `with_deleted.visible_to(user)` is for restore pages.
+        """
+        from qinglian.org.scoping import visible_unit_q
+
+        return self.filter(visible_unit_q(user, self.model.unit_field))
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # pragma: no cover - guard
+        raise PermissionError("Business rows are soft-deleted through record_delete(), never removed.")
+
+
+class AliveManager(models.Manager.from_queryset(RecordQuerySet)):  # type: ignore[misc]
+    """The default manager hides soft-deleted rows; `with_deleted` sees them all."""
+
+    def get_queryset(self) -> RecordQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+AllManager = models.Manager.from_queryset(RecordQuerySet)
+
+
+class Record(models.Model):
+    """Abstract base of every business record."""
+
+    # Name of the field (path) that holds the owning Unit; subclasses override it.
+    unit_field = "unit"
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("最后修改时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="最后修改人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField("版本", default=1, help_text="每次修改加一，用于发现并发修改。")
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
+
+    objects = AliveManager()
+    with_deleted = AllManager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "with_deleted"
+
+    # Fields that are bookkeeping, not content: left out of audit snapshots and conflict reports.
+    BOOKKEEPING = frozenset({"created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at"})
+
+    def snapshot(self) -> dict[str, Any]:
+        """The record's content as plain JSON-able data, for audit rows and conflict messages."""
+        data: dict[str, Any] = {}
+        for field in self._meta.concrete_fields:
+            if field.name in self.BOOKKEEPING or field.primary_key:
+                continue
+            value = getattr(self, field.attname)
+            if isinstance(value, (str, int, float, bool)) or value is None:
+                data[field.name] = value
+            else:
+                data[field.name] = str(value)
+        return data
+
+    @classmethod
+    def field_label(cls, name: str) -> str:
+        try:
+            return str(cls._meta.get_field(name).verbose_name)
+        except Exception:
+            return name
+
+
+def unit_prefix_q(path: str, field: str = "unit") -> Q:
+    """Rows whose unit lies in the subtree rooted at the unit with materialised path `path`."""
+    from qinglian.org.models import path_successor
+
+    return Q(**{f"{field}__path__gte": path, f"{field}__path__lt": path_successor(path)})

@@ -1,0 +1,71 @@
+"""The left navigation, collected from each app's optional `nav.py` (a list `NAV` of NavItem).
+
+Apps add their own entries without touching a shared file; an entry whose URL does not resolve yet is
+left out, and an entry shows only to the roles it names.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    section: str = "业务"
+    order: int = 100
+
+
+@cache
+def _all_items() -> tuple[NavItem, ...]:
+    items: list[NavItem] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("qinglian."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.nav")
+        except ModuleNotFoundError:
+            continue
+        items.extend(getattr(module, "NAV", []))
+    return tuple(sorted(items, key=lambda i: (i.order, i.label)))
+
+
+def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
+    role = getattr(request.user, "role", "")
+    entries = []
+    for item in _all_items():
+        if role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url or (url != "/" and request.path.startswith(url))
+        entries.append({"label": item.label, "url": url, "section": item.section, "active": active})
+    return entries
+
+
+def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
+    """Cards for the home page: each app's nav.py may define `home_card(request) -> dict | None`
+    returning {"title": str, "lines": [(label, value, url)], "order": int}."""
+    cards = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("qinglian."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.nav")
+        except ModuleNotFoundError:
+            continue
+        build = getattr(module, "home_card", None)
+        if build is not None and (card := build(request)):
+            cards.append(card)
+    return sorted(cards, key=lambda c: c.get("order", 100))

@@ -1,0 +1,109 @@
+"""Small helpers every app's views use: role decorators, the current unit, fragments, pagination."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from qinglian.org.models import Role, Unit
+from qinglian.org.scoping import may_see_unit, scope_root, visible_units
+
+CURRENT_UNIT = "qinglian_unit"
+
+View = Callable[..., HttpResponse]
+
+
+def roles_required(*roles: str) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if getattr(request.user, "role", None) not in roles:
+                raise PermissionDenied("您的角色无权访问此页面。")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+business_required = roles_required(Role.CLERK, Role.LEADER, Role.SUPERVISOR)
+writer_required = roles_required(Role.CLERK, Role.LEADER)
+leader_required = roles_required(Role.LEADER)
+
+
+def current_unit(request: HttpRequest) -> Unit:
+    """The unit chosen in the top bar's switcher, always inside what the user may see."""
+    root = scope_root(request.user)
+    if root is None:
+        raise Http404
+    unit_id = request.session.get(CURRENT_UNIT)
+    if unit_id and unit_id != root.pk:
+        unit = Unit.objects.filter(pk=unit_id).first()
+        if unit is not None and may_see_unit(request.user, unit):
+            return unit
+    return root
+
+
+def unit_from_param(request: HttpRequest, value: Any) -> Unit:
+    """A unit named by a GET/POST parameter: must be visible, else 404 (never a hint it exists)."""
+    try:
+        return visible_units(request.user).get(pk=int(value))
+    except (TypeError, ValueError, Unit.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict[str, Any], fragment: str | None = None, status: int = 200
+) -> HttpResponse:
+    """Render the whole page, or only `fragment` when htmx asks for a part of it."""
+    name = fragment if fragment and is_htmx(request) else template
+    return render(request, name, context, status=status)
+
+
+@dataclass
+class Page:
+    """A page of rows without COUNT(*): the cost stays the same however many rows lie behind it."""
+
+    rows: Sequence[Any]
+    number: int
+    size: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1
+
+
+def paginate(qs: QuerySet[Any], request: HttpRequest, size: int = 50) -> Page:
+    try:
+        number = max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        number = 1
+    offset = (number - 1) * size
+    rows = list(qs[offset : offset + size + 1])
+    return Page(rows=rows[:size], number=number, size=size, has_next=len(rows) > size)

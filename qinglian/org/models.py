@@ -1,0 +1,234 @@
+"""The unit tree, people (干部) and accounts.
+
+The tree is stored as a materialised path of fixed-width decimal segments ("0001" + "0003" + …), so the
+subtree of a unit is one index range `path >= P and path < successor(P)` on any database and collation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from qinglian.lib.models import Record, RecordQuerySet
+
+SEGMENT = 4  # digits per tree level: up to 9,999 children under one parent
+
+
+def path_successor(path: str) -> str:
+    """The smallest path that is greater than every path in the subtree of `path`."""
+    head, last = path[:-SEGMENT], int(path[-SEGMENT:])
+    return head + str(last + 1).zfill(SEGMENT)
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", "省"
+    CITY = "city", "市州"
+    COUNTY = "county", "县"
+    ORGAN = "organ", "县级机关"
+    DEPARTMENT = "department", "部门"
+    OFFICE = "office", "股室"
+    BRANCH = "branch", "支部"
+    TOWN = "town", "乡镇"
+
+
+class UnitQuerySet(RecordQuerySet):
+    def subtree(self, unit: Unit) -> Self:
+        return self.filter(path__gte=unit.path, path__lt=path_successor(unit.path))
+
+
+class UnitManager(models.Manager.from_queryset(UnitQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> UnitQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class Unit(Record):
+    unit_field = "self"  # handled specially by scoping
+
+    name = models.CharField("名称", max_length=100, help_text="如：县委宣传部")
+    short_name = models.CharField("简称", max_length=30, blank=True, help_text="如：宣传部")
+    kind = models.CharField("类型", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    order = models.PositiveIntegerField("排序", default=0)
+    path = models.CharField("树路径", max_length=255, unique=True, editable=False)
+    full_name = models.CharField("单位全称", max_length=1000, editable=False, help_text="从根到本单位，以“/”连接")
+
+    objects = UnitManager()
+    with_deleted = models.Manager.from_queryset(UnitQuerySet)()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["path"]
+        base_manager_name = "with_deleted"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) // SEGMENT
+
+    def is_within(self, other: Unit) -> bool:
+        return self.path.startswith(other.path)
+
+    def ancestors(self) -> UnitQuerySet:
+        prefixes = [self.path[: i * SEGMENT] for i in range(1, self.depth)]
+        return Unit.objects.filter(path__in=prefixes).order_by("path")
+
+
+class TeamRole(models.TextChoices):
+    PRINCIPAL = "principal", "主要领导"
+    TEAM_MEMBER = "team_member", "班子成员"
+    STAFF = "staff", "一般干部"
+
+
+class Person(Record):
+    name = models.CharField("姓名", max_length=50)
+    unit = models.ForeignKey(Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="people")
+    post = models.CharField("职务", max_length=100, blank=True)
+    team_role = models.CharField(
+        "班子角色", max_length=20, choices=TeamRole.choices, default=TeamRole.STAFF,
+        help_text="主要领导即第一责任人，每个单位至多一名。",
+    )
+    portfolio = models.CharField(
+        "分管工作", max_length=500, blank=True, help_text="班子成员分管的领域，用顿号“、”分隔（一岗双责）。"
+    )
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "干部"
+        verbose_name_plural = "干部"
+        ordering = ["unit__path", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(team_role="principal", deleted_at__isnull=True),
+                name="one_principal_per_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def portfolio_areas(self) -> list[str]:
+        return [a.strip() for a in self.portfolio.replace("，", "、").replace(",", "、").split("、") if a.strip()]
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", "录入员"
+    LEADER = "leader", "负责人"
+    SUPERVISOR = "supervisor", "监督员"
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
+
+
+BUSINESS_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.SUPERVISOR})
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+WRITER_ROLES = frozenset({Role.CLERK, Role.LEADER})
+
+
+class User(AbstractUser):
+    """An account. It holds exactly one role, so no account can be two of the 三员 (等保 2.0)."""
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name="所属单位", on_delete=models.PROTECT, null=True, blank=True, related_name="accounts",
+        help_text="业务账号可见本单位及其下级单位；监督员为其监督的单位。",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="对应干部", on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "账号"
+        verbose_name_plural = "账号"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="user_has_one_known_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_superuser=False) | Q(role="sysadmin"), name="only_sysadmin_is_superuser"
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in BUSINESS_ROLES and self.unit_id is None:
+            raise ValidationError({"unit": "业务账号必须指定所属单位。"})
+        if self.role in ADMIN_ROLES and self.person_id and self.person and self.person.accounts.exclude(
+            pk=self.pk
+        ).filter(role__in=list(ADMIN_ROLES)).exists():
+            raise ValidationError({"person": "同一人不能同时担任系统管理员、安全管理员、审计管理员中的两个（三员分立）。"})
+
+    @property
+    def is_business(self) -> bool:
+        return self.role in BUSINESS_ROLES
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in WRITER_ROLES
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def display_name(self) -> str:
+        if self.person_id:
+            return self.person.name
+        return self.get_full_name() or self.username
+
+
+class SecurityPolicy(models.Model):
+    """Password/lockout policy; one row, edited by the security admin. Values may only be tightened."""
+
+    failure_limit = models.PositiveSmallIntegerField("连续失败次数上限", default=5)
+    failure_window_minutes = models.PositiveSmallIntegerField("失败计数时间窗（分钟）", default=15)
+    lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=30)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "安全策略"
+        verbose_name_plural = "安全策略"
+
+    DEFAULTS: dict[str, Any] = {"failure_limit": 5, "failure_window_minutes": 15, "lockout_minutes": 30}
+
+    @classmethod
+    def current(cls) -> SecurityPolicy:
+        policy = cls.objects.order_by("pk").first()
+        return policy or cls(**cls.DEFAULTS)
+
+    def clean(self) -> None:
+        errors = {}
+        if not 1 <= self.failure_limit <= self.DEFAULTS["failure_limit"]:
+            errors["failure_limit"] = f"只能收紧：请填写 1 到 {self.DEFAULTS['failure_limit']} 之间的次数。"
+        if self.failure_window_minutes < self.DEFAULTS["failure_window_minutes"] or self.failure_window_minutes > 1440:
+            errors["failure_window_minutes"] = "只能收紧：时间窗不得短于 15 分钟，且不超过 1440 分钟。"
+        if self.lockout_minutes < self.DEFAULTS["lockout_minutes"] or self.lockout_minutes > 1440:
+            errors["lockout_minutes"] = "只能收紧：锁定时长不得短于 30 分钟，且不超过 1440 分钟。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class LoginFailure(models.Model):
+    """One failed log-in, by the username typed (known or not, so both answer alike)."""
+
+    username = models.CharField("用户名", max_length=150, db_index=True)
+    at = models.DateTimeField("时间", db_index=True)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"

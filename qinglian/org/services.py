@@ -1,0 +1,109 @@
+"""Writes on the unit tree and accounts, and resolving a unit named on the command line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from qinglian.audit.models import Action
+from qinglian.audit.services import audit_log, client_ip
+from qinglian.lib.services import record_create
+from qinglian.org.models import ADMIN_ROLES, SEGMENT, Person, Role, Unit, User, path_successor
+
+
+def _next_path(parent: Unit | None) -> str:
+    prefix = parent.path if parent else ""
+    siblings = Unit.with_deleted.filter(parent=parent) if parent else Unit.with_deleted.filter(parent__isnull=True)
+    last = siblings.aggregate(m=Max("path"))["m"]
+    number = int(last[-SEGMENT:]) + 1 if last else 1
+    if number >= 10**SEGMENT:
+        raise ValidationError("同一上级单位下的下级单位过多（上限 9999 个）。")
+    return prefix + str(number).zfill(SEGMENT)
+
+
+def unit_create(*, user: Any, name: str, kind: str, parent: Unit | None, short_name: str = "", order: int = 0,
+                request: Any = None) -> Unit:
+    with transaction.atomic():
+        unit = Unit(name=name, kind=kind, parent=parent, short_name=short_name, order=order,
+                    path=_next_path(parent), full_name=f"{parent.full_name}/{name}" if parent else name)
+        return record_create(user=user, obj=unit, request=request)
+
+
+def unit_save(*, user: Any, unit: Unit, request: Any = None) -> Unit:
+    """Create or update a unit from the admin; moving it rewrites the paths and names of its subtree."""
+    if unit.pk is None:
+        return unit_create(user=user, name=unit.name, kind=unit.kind, parent=unit.parent,
+                           short_name=unit.short_name, order=unit.order, request=request)
+    with transaction.atomic():
+        old = Unit.with_deleted.select_for_update().get(pk=unit.pk)
+        if unit.parent_id and unit.parent.is_within(old):
+            raise ValidationError("不能把单位移到它自己的下级单位之下。")
+        new_path = old.path if unit.parent_id == old.parent_id else _next_path(unit.parent)
+        new_full = f"{unit.parent.full_name}/{unit.name}" if unit.parent_id else unit.name
+        descendants = list(Unit.with_deleted.filter(path__gt=old.path, path__lt=path_successor(old.path)))
+        unit.path, unit.full_name, unit.version = new_path, new_full, old.version + 1
+        unit.full_clean()
+        unit.save()
+        for child in descendants:
+            child.path = new_path + child.path[len(old.path):]
+            child.full_name = new_full + child.full_name[len(old.full_name):]
+        Unit.with_deleted.bulk_update(descendants, ["path", "full_name"], batch_size=500)
+        audit_log(action=Action.UPDATE, summary=f"修改单位：{unit.full_name}", actor=user, ip=client_ip(request),
+                  obj=unit, before={"full_name": old.full_name, "kind": old.kind}, after={"full_name": new_full,
+                                                                                       "kind": unit.kind})
+    return unit
+
+
+class UnitNotFound(ValueError):
+    pass
+
+
+def resolve_unit(text: str) -> Unit:
+    """A unit given as its id, its full name ("示范县/县委/县委宣传部") or a name unique in the tree."""
+    text = str(text).strip()
+    if text.isdigit():
+        unit = Unit.objects.filter(pk=int(text)).first()
+        if unit:
+            return unit
+    unit = Unit.objects.filter(full_name=text).first()
+    if unit:
+        return unit
+    matches = list(Unit.objects.filter(name=text)[:5]) or list(Unit.objects.filter(short_name=text)[:5])
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UnitNotFound(f"找不到单位“{text}”：请写单位编号、全称（如 示范县/县委/县委宣传部）或唯一的名称。"
+                           "可用 qinglian units 查看。")
+    names = "、".join(u.full_name for u in matches)
+    raise UnitNotFound(f"名称“{text}”不唯一（{names}），请写单位全称或编号。")
+
+
+def user_create(*, actor: Any, username: str, role: str, unit: Unit | None, password: str,
+                person: Person | None = None) -> User:
+    if role not in Role.values:
+        raise ValidationError(f"角色“{role}”无效，可选：" + "、".join(f"{r.value}（{r.label}）" for r in Role))
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"用户名“{username}”已存在。")
+    if role in ADMIN_ROLES and person is not None and person.accounts.filter(role__in=list(ADMIN_ROLES)).exists():
+        raise ValidationError("同一人不能同时担任系统管理员、安全管理员、审计管理员中的两个（三员分立）。")
+    user = User(username=username, role=role, unit=unit, person=person, is_staff=role == Role.SYSADMIN,
+                is_superuser=role == Role.SYSADMIN)
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        audit_log(action=Action.CREATE, summary=f"新增账号 {username}（{user.get_role_display()}）", actor=actor,
+                  obj=user, unit_id=unit.pk if unit else None,
+                  after={"username": username, "role": role, "unit": unit.pk if unit else None})
+    return user
+
+
+def person_create(*, user: Any, unit: Unit, name: str, post: str = "", team_role: str = "staff",
+                  portfolio: str = "", order: int = 0) -> Person:
+    return record_create(user=user, obj=Person(unit=unit, name=name, post=post, team_role=team_role,
+                                               portfolio=portfolio, order=order))

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from qinglian.lib.exports import xlsx_response
+from qinglian.lib.nav import home_cards
+from qinglian.lib.services import ConflictError, record_delete, record_restore, record_update
+from qinglian.lib.views import (
+    CURRENT_UNIT, business_required, current_unit, paginate, render_page, roles_required, unit_from_param,
+    writer_required,
+)
+from qinglian.org.auth import LoginForm
+from qinglian.org.forms import PeopleFilter, PersonForm, PolicyForm
+from qinglian.org.models import Person, Role, SecurityPolicy, Unit
+from qinglian.org.scoping import subtree_q, visible_units
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"cards": home_cards(request)}
+    if request.user.is_business:
+        unit = current_unit(request)
+        context["unit"] = unit
+        context["unit_count"] = Unit.objects.filter(subtree_q(unit, "self")).count()
+        context["people_count"] = Person.objects.filter(subtree_q(unit)).count()
+    return render(request, "org/home.html", context)
+
+
+@require_POST
+@business_required
+def switch_unit(request: HttpRequest) -> HttpResponse:
+    unit = unit_from_param(request, request.POST.get("unit"))
+    request.session[CURRENT_UNIT] = unit.pk
+    messages.success(request, f"已切换到：{unit.full_name}")
+    target = request.POST.get("next") or "/"
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+
+
+@business_required
+def units(request: HttpRequest) -> HttpResponse:
+    root = current_unit(request)
+    rows = (
+        Unit.objects.filter(subtree_q(root, "self"))
+        .annotate(people_count=Count("people", filter=Q(people__deleted_at__isnull=True)))
+        .order_by("path")[:2000]
+    )
+    return render(request, "org/units.html", {"root": root, "rows": rows})
+
+
+@business_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(visible_units(request.user), pk=pk)
+    people = Person.objects.filter(unit=unit).order_by("order", "id")
+    children = unit.children.filter(deleted_at__isnull=True).order_by("order", "path")
+    return render(request, "org/unit_detail.html", {"unit": unit, "people": people, "children": children})
+
+
+def _people_queryset(request: HttpRequest, form: PeopleFilter) -> Any:
+    qs = Person.objects.visible_to(request.user).filter(subtree_q(current_unit(request))).select_related("unit")
+    if form.is_valid():
+        if q := form.cleaned_data["q"]:
+            qs = qs.filter(Q(name__contains=q) | Q(post__contains=q))
+        if role := form.cleaned_data["team_role"]:
+            qs = qs.filter(team_role=role)
+    return qs.order_by("unit__path", "order", "id")
+
+
+@business_required
+def people(request: HttpRequest) -> HttpResponse:
+    form = PeopleFilter(request.GET)
+    page = paginate(_people_queryset(request, form), request)
+    return render_page(request, "org/people.html", {"form": form, "page": page}, fragment="org/_people_rows.html")
+
+
+@business_required
+def people_export(request: HttpRequest) -> HttpResponse:
+    form = PeopleFilter(request.GET)
+    rows = [
+        [p.unit.full_name, p.name, p.post, p.get_team_role_display(), p.portfolio]
+        for p in _people_queryset(request, form)[:50000]
+    ]
+    return xlsx_response("干部名册", ["单位", "姓名", "职务", "班子角色", "分管工作"], rows, user=request.user)
+
+
+@business_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.with_deleted.visible_to(request.user), pk=pk)
+    return render(request, "org/person_detail.html", {"person": person})
+
+
+@writer_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in ("name", "post", "team_role", "portfolio")}
+            try:
+                record_update(user=request.user, obj=person, data=data, version=form.cleaned_data["version"],
+                              request=request)
+            except ConflictError as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"已保存：{person.name}")
+                return redirect("org:person", pk=person.pk)
+    else:
+        form = PersonForm(initial={**person.snapshot(), "version": person.version})
+    return render(request, "org/person_edit.html", {"person": person, "form": form})
+
+
+@require_POST
+@writer_required
+def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    record_delete(user=request.user, obj=person, request=request)
+    messages.success(request, f"已删除：{person.name}。可在详情页恢复。")
+    return redirect("org:person", pk=person.pk)
+
+
+@require_POST
+@writer_required
+def person_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.with_deleted.visible_to(request.user).deleted(), pk=pk)
+    record_restore(user=request.user, obj=person, request=request)
+    messages.success(request, f"已恢复：{person.name}")
+    return redirect("org:person", pk=person.pk)
+
+
+@roles_required(Role.SECADMIN)
+def policy(request: HttpRequest) -> HttpResponse:
+    instance = SecurityPolicy.current()
+    form = PolicyForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        from qinglian.audit.models import Action
+        from qinglian.audit.services import audit_log, client_ip
+
+        before = {k: getattr(instance, k) for k in form.fields} if instance.pk else SecurityPolicy.DEFAULTS
+        with transaction.atomic():
+            saved = form.save()
+            audit_log(action=Action.UPDATE, summary="修改安全策略", actor=request.user, ip=client_ip(request),
+                      obj=saved, before=before, after={k: getattr(saved, k) for k in form.fields})
+        messages.success(request, "安全策略已保存。")
+        return redirect("org:policy")
+    return render(request, "org/policy.html", {"form": form})
+
+
+@business_required
+def unit_options(request: HttpRequest) -> HttpResponse:
+    """The switcher's choices: the visible tree down to three levels below the root (offices are reached
+    from their department's page), so the list stays short at any scale."""
+    root, current = request.user.unit, current_unit(request)
+    rows = visible_units(request.user).filter(path__regex=rf"^.{{{len(root.path)},{len(root.path) + 12}}}$")
+    rows = rows.only("id", "full_name", "path").order_by("path")[:500]
+    return render(request, "org/_unit_options.html", {"rows": rows, "current": current, "root": root})

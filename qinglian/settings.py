@@ -1,0 +1,171 @@
+"""One settings file. Everything that differs between a laptop and a server comes from the environment.
+
+QINGLIAN_ENV=production switches on the hardened settings `check --deploy` expects; the defaults run
+on a laptop with SQLite in the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+PRODUCTION = env("QINGLIAN_ENV") == "production"
+DEBUG = env_bool("QINGLIAN_DEBUG", False)
+# A laptop key is fine for the demo; production refuses to start without a real one (see checks.py).
+SECRET_KEY = env("QINGLIAN_SECRET_KEY", "" if PRODUCTION else "dev-insecure-key-for-the-demo-only-0123456789")
+ALLOWED_HOSTS = [h for h in env("QINGLIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env("QINGLIAN_CSRF_TRUSTED_ORIGINS").split(",") if o]
+
+# Where uploaded evidence lives: outside the web root, served only through views that check access.
+DATA_DIR = Path(env("QINGLIAN_DATA_DIR", str(Path.cwd() / "var")))
+MEDIA_ROOT = DATA_DIR / "files"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "qinglian.lib",
+    "qinglian.audit",
+    "qinglian.org",
+    "qinglian.stats",
+    "qinglian.ledger",
+    "qinglian.records",
+    "qinglian.publicity",
+    "qinglian.reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qinglian.lib.middleware.SessionExpiryMiddleware",
+    "qinglian.lib.middleware.SecurityHeadersMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "qinglian.urls"
+WSGI_APPLICATION = "qinglian.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "qinglian.lib.context_processors.shell",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{Path.cwd() / 'qinglian.sqlite3'}"), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and the writer work at once under gunicorn; IMMEDIATE avoids "database is locked"
+    # when two transactions both upgrade from read to write.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "org.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "qinglian.org.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+# Sessions: 30 minutes idle, 8 hours absolute (SessionExpiryMiddleware enforces both).
+SESSION_IDLE_SECONDS = env_int("QINGLIAN_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("QINGLIAN_SESSION_ABSOLUTE_SECONDS", 8 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+if PRODUCTION:
+    # Intranet servers usually sit behind an HTTPS reverse proxy (docs/deploy.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("QINGLIAN_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("QINGLIAN_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("QINGLIAN_HSTS_PRELOAD", True)
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest file a user may upload (evidence, ledgers, reports); checked by the forms before parsing.
+QINGLIAN_MAX_UPLOAD_BYTES = env_int("QINGLIAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+# Domain settings (business rules that units tune).
+QINGLIAN_LATE_ENTRY_DAYS = env_int("QINGLIAN_LATE_ENTRY_DAYS", 30)
+QINGLIAN_WARNING_GREEN_WORKDAYS = env_int("QINGLIAN_WARNING_GREEN_WORKDAYS", 20)
+QINGLIAN_WARNING_YELLOW_WORKDAYS = env_int("QINGLIAN_WARNING_YELLOW_WORKDAYS", 10)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("QINGLIAN_LOG_LEVEL", "WARNING")},
+}

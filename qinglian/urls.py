@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import importlib
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from qinglian.org import views as org_views
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("login/", org_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("org/", include("qinglian.org.urls")),
+    path("audit/", include("qinglian.audit.urls")),
+]
+
+# Domain apps mount themselves at /<label>/ once they have a urls module.
+for label in ("stats", "ledger", "records", "publicity", "reports"):
+    try:
+        importlib.import_module(f"qinglian.{label}.urls")
+    except ModuleNotFoundError:
+        continue
+    urlpatterns.append(path(f"{label}/", include(f"qinglian.{label}.urls")))
+
+handler403 = "qinglian.lib.errors.forbidden"
+handler404 = "qinglian.lib.errors.not_found"
+handler500 = "qinglian.lib.errors.server_error"
