@@ -1,0 +1,96 @@
+"""Plain helpers for tests (no factory library): a small tree and the personas of every permission test.
+
+    county ─┬─ A (县委宣传部) ── A1 (新闻宣传股)
+            └─ B (县财政局)
+
+clerk_a / leader_a work in A; clerk_b in B; supervisor reads the whole county; the three admins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.test import Client
+
+from qinglian.org.models import Person, Role, TeamRole, Unit, UnitKind, User
+from qinglian.org.services import unit_create
+
+PASSWORD = "Test#Pass2026"
+_HASH: list[str] = []
+
+
+def make_unit(name: str, parent: Unit | None = None, kind: str = UnitKind.DEPARTMENT) -> Unit:
+    return unit_create(user=None, name=name, kind=kind, parent=parent)
+
+
+def make_person(unit: Unit, name: str, team_role: str = TeamRole.STAFF, post: str = "", portfolio: str = "") -> Person:
+    person = Person(unit=unit, name=name, team_role=team_role, post=post, portfolio=portfolio)
+    person.save()
+    return person
+
+
+def make_user(username: str, role: str, unit: Unit | None = None, person: Person | None = None) -> User:
+    if not _HASH:
+        _HASH.append(make_password(PASSWORD))
+    return User.objects.create(username=username, role=role, unit=unit, person=person, password=_HASH[0],
+                               is_staff=role == Role.SYSADMIN, is_superuser=role == Role.SYSADMIN)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@dataclass
+class World:
+    county: Unit
+    a: Unit
+    a1: Unit
+    b: Unit
+    principal_a: Person
+    member_a: Person
+    staff_a: Person
+    staff_a1: Person
+    principal_b: Person
+    staff_b: Person
+    clerk_a: User
+    leader_a: User
+    clerk_b: User
+    supervisor: User
+    sysadmin: User
+    secadmin: User
+    auditor: User
+
+    def client(self, who: str) -> Client:
+        return client_for(getattr(self, who))
+
+
+def build_world() -> World:
+    county = make_unit("示范县", None, UnitKind.COUNTY)
+    a = make_unit("县委宣传部", county)
+    a1 = make_unit("新闻宣传股", a, UnitKind.OFFICE)
+    b = make_unit("县财政局", county)
+    principal_a = make_person(a, "王部长", TeamRole.PRINCIPAL, "部长", "全面工作")
+    member_a = make_person(a, "李副部长", TeamRole.TEAM_MEMBER, "副部长", "新闻宣传、党风廉政建设")
+    staff_a = make_person(a, "张干事", post="干事")
+    staff_a1 = make_person(a1, "赵股长", post="股长")
+    principal_b = make_person(b, "刘局长", TeamRole.PRINCIPAL, "局长", "全面工作")
+    staff_b = make_person(b, "陈科员", post="科员")
+    return World(
+        county=county, a=a, a1=a1, b=b, principal_a=principal_a, member_a=member_a, staff_a=staff_a,
+        staff_a1=staff_a1, principal_b=principal_b, staff_b=staff_b,
+        clerk_a=make_user("clerk_a", Role.CLERK, a, staff_a),
+        leader_a=make_user("leader_a", Role.LEADER, a, principal_a),
+        clerk_b=make_user("clerk_b", Role.CLERK, b, staff_b),
+        supervisor=make_user("supervisor", Role.SUPERVISOR, county),
+        sysadmin=make_user("sysadmin", Role.SYSADMIN),
+        secadmin=make_user("secadmin", Role.SECADMIN),
+        auditor=make_user("auditor", Role.AUDITOR),
+    )
+
+
+def refresh(obj: Any) -> Any:
+    return type(obj).with_deleted.get(pk=obj.pk) if hasattr(type(obj), "with_deleted") else type(obj).objects.get(pk=obj.pk)
