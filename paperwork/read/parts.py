@@ -1,0 +1,208 @@
+"""Title, genre, and the parts a report is made of: problems, plans, rectification items.
+
+Everything here works from the outline: a section is a heading and the paragraphs up to the next
+heading of the same or a higher level. Problems live in a section whose heading names them
+(存在的问题, 不足, 短板…), plans in one that looks ahead (计划, 打算, 下一步…); a report that puts both
+under one heading is split paragraph by paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .items import first_sentence, sentences, split_enumeration
+from .model import OutlineItem, RectProblem
+from .outline import heading_body, match_marker
+
+_PROBLEM_HEAD = re.compile(r"问题|不足|短板|差距|弱项|薄弱|欠缺")
+_PLAN_HEAD = re.compile(
+    r"计划|打算|下一步|下步|今后|努力方向|工作思路|展望|(?:20\d\d|明|来)年.{0,6}(?:重点|安排|思路|任务|目标)"
+)
+_PLAN_PARAGRAPH = re.compile(
+    r"^(?:下一步|下步|今后|接下来|20\d\d年[，,]|.{0,12}将(?:继续|进一步|坚持|以|持续|着力))"
+)
+_PROBLEM_LIST = re.compile(
+    r"(?:主要(?:是|有|表现(?:在|为)|体现在)|具体(?:是|表现为))[：:]?"
+    r"(?P<list>.+?)等(?:方面的?)?(?:问题|不足|短板)"
+)
+_PROBLEM_WORDS = re.compile(
+    r"不够|不足|不强|不高|不到位|不严|不力|不深|不实|有待|差距|薄弱|欠缺|存在|缺乏|滞后"
+)
+_NEXT_STEP = re.compile(r"(?:下一步|今后)[，,：:]?")
+_MEASURE_LABEL = re.compile(r"^(?:整改(?:落实)?(?:情况|措施|进展|结果|成效)|落实情况|整改举措)[:：]?")
+_TARGETED = re.compile(r"^针对[“\"](?P<p>.+)[”\"](?:的|等)?问题$")
+_ASPECT_END = re.compile(r"方面$")
+
+_TITLE_FROM_INTRO = re.compile(
+    r"现将(?P<t>.{4,60}?)(?:向.{1,12}?)?(?:作|做)(?:如下|以下)?(?:简要)?(?:报告|汇报|通报|说明)"
+    r"|现将(?P<u>.{4,60}?)(?:向.{1,12}?)?(?:报告|汇报|通报|总结|说明)如下"
+)
+_SALUTATION = re.compile(r"[:：]$")
+_GENRE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("personal", re.compile(r"述责述廉|述职述廉|述廉述责|述责述职|个人廉洁自律情况报告")),
+    ("rectification", re.compile(
+        r"(?:巡察|巡视|审计|督查|反馈).{0,12}整改|整改.{0,8}(?:情况|进展).{0,4}(?:通报|报告)"
+    )),
+    ("bulletin", re.compile(r"(?:新闻)?宣传.{0,4}通报|采用情况.{0,2}通报")),
+    ("summary", re.compile(r"工作总结|年度总结|总结及|工作计划|工作要点")),
+    ("responsibility", re.compile(
+        r"党风廉政建设责任制|主体责任|党风廉政建设.{0,6}情况|全面从严治党.{0,8}情况"
+    )),
+)
+
+
+def find_title(paragraphs: list[str]) -> str:
+    first = paragraphs[0]
+    if (
+        len(first) <= 60
+        and match_marker(first) is None
+        and not _SALUTATION.search(first)
+        and first[-1] not in "。；;，,"
+    ):
+        return first
+    for paragraph in paragraphs[:4]:
+        m = _TITLE_FROM_INTRO.search(paragraph)
+        if m:
+            return (m.group("t") or m.group("u") or "").strip("，, ")
+    return ""
+
+
+def find_genre(title: str, paragraphs: list[str]) -> str | None:
+    for text in (title, " ".join(paragraphs[:3]), " ".join(paragraphs)):
+        for genre, pattern in _GENRE_RULES:
+            if pattern.search(text):
+                return genre
+    return None
+
+
+class Sections:
+    """Heading → paragraph span lookups over one outline."""
+
+    def __init__(self, outline: list[OutlineItem], n_paragraphs: int) -> None:
+        self.outline = outline
+        self.n = n_paragraphs
+
+    def end_of(self, i: int) -> int:
+        item = self.outline[i]
+        for later in self.outline[i + 1:]:
+            if later.level <= item.level:
+                return later.paragraph
+        return self.n
+
+    def children(self, i: int) -> list[int]:
+        item, end = self.outline[i], self.end_of(i)
+        return [j for j in range(i + 1, len(self.outline))
+                if self.outline[j].paragraph < end and self.outline[j].level > item.level]
+
+    def top(self) -> list[int]:
+        if not self.outline:
+            return []
+        level = min(o.level for o in self.outline)
+        return [i for i, o in enumerate(self.outline) if o.level == level]
+
+    def body(self, i: int, paragraphs: list[str]) -> list[str]:
+        """Text directly under heading i (run-in body and plain paragraphs), children excluded."""
+        item = self.outline[i]
+        kids = self.children(i)
+        stop = self.outline[kids[0]].paragraph if kids else self.end_of(i)
+        out = [heading_body(paragraphs[item.paragraph])]
+        out.extend(paragraphs[item.paragraph + 1: stop])
+        return [p for p in out if p]
+
+
+def _problems_from_text(text: str) -> list[str]:
+    _, items = split_enumeration(text)
+    if items:
+        return [first_sentence(item) for item in items]
+    m = _PROBLEM_LIST.search(text)
+    if m:
+        return [p.strip() for p in re.split(r"[、；;]", m.group("list")) if p.strip()]
+    return [s for s in sentences(text) if _PROBLEM_WORDS.search(s)]
+
+
+def _plans_from_text(text: str) -> list[str]:
+    _, items = split_enumeration(text)
+    if items:
+        return [first_sentence(item) for item in items]
+    return sentences(_NEXT_STEP.sub("", text, count=1) if _NEXT_STEP.match(text) else text)
+
+
+def find_problems_and_plans(
+    outline: list[OutlineItem], paragraphs: list[str]
+) -> tuple[list[str], list[str]]:
+    sections = Sections(outline, len(paragraphs))
+    problems: list[str] = []
+    plans: list[str] = []
+    for i in sections.top():
+        heading = outline[i].heading
+        is_problem = bool(_PROBLEM_HEAD.search(heading))
+        is_plan = bool(_PLAN_HEAD.search(heading))
+        if not (is_problem or is_plan):
+            continue
+        kids = [j for j in sections.children(i) if outline[j].level == min(
+            (outline[k].level for k in sections.children(i)), default=0)]
+        body = sections.body(i, paragraphs)
+        if is_problem and is_plan:
+            problem_text = [p for p in body if not _PLAN_PARAGRAPH.match(p)]
+            plan_text = [p for p in body if _PLAN_PARAGRAPH.match(p)]
+            problems.extend(_problems_from_text("\n".join(problem_text)))
+            plans.extend(_plans_from_text("\n".join(plan_text)) if plan_text else [])
+            plans.extend(outline[j].heading for j in kids)
+        elif is_problem:
+            problem_text = [p for p in body if not _PLAN_PARAGRAPH.match(p)]
+            plan_text = [p for p in body if _PLAN_PARAGRAPH.match(p)]
+            if kids:
+                problems.extend(outline[j].heading for j in kids)
+            else:
+                problems.extend(_problems_from_text("\n".join(problem_text)))
+            plans.extend(_plans_from_text("\n".join(plan_text)) if plan_text else [])
+        else:
+            if kids:
+                plans.extend(outline[j].heading for j in kids)
+            else:
+                plans.extend(_plans_from_text("\n".join(body)))
+    if not plans:
+        plans = _plans_after_next_step(paragraphs)
+    return problems, plans
+
+
+def _plans_after_next_step(paragraphs: list[str]) -> list[str]:
+    """No plan section: a late paragraph saying "下一步，我们将…一要…二要…" carries the plans."""
+    for paragraph in paragraphs[len(paragraphs) // 2:]:
+        m = re.search(r"(?:下一步|今后)[，,：:]", paragraph)
+        if m:
+            return _plans_from_text(paragraph[m.end():])
+    return []
+
+
+def find_rectification(outline: list[OutlineItem], paragraphs: list[str]) -> list[RectProblem]:
+    """Leaf headings under 方面 (or anything followed by 整改情况) are the specific problems."""
+    sections = Sections(outline, len(paragraphs))
+    top_level = min((o.level for o in outline), default=1)
+    result: list[RectProblem] = []
+    for i, item in enumerate(outline):
+        if item.level == top_level or sections.children(i):
+            continue
+        body = sections.body(i, paragraphs)
+        labelled = bool(body) and bool(_MEASURE_LABEL.match(body[0]))
+        if not labelled and "问题" not in item.heading:
+            continue
+        ancestors: list[OutlineItem] = []
+        for j in range(i - 1, -1, -1):
+            o = outline[j]
+            if o.level < (ancestors[-1].level if ancestors else item.level):
+                ancestors.append(o)
+        ancestors = [a for a in reversed(ancestors) if a.level != top_level]
+        aspect = ancestors[0].heading if ancestors else ""
+        group = ancestors[-1].heading if len(ancestors) > 1 else ""
+        if ancestors and not _ASPECT_END.search(aspect) and len(ancestors) == 1 and "问题" in aspect:
+            aspect, group = "", aspect
+        text = "\n".join(body)
+        text = _MEASURE_LABEL.sub("", text, count=1).strip()
+        _, measures = split_enumeration(text)
+        if not measures:
+            measures = sentences(text)
+        m = _TARGETED.match(item.heading)
+        problem = m.group("p") if m else item.heading
+        result.append(RectProblem(aspect, problem, measures, group, item.paragraph))
+    return result
