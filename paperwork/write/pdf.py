@@ -1,0 +1,56 @@
+"""Batch .docx → PDF through LibreOffice, one process for the whole batch (start-up dominates the cost).
+
+LibreOffice is optional: without it the app offers .docx only. A PDF made here needs CJK fonts installed
+(Debian: fonts-noto-cjk); the official font names in the .docx are substituted.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def pdf_available() -> bool:
+    return _soffice() is not None
+
+
+def docx_to_pdf(paths: list[Path], outdir: Path, *, timeout: float = 600) -> list[Path]:
+    """Convert ``paths`` into ``outdir`` (same stems, .pdf) with a single LibreOffice run."""
+    if not paths:
+        return []
+    exe = _soffice()
+    if exe is None:
+        raise RuntimeError(
+            "本机未安装 LibreOffice，无法生成 PDF；请下载 Word 文档，或请管理员安装 LibreOffice。"
+        )
+    stems = [p.stem for p in paths]
+    duplicates = sorted({s for s in stems if stems.count(s) > 1})
+    if duplicates:
+        raise ValueError(f"文件名重复，转换后的 PDF 会相互覆盖：{'、'.join(duplicates)}")
+    outdir.mkdir(parents=True, exist_ok=True)
+    # a private profile: a LibreOffice already running for the same user would otherwise swallow the job
+    with tempfile.TemporaryDirectory(prefix="qinglian-lo-") as profile:
+        cmd = [
+            exe,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *(str(p) for p in paths),
+        ]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    results = [outdir / f"{p.stem}.pdf" for p in paths]
+    missing = [r.name for r in results if not r.exists()]
+    if missing:
+        cause = done.stderr.strip()[-300:]
+        raise RuntimeError(f"LibreOffice 未能生成：{'、'.join(missing)}（退出码 {done.returncode}：{cause}）")
+    return results
