@@ -75,12 +75,11 @@ def decode_text(data: bytes) -> str:
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         return _decode_or_fail(data, "utf-16")
     sample = data[:4096]
-    # UTF-16 without a BOM: every other byte is NUL for the ASCII part (e.g. a Notepad "Unicode" file).
-    if len(sample) >= 4 and sample.count(b"\x00") * 4 >= len(sample):
-        if sample[1::2].count(0) > sample[0::2].count(0):
-            return _decode_or_fail(data, "utf-16-le")
-        return _decode_or_fail(data, "utf-16-be")
     if b"\x00" in sample:
+        # UTF-16 without a BOM (a Notepad "Unicode" file): accept only if it decodes to plausible text.
+        for encoding in ("utf-16-le", "utf-16-be"):
+            if len(data) % 2 == 0 and _plausible(sample[: len(sample) // 2 * 2], encoding):
+                return _decode_or_fail(data, encoding)
         raise ReadError("这不是文字文件（含有二进制内容）。请上传 Word（.docx）或文本（.txt）格式的报告。")
     try:
         return data.decode("utf-8")
@@ -92,6 +91,20 @@ def decode_text(data: bytes) -> str:
         raise ReadError(
             "无法识别这个文本文件的编码。请用记事本或 WPS 打开后“另存为”，编码选择 UTF-8，再上传。"
         ) from None
+
+
+_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u201f\x20-\x7e\s]")
+
+
+def _plausible(sample: bytes, encoding: str) -> bool:
+    try:
+        text = sample.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    if not text:
+        return False
+    good = len(_PLAUSIBLE.findall(text))
+    return good >= 0.95 * len(text) and "\x00" not in text
 
 
 def _decode_or_fail(data: bytes, encoding: str) -> str:

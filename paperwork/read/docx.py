@@ -52,6 +52,8 @@ def chinese_number(n: int) -> str:
 
 
 def format_number(n: int, fmt: str) -> str:
+    if n < 0 or n > 9999:  # a corrupt w:start must not build a huge "aaaa…" marker
+        return str(n)
     if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
                "taiwaneseCounting", "taiwaneseCountingThousand", "japaneseCounting"):
         return chinese_number(n)
@@ -213,12 +215,24 @@ def _paragraph_text(p: ET.Element) -> str:
     return "".join(parts)
 
 
-def _walk(el: ET.Element, out: list[ET.Element]) -> None:
-    for child in el:
-        if child.tag == _W + "p":
-            out.append(child)
-        elif child.tag in (_W + "tbl", _W + "tr", _W + "tc", _W + "sdt", _W + "sdtContent", _W + "customXml"):
-            _walk(child, out)
+_CONTAINERS = frozenset(_W + t for t in ("tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
+
+
+def _walk(body: ET.Element) -> list[ET.Element]:
+    """Paragraphs in document order, descending into tables and content controls (iteratively:
+    a hostile file can nest tables thousands deep)."""
+    out: list[ET.Element] = []
+    stack: list[ET.Element] = [body]
+    while stack:
+        el = stack.pop()
+        for child in reversed(list(el)):
+            if child.tag == _W + "p":
+                stack.append(child)
+            elif child.tag in _CONTAINERS:
+                stack.append(child)
+        if el.tag == _W + "p":
+            out.append(el)
+    return out
 
 
 def _read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes | None:
@@ -265,8 +279,7 @@ def docx_paragraphs(data: bytes, *, max_bytes: int) -> list[str]:
     body = root.find(_W + "body")
     if body is None:
         raise ReadError(_BROKEN)
-    paragraphs: list[ET.Element] = []
-    _walk(body, paragraphs)
+    paragraphs = _walk(body)
     out: list[str] = []
     for p in paragraphs:
         text = _paragraph_text(p)
