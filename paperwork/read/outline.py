@@ -29,8 +29,8 @@ _MARKER = re.compile(
 )
 # A heading that runs into its paragraph ends at the first full stop or colon.
 _HEADING_END = re.compile(r"[。！？：:；;]")
-# After "1、" a digit or a date means "1、2月份…" or a figure line, not a heading.
-_NOT_HEADING_START = re.compile(r"^\s*(?:\d|[年月日号%％])")
+# After "1、" a digit means "1、2月份…" or a figure line, not a heading.
+_NOT_HEADING_START = re.compile(r"^\s*\d")
 _MAX_SHORT_HEADING = 80
 
 

@@ -28,7 +28,7 @@ _PROBLEM_LIST = re.compile(
 _PROBLEM_WORDS = re.compile(
     r"不够|不足|不强|不高|不到位|不严|不力|不深|不实|有待|差距|薄弱|欠缺|存在|缺乏|滞后"
 )
-_NEXT_STEP = re.compile(r"(?:下一步|今后)[，,：:]?")
+_LEADING_WHEN = re.compile(r"^(?:下一步|下步|今后|接下来|20\d\d年)[，,：:]?")
 _MEASURE_LABEL = re.compile(r"^(?:整改(?:落实)?(?:情况|措施|进展|结果|成效)|落实情况|整改举措)[:：]?")
 _TARGETED = re.compile(r"^针对[“\"](?P<p>.+)[”\"](?:的|等)?问题$")
 _ASPECT_END = re.compile(r"方面$")
@@ -124,7 +124,7 @@ def _plans_from_text(text: str) -> list[str]:
     _, items = split_enumeration(text)
     if items:
         return [first_sentence(item) for item in items]
-    return sentences(_NEXT_STEP.sub("", text, count=1) if _NEXT_STEP.match(text) else text)
+    return [_LEADING_WHEN.sub("", s, count=1) for s in sentences(text)]
 
 
 def find_problems_and_plans(
