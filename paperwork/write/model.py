@@ -79,9 +79,7 @@ class Report:
 
     def figure_refs(self) -> list[tuple[int, FigureRef]]:
         """Every tagged figure with the index of the block it sits in (for the traceability view)."""
-        return [
-            (i, ref) for i, b in enumerate(self.blocks) if isinstance(b, Paragraph) for ref in b.figures
-        ]
+        return [(i, ref) for i, b in enumerate(self.blocks) if isinstance(b, Paragraph) for ref in b.figures]
 
 
 # -- numbering -------------------------------------------------------------------------------------------
@@ -149,11 +147,23 @@ def date_text(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _block_dict(kind: str, text: str = "", marker: str = "", title: str = "",
-                header: list[str] | None = None, rows: list[list[str]] | None = None) -> dict[str, object]:
+def _block_dict(
+    kind: str,
+    text: str = "",
+    marker: str = "",
+    title: str = "",
+    header: list[str] | None = None,
+    rows: list[list[str]] | None = None,
+) -> dict[str, object]:
     # every block carries every key so a template testing ``b.title`` never hits an undefined name
-    return {"kind": kind, "text": text, "marker": marker, "title": title,
-            "header": header or [], "rows": rows or []}
+    return {
+        "kind": kind,
+        "text": text,
+        "marker": marker,
+        "title": title,
+        "header": header or [],
+        "rows": rows or [],
+    }
 
 
 def report_context(report: Report) -> dict[str, object]:

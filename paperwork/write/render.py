@@ -66,8 +66,14 @@ def _paragraphs(doc: Document) -> Iterator[str]:
 
     yield from walk(doc)
     for section in doc.sections:
-        for part in (section.header, section.footer, section.even_page_header, section.even_page_footer,
-                     section.first_page_header, section.first_page_footer):
+        for part in (
+            section.header,
+            section.footer,
+            section.even_page_header,
+            section.even_page_footer,
+            section.first_page_header,
+            section.first_page_footer,
+        ):
             if not part.is_linked_to_previous:
                 yield from walk(part)
 
@@ -127,7 +133,7 @@ def _check_tags(env: jinja2.Environment, tags: list[tuple[str, str]]) -> None:
         else:
             source = tag
         try:
-            env.parse(source)
+            env.from_string(source)  # compiles too, so an unknown filter is caught here
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 f"{_where(raw, paragraph)}写法有误，请检查括号、引号是否成对，关键字是否拼写正确。",
