@@ -13,7 +13,11 @@ import sys
 # Subcommands that need no Django at all: they read files and print.
 PURE = {
     "read": "paperwork.read.cli",
+    "check": "paperwork.check",
 }
+# `qinglian check FILE --unit …` compares figures with the records, so it needs the database; Django's own
+# system check stays reachable as `qinglian system-check`.
+ALIASES = {"system-check": "check"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__.strip())
         return 0
     command, rest = args[0], args[1:]
-    if command in PURE:
+    if command == "check" and "--unit" in rest:
+        command = "checkdoc"
+    elif command in ALIASES:
+        command = ALIASES[command]
+    elif command in PURE:
         import importlib
 
         module = importlib.import_module(PURE[command])

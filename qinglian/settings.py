@@ -34,6 +34,10 @@ PRODUCTION = env("QINGLIAN_ENV") == "production"
 DEBUG = env_bool("QINGLIAN_DEBUG", False)
 # A laptop key is fine for the demo; production refuses to start without a real one (see checks.py).
 SECRET_KEY = env("QINGLIAN_SECRET_KEY", "" if PRODUCTION else "dev-insecure-key-for-the-demo-only-0123456789")
+if PRODUCTION and len(SECRET_KEY) < 50:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("生产环境必须设置 QINGLIAN_SECRET_KEY：至少 50 个字符的随机串（见 docs/deploy.md）。")
 ALLOWED_HOSTS = [h for h in env("QINGLIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("QINGLIAN_CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -65,9 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "qinglian.lib.middleware.SessionExpiryMiddleware",
     "qinglian.lib.middleware.SecurityHeadersMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

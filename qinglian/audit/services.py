@@ -68,7 +68,7 @@ def audit_log(
             head = ChainHead.objects.create(pk=1, last_hash=GENESIS, count=0)
             head = ChainHead.objects.select_for_update().get(pk=1)
         if actor is not None and getattr(actor, "is_authenticated", False):
-            actor_id, name = actor.pk, actor_name or actor.username
+            actor_id, name = actor.pk, actor_name or str(getattr(actor, "display_name", actor.username))
         else:
             actor_id, name = None, actor_name or "系统"
         entry = AuditEntry(

@@ -21,6 +21,8 @@ from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, UnitKind,
 
 DEMO_PASSWORD = "Qinglian#2026"
 DEMO_APPS = ("ledger", "records", "publicity", "reports")
+DEMO_USERNAMES = ("xcb_clerk", "xcb_leader", "jw_clerk", "town_clerk", "county_leader", "jjz_supervisor",
+                  "sysadmin", "secadmin", "auditor")
 
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国红志斌辉波鹏飞宇浩然晨雪梅琳颖俊峰亮成林海燕文玲婷云丹彬宁欣蕾琴晓东春生荣德贵")

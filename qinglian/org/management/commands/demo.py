@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
-from qinglian.org.demo import DEMO_APPS, DEMO_PASSWORD, build_demo, demo_logins
+from qinglian.org.demo import DEMO_APPS, DEMO_PASSWORD, DEMO_USERNAMES, build_demo, demo_logins
+from qinglian.org.models import Unit, User
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=2000, help="干部人数，默认 2000")
         parser.add_argument("--seed", type=int, default=2026, help="随机种子，默认 2026")
         parser.add_argument("--today", help="以哪一天为“今天”（YYYY-MM-DD），默认今天")
+        parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时不再生成，只列出演示账号")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -29,6 +31,12 @@ class Command(BaseCommand):
             raise CommandError("--today 须写成 YYYY-MM-DD，如 2026-11-23。") from exc
         if options["units"] < 0 or options["people"] < 0:
             raise CommandError("--units 与 --people 不能为负数。")
+        if options["if_empty"] and Unit.with_deleted.exists():
+            self.stdout.write(f"数据库中已有数据，未重新生成。演示账号（密码均为 {DEMO_PASSWORD}）：")
+            users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+            for line in demo_logins(users):
+                self.stdout.write(line)
+            return
         started = time.perf_counter()
         try:
             ctx = build_demo(seed=options["seed"], today=today, units=options["units"], people=options["people"],

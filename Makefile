@@ -1,0 +1,68 @@
+# Qinglian — the README's commands. Everything a fresh machine needs is installed from here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HTMX_VERSION := 2.0.11
+ECHARTS_VERSION := 5.6.0
+VENDOR := qinglian/static/vendor
+PORT ?= 8000
+RUN_DB ?= sqlite:///$(CURDIR)/var/qinglian.sqlite3
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run test test-sqlite test-postgres bench lint system-deps clean
+
+install: $(STAMP) $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
+	@$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+# Front-end assets come from the npm registry at install time, pinned, and are never committed.
+$(VENDOR)/htmx.min.js:
+	@mkdir -p $(VENDOR) .tmp
+	@cd .tmp && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null && tar -xzf htmx.org-$(HTMX_VERSION).tgz
+	@cp .tmp/package/dist/htmx.min.js $@ && rm -rf .tmp
+
+$(VENDOR)/echarts.min.js:
+	@mkdir -p $(VENDOR) .tmp
+	@cd .tmp && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null && tar -xzf echarts-$(ECHARTS_VERSION).tgz
+	@cp .tmp/package/dist/echarts.min.js $@ && rm -rf .tmp
+
+run: install
+	@mkdir -p var
+	@DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}" $(BIN)/qinglian migrate -v0
+	@DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}" $(BIN)/qinglian demo --if-empty
+	@DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}" $(BIN)/qinglian serve --port $(PORT)
+
+# System packages the tests need: PostgreSQL (a real server), LibreOffice and CJK fonts (PDF export),
+# Chromium (page screenshots). Installed with apt only when missing.
+system-deps:
+	@scripts/system-deps.sh
+
+test: install system-deps
+	@$(BIN)/ruff check qinglian paperwork bench
+	@$(BIN)/python -m django makemigrations --check --dry-run --settings=qinglian.settings >/dev/null || \
+		{ echo "模型有改动但缺少迁移：请运行 makemigrations"; exit 1; }
+	@echo "== 测试套件：SQLite =="
+	@$(BIN)/python -m pytest -n 2
+	@echo "== 测试套件：PostgreSQL（本机回环地址上的临时服务器） =="
+	@scripts/with-postgres.sh $(BIN)/python -m pytest -n 2
+
+test-sqlite: install
+	@$(BIN)/python -m pytest -n 2
+
+test-postgres: install system-deps
+	@scripts/with-postgres.sh $(BIN)/python -m pytest -n 2
+
+bench: install
+	@for f in bench/bench_*.py; do echo "== $$f =="; $(BIN)/python $$f || exit 1; done
+
+lint: install
+	@$(BIN)/ruff check qinglian paperwork bench
+	@$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) $(VENDOR) var .tmp

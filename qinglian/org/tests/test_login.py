@@ -1,0 +1,95 @@
+"""Log-in: lockout, identical answers for unknown users, session expiry, new session key."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from qinglian.audit.models import AuditEntry
+from qinglian.lib.testing import PASSWORD, World
+from qinglian.org.models import LoginFailure
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def test_right_password_logs_in_and_rotates_the_session_key(world: World) -> None:
+    client = Client()
+    client.get("/login/")
+    client.session.save()
+    before = client.session.session_key
+    response = _login(client, "clerk_a", PASSWORD)
+    assert response.status_code == 302
+    assert client.session.session_key != before
+    assert AuditEntry.objects.filter(action="login", actor=world.clerk_a).exists()
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(world: World) -> None:
+    client = Client()
+    for _ in range(5):
+        assert "用户名或密码错误" in _login(client, "clerk_a", "Wrong#Pass123").content.decode()
+    page = _login(client, "clerk_a", PASSWORD).content.decode()
+    assert "锁定" in page
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action="login_failed").count() == 5
+    assert AuditEntry.objects.filter(action="locked").count() == 1
+
+
+def test_lock_ends_after_thirty_minutes(world: World) -> None:
+    past = timezone.now() - timedelta(minutes=31)
+    LoginFailure.objects.bulk_create([LoginFailure(username="clerk_a", at=past) for _ in range(5)])
+    assert _login(Client(), "clerk_a", PASSWORD).status_code == 302
+
+
+def test_failures_spread_beyond_the_window_do_not_lock(world: World) -> None:
+    now = timezone.now()
+    LoginFailure.objects.bulk_create(
+        [LoginFailure(username="clerk_a", at=now - timedelta(minutes=m)) for m in (40, 35, 20, 3)])
+    assert _login(Client(), "clerk_a", PASSWORD).status_code == 302
+
+
+def test_unknown_user_gets_the_same_answer_as_a_wrong_password(world: World) -> None:
+    wrong = _login(Client(), "clerk_a", "Wrong#Pass123")
+    unknown = _login(Client(), "nobody_here", "Wrong#Pass123")
+    assert wrong.status_code == unknown.status_code == 200
+    assert "用户名或密码错误" in wrong.content.decode() and "用户名或密码错误" in unknown.content.decode()
+
+
+def test_idle_session_expires(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    _login(client, "clerk_a", PASSWORD)
+    assert client.get("/org/people/").status_code == 200
+    session = client.session
+    session["qinglian_seen_at"] -= settings.SESSION_IDLE_SECONDS + 5
+    session.save()
+    response = client.get("/org/people/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_absolute_session_limit(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    _login(client, "clerk_a", PASSWORD)
+    client.get("/")
+    session = client.session
+    session["qinglian_login_at"] -= settings.SESSION_ABSOLUTE_SECONDS + 5
+    session.save()
+    assert client.get("/org/people/").status_code == 302
+
+
+def test_pages_carry_security_headers(world: World) -> None:
+    response = world.client("clerk_a").get("/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_forms_need_csrf(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.clerk_a)
+    assert client.post(f"/org/people/{world.staff_a.pk}/delete/").status_code == 403

@@ -1,0 +1,64 @@
+"""三员分立: the three admin roles are exclusive, and the admin site is the system admin's alone."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from qinglian.lib.testing import PASSWORD, World
+from qinglian.org.models import Role, User
+from qinglian.org.services import user_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_account_holds_exactly_one_role(world: World) -> None:
+    # The role is one column with a check constraint: there is no way to store two roles on one account.
+    field = User._meta.get_field("role")
+    assert not field.many_to_many and not field.blank
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=world.auditor.pk).update(role="auditor,secadmin")
+
+
+def test_only_the_sysadmin_may_be_superuser(world: World) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=world.auditor.pk).update(is_superuser=True)
+
+
+def test_one_person_cannot_hold_two_admin_roles(world: World) -> None:
+    person = world.staff_b
+    user_create(actor=None, username="it_sec", role=Role.SECADMIN, unit=None, password=PASSWORD, person=person)
+    with pytest.raises(ValidationError, match="三员分立"):
+        user_create(actor=None, username="it_audit", role=Role.AUDITOR, unit=None, password=PASSWORD,
+                    person=person)
+
+
+def test_admin_site_is_for_the_sysadmin_only(world: World) -> None:
+    assert world.client("sysadmin").get("/admin/org/unit/").status_code == 200
+    for who in ("secadmin", "auditor", "clerk_a", "leader_a", "supervisor"):
+        response = world.client(who).get("/admin/org/unit/")
+        assert response.status_code == 302, who  # sent to the admin login: no access
+
+
+def test_audit_log_page_is_for_the_auditor_only(world: World) -> None:
+    assert world.client("auditor").get("/audit/").status_code == 200
+    for who in ("sysadmin", "secadmin", "clerk_a", "leader_a", "supervisor"):
+        assert world.client(who).get("/audit/").status_code == 403, who
+
+
+def test_security_policy_can_only_be_tightened_by_the_secadmin(world: World) -> None:
+    client = world.client("secadmin")
+    response = client.post("/org/policy/", {"failure_limit": 9, "failure_window_minutes": 15, "lockout_minutes": 30})
+    assert "只能收紧" in response.content.decode()
+    response = client.post("/org/policy/", {"failure_limit": 3, "failure_window_minutes": 30, "lockout_minutes": 60})
+    assert response.status_code == 302
+    assert world.client("sysadmin").get("/org/policy/").status_code == 403
+
+
+def test_weak_passwords_are_refused_in_chinese(world: World) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        user_create(actor=None, username="weak", role=Role.CLERK, unit=world.a, password="abcdefghij")
+    assert any("至少3类" in m for m in excinfo.value.messages)
+    with pytest.raises(ValidationError):
+        user_create(actor=None, username="short", role=Role.CLERK, unit=world.a, password="Ab#1")

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite uses, only those missing. Needs root (or sudo) and apt.
+set -euo pipefail
+need=()
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+[ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need+=(postgresql)
+command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi "ukai" || need+=(fonts-arphic-ukai)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "安装系统软件包：${need[*]}"
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/dev/null
+$SUDO apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
