@@ -1,0 +1,195 @@
+"""Statistics providers: publicity (by outlet level and channel), public opinion, three-stage review.
+
+The monthly bulletin reads its numbers from `PublicityProvider` too, so a bulletin and a report built from
+the same records always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
+
+from qinglian.org.scoping import subtree_q
+from qinglian.publicity.models import (
+    AlertLetter,
+    Channel,
+    CountingUnit,
+    Decision,
+    Level,
+    OpinionDigest,
+    OpinionTicket,
+    Publication,
+    PublicityRule,
+    SignOff,
+    Stage,
+    TicketState,
+)
+from qinglian.stats.registry import Figure, RecordRef, Scope
+
+LEVEL_NAMES = {Level.CENTRAL: "中央级媒体采用", Level.PROVINCIAL: "省级媒体采用", Level.CITY: "市州级媒体采用",
+               Level.COUNTY: "县级媒体采用"}
+CHANNEL_NAMES = {Channel.PRESS: "报刊采用", Channel.WEB: "网站采用", Channel.NEW_MEDIA: "新媒体采用",
+                 Channel.BROADCAST: "广播电视采用"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    name: str
+    counting_unit: str  # "" = the scope root's rule decides (篇 or 条)
+    q: Q  # which publications
+
+
+def _publication_kinds() -> list[Kind]:
+    kinds = [Kind(f"publicity.{level.value}", LEVEL_NAMES[level], "", Q(adopted=True, outlet__level=level))
+             for level in Level]
+    kinds += [Kind(f"publicity.channel.{ch.value}", CHANNEL_NAMES[ch], "", Q(adopted=True, outlet__channel=ch))
+              for ch in Channel]
+    kinds += [
+        Kind("publicity.adopted", "媒体采用稿件", "", Q(adopted=True)),
+        Kind("publicity.submitted", "报送稿件（含未采用）", "", Q()),
+        Kind("publicity.articles", "采用稿件（计篇）", "篇", Q(adopted=True, counting_unit=CountingUnit.ARTICLE)),
+        Kind("publicity.items", "采用信息（计条）", "条", Q(adopted=True, counting_unit=CountingUnit.ITEM)),
+    ]
+    return kinds
+
+
+PUBLICATION_KINDS = {k.code: k for k in _publication_kinds()}
+
+
+def _late(date_field: str, late_days: int, created: str = "created_at") -> Q:
+    return Q(**{f"{created}__date__gt": F(date_field) + timedelta(days=late_days)})
+
+
+def publications_in(scope: Scope) -> QuerySet[Publication]:
+    return Publication.objects.filter(subtree_q(scope.root), published_on__gte=scope.date_from,
+                                      published_on__lte=scope.date_to)
+
+
+class PublicityProvider:
+    """Publications counted by outlet level and channel; one grouped query per call."""
+
+    prefix = "publicity"
+
+    def figures(self, scope: Scope) -> list[Figure]:
+        rows = (publications_in(scope)
+                .values("adopted", "outlet__level", "outlet__channel", "counting_unit")
+                .annotate(n=Count("id"), late=Count("id", filter=_late("published_on", scope.late_days)))
+                .order_by())
+        rows = list(rows)
+        default_unit = PublicityRule.for_unit(scope.root).counting_unit
+        figures = []
+        for kind in PUBLICATION_KINDS.values():
+            match = _row_matcher(kind.q)
+            chosen = [r for r in rows if match(r)]
+            figures.append(Figure(kind=kind.code, name=kind.name, counting_unit=kind.counting_unit or default_unit,
+                                  count=sum(r["n"] for r in chosen), late=sum(r["late"] for r in chosen),
+                                  group="宣传"))
+        return figures
+
+    def records(self, scope: Scope, kind: str) -> list[RecordRef]:
+        spec = PUBLICATION_KINDS.get(kind)
+        if spec is None:
+            return []
+        late_after = timedelta(days=scope.late_days)
+        qs = publications_in(scope).filter(spec.q).select_related("outlet", "unit").order_by("published_on", "id")
+        return [RecordRef(type="publicity.publication", id=p.pk, label=f"{p.title}（{p.outlet.name}）",
+                          date=p.published_on, late=p.created_at.date() > p.published_on + late_after,
+                          url=reverse("publicity:publication", args=[p.pk]),
+                          extra={"unit": p.unit.name, "counting_unit": p.counting_unit}) for p in qs]
+
+
+def _row_matcher(q: Q) -> Callable[[dict[str, Any]], bool]:
+    """Evaluate a kind's simple equality Q against one grouped row (keys as in `values()`)."""
+    wanted = dict(q.children)  # every kind's Q is a flat AND of equalities
+
+    def match(row: dict[str, Any]) -> bool:
+        return all(row[key] == value for key, value in wanted.items())
+
+    return match
+
+
+class OpinionProvider:
+    """Tickets captured, 《舆情提示函》 and 《网上舆情》 issued by the offices of the subtree."""
+
+    prefix = "opinion"
+
+    def _querysets(self, scope: Scope) -> dict[str, tuple[str, str, QuerySet[Any], str]]:
+        span = (scope.date_from, scope.date_to)
+        return {
+            "opinion.tickets": ("监测处置舆情", "条", OpinionTicket.objects.filter(
+                subtree_q(scope.root, "issuing_unit"), captured_at__date__range=span), "captured_at__date"),
+            "opinion.closed": ("办结舆情", "件", OpinionTicket.objects.filter(
+                subtree_q(scope.root, "issuing_unit"), state=TicketState.CLOSED, closed_at__date__range=span),
+                "closed_at__date"),
+            "opinion.alert_letters": ("《舆情提示函》", "期", AlertLetter.objects.filter(
+                subtree_q(scope.root, "issuing_unit"), issued_on__range=span), "issued_on"),
+            "opinion.letters_received": ("收到《舆情提示函》", "件", AlertLetter.objects.filter(
+                subtree_q(scope.root, "unit"), issued_on__range=span), "issued_on"),
+            "opinion.digests": ("《网上舆情》", "期", OpinionDigest.objects.filter(
+                subtree_q(scope.root), issued_on__range=span), "issued_on"),
+        }
+
+    def figures(self, scope: Scope) -> list[Figure]:
+        figures = []
+        for code, (name, counting_unit, qs, date_field) in self._querysets(scope).items():
+            agg = qs.aggregate(n=Count("id"), late=Count("id", filter=_late(date_field, scope.late_days)))
+            figures.append(Figure(kind=code, name=name, counting_unit=counting_unit, count=agg["n"],
+                                  late=agg["late"], group="舆情"))
+        return figures
+
+    def records(self, scope: Scope, kind: str) -> list[RecordRef]:
+        spec = self._querysets(scope).get(kind)
+        if spec is None:
+            return []
+        qs = spec[2].order_by("id")
+        refs = []
+        for obj in qs:
+            if isinstance(obj, OpinionTicket):
+                refs.append(RecordRef(type="publicity.opinionticket", id=obj.pk, label=obj.summary[:40],
+                                      date=obj.captured_at.date(), url=reverse("publicity:ticket", args=[obj.pk])))
+            elif isinstance(obj, AlertLetter):
+                refs.append(RecordRef(type="publicity.alertletter", id=obj.pk, label=str(obj), date=obj.issued_on,
+                                      url=reverse("publicity:ticket", args=[obj.ticket_id])))
+            else:
+                refs.append(RecordRef(type="publicity.opiniondigest", id=obj.pk, label=str(obj), date=obj.issued_on,
+                                      url=reverse("publicity:digest", args=[obj.pk])))
+        return refs
+
+
+class ReviewProvider:
+    """Drafts whose 终审 was signed in the period (三审三校 done), by the draft's unit."""
+
+    prefix = "review"
+
+    def _final_signoffs(self, scope: Scope) -> QuerySet[SignOff]:
+        return SignOff.objects.filter(
+            subtree_q(scope.root, "draft__unit"), draft__deleted_at__isnull=True, stage=Stage.FINAL,
+            decision=Decision.APPROVE, voided_at__isnull=True,
+            signed_at__date__range=(scope.date_from, scope.date_to))
+
+    def figures(self, scope: Scope) -> list[Figure]:
+        n = self._final_signoffs(scope).values("draft").distinct().count()
+        return [Figure(kind="review.drafts_signed", name="经三审的稿件", counting_unit="篇", count=n, group="宣传")]
+
+    def records(self, scope: Scope, kind: str) -> list[RecordRef]:
+        if kind != "review.drafts_signed":
+            return []
+        rows = self._final_signoffs(scope).select_related("draft").order_by("signed_at", "id")
+        return [RecordRef(type="publicity.draft", id=s.draft_id, label=s.draft.title, date=s.signed_at.date(),
+                          url=reverse("publicity:draft", args=[s.draft_id])) for s in rows]
+
+
+def figures_by_kind(scope: Scope, provider: Any | None = None) -> dict[str, Figure]:
+    """Figures of one provider (default: publicity) keyed by kind — what the bulletin reads."""
+    return {f.kind: f for f in (provider or PUBLICITY).figures(scope)}
+
+
+PUBLICITY = PublicityProvider()
+OPINION = OpinionProvider()
+REVIEW = ReviewProvider()
