@@ -64,7 +64,8 @@ class Record(models.Model):
         related_name="+",
     )
     version = models.PositiveIntegerField("版本", default=1, help_text="每次修改加一，用于发现并发修改。")
-    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
+    # No index: almost every row is NULL here, and an index on it misleads the query planner.
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True)
 
     objects = AliveManager()
     with_deleted = AllManager()

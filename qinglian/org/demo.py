@@ -162,7 +162,7 @@ def _people_for(unit: Unit, rng: random.Random, count: int) -> list[Person]:
     head, team_posts, staff_post = _posts(unit)
     people = [Person(unit=unit, name=_name(rng), post=head, team_role=TeamRole.PRINCIPAL,
                      portfolio="全面工作", order=1)]
-    for i, post in enumerate(team_posts[: max(0, count - 1)], start=2):
+    for i, post in enumerate(team_posts[: max(0, count - 2)], start=2):  # keep at least one staff member
         areas = "、".join(rng.sample(PORTFOLIOS, 2))
         people.append(Person(unit=unit, name=_name(rng), post=post, team_role=TeamRole.TEAM_MEMBER,
                              portfolio=areas, order=i))
@@ -185,7 +185,7 @@ def build_demo(*, seed: int = 2026, today: date, units: int = 0, people: int = 2
     if units and units > 400:
         # Province scale: cities of counties, each county shaped like the demo county.
         per_county = len(_county(_Tree(), None, "样", None))
-        counties = max(1, units // per_county)
+        counties = max(1, -(-units // per_county))  # ceiling: at least the units asked for
         province = tree.add("示范省", UnitKind.PROVINCE, None)
         cities = [tree.add(f"第{i + 1}市", UnitKind.CITY, province) for i in range(max(1, counties // 10))]
         _county(tree, cities[0], "示范县", named)
