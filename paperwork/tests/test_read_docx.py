@@ -85,7 +85,8 @@ def test_word_auto_numbering_is_reconstructed() -> None:
 
 
 def test_tables_are_read_in_order() -> None:
-    data = make_docx(["情况报告", "一、基本情况", "见下表。"], table_rows=[["项目", "数量"], ["集中学习", "开展6次"]])
+    rows = [["项目", "数量"], ["集中学习", "开展6次"]]
+    data = make_docx(["情况报告", "一、基本情况", "见下表。"], table_rows=rows)
     result = read_bytes(data, "t.docx")
     assert result.paragraphs[-2:] == ["集中学习", "开展6次"]
     assert [(f.number, f.counting_unit) for f in result.figures] == [("6", "次")]

@@ -10,7 +10,10 @@ import pytest
 
 from paperwork.read import ReadError, read_bytes, read_path, read_text
 
-REPORT = "关于2023年度工作情况的报告\n一、基本情况\n全年集中学习12次。\n二、存在问题\n一是学习不够。二是监督不严。\n"
+REPORT = (
+    "关于2023年度工作情况的报告\n一、基本情况\n全年集中学习12次。\n"
+    "二、存在问题\n一是学习不够。二是监督不严。\n"
+)
 
 
 def _error(data: bytes, name: str = "x.txt", **kw: int) -> ReadError:
@@ -66,7 +69,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_not_a_report() -> None:
-    with pytest.raises(ReadError, match="不是一份报告|可能不是"):
+    with pytest.raises(ReadError, match=r"不是一份报告|可能不是"):
         read_text("今天天气很好，我们去公园散步。\n晚上吃饺子。")
 
 

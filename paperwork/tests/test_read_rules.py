@@ -15,8 +15,10 @@ def _figs(text: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("text", [
-    "2023年12月1日召开会议", "1至10月", "第一次会议", "第3次全会", "增强“四个意识”、坚定“四个自信”、做到“两个维护”",
-    "落实中央八项规定精神", "党的二十届中央纪委二次全会", "“十四五”规划", "《五项制度》", "自觉规范八小时之外的行为",
+    "2023年12月1日召开会议", "1至10月", "第一次会议", "第3次全会",
+    "增强“四个意识”、坚定“四个自信”、做到“两个维护”",
+    "落实中央八项规定精神", "党的二十届中央纪委二次全会", "“十四五”规划", "《五项制度》",
+    "自觉规范八小时之外的行为",
     "联系电话:0932-5552740", "一个股室", "建立工作台账", "3部门联合",
 ])
 def test_not_figures(text: str) -> None:
@@ -42,12 +44,13 @@ def test_figures(text: str, expected: list[tuple[str, str]]) -> None:
 def test_figure_span_includes_noun_phrase_and_title() -> None:
     (fig,) = find_figures(["下发《网上舆情》4期"])
     assert fig.text == "下发《网上舆情》4期"
-    first, second = find_figures(["建立了3个方面12项具体问题台账"])
+    _first, second = find_figures(["建立了3个方面12项具体问题台账"])
     assert second.text == "方面12项"
 
 
 def test_enumeration_split() -> None:
-    pre, items = split_enumeration("整改情况：一是创新学习方式。结合实际。二是注重成果转化。三是强化压力传导。")
+    text = "整改情况：一是创新学习方式。结合实际。二是注重成果转化。三是强化压力传导。"
+    pre, items = split_enumeration(text)
     assert pre == "整改情况："
     assert items == ["创新学习方式。结合实际", "注重成果转化", "强化压力传导"]
     assert split_enumeration("坚持统一是原则")[1] == []
@@ -56,7 +59,8 @@ def test_enumeration_split() -> None:
 
 
 def test_chinese_values() -> None:
-    assert [chinese_value(t) for t in ("一", "十", "十二", "二十", "九十九", "十十", "")] == [1, 10, 12, 20, 99, 0, 0]
+    words = ("一", "十", "十二", "二十", "九十九", "十十", "")
+    assert [chinese_value(t) for t in words] == [1, 10, 12, 20, 99, 0, 0]
 
 
 def test_outline_rejects_dates_figures_and_out_of_sequence_markers() -> None:
@@ -91,7 +95,10 @@ def test_genres() -> None:
 
 
 def test_problem_list_in_one_sentence() -> None:
-    text = "报告\n一、工作\n开展工作。\n二、存在的问题和下一步打算\n主要是学习不深、监督不严；作风不实等问题。\n2024年，我们将继续努力。"
+    text = (
+        "报告\n一、工作\n开展工作。\n二、存在的问题和下一步打算\n"
+        "主要是学习不深、监督不严；作风不实等问题。\n2024年，我们将继续努力。"
+    )
     result = read_text(text)
     assert result.problems == ["学习不深", "监督不严", "作风不实"]
     assert result.plans == ["我们将继续努力"]

@@ -1,0 +1,130 @@
+"""Any bytes at all: the reader answers with a result or a ReadError, nothing else.
+
+The fuzzing goes through read_bytes_unchecked, i.e. without the public safety net that turns an
+unexpected exception into a ReadError, so a real bug shows up here as the exception it is.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paperwork.read import ReadError, read_bytes
+from paperwork.read.reader import read_bytes_unchecked
+from paperwork.tests.data.builders import make_docx
+from paperwork.tests.test_read_seeds import SEEDS
+
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+SAMPLE_TEXT = (
+    "关于2023年度落实党风廉政建设责任制情况的报告\n一、基本情况\n（一）加强学习。一是集中学习12次。二是研讨**次。\n"
+    "1.专题党课X期\n（1）针对“学习不深”问题\n整改情况：一是加强学习。\n二、存在的问题\n一是不够。二是不足。\n"
+)
+SEED_BYTES = [p.read_bytes() for p in sorted(SEEDS.glob("*.txt"))] if SEEDS.is_dir() else []
+TEXTS = [*SEED_BYTES, SAMPLE_TEXT.encode("utf-8"), SAMPLE_TEXT.encode("gbk")]
+DOCX = make_docx(SAMPLE_TEXT.splitlines())
+DOCX_AUTO = make_docx(
+    ["报告", (0, "基本情况"), (1, "加强学习。开展3次。"), (2, "细项"), (0, "存在问题"), "一是不够。"]
+)
+
+
+def _only_read_error(data: bytes, name: str) -> None:
+    try:
+        read_bytes_unchecked(data, name, max_bytes=2 * 1024 * 1024)
+    except ReadError as exc:
+        assert exc.message_zh
+
+
+@st.composite
+def mutated(draw: st.DrawFn, bases: list[bytes]) -> bytes:
+    data = bytearray(draw(st.sampled_from(bases)))
+    for _ in range(draw(st.integers(1, 8))):
+        op = draw(st.sampled_from(["flip", "cut", "insert", "delete"]))
+        pos = draw(st.integers(0, max(len(data) - 1, 0)))
+        if op == "flip" and data:
+            data[pos] = draw(st.integers(0, 255))
+        elif op == "cut":
+            del data[pos:]
+        elif op == "insert":
+            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
+        elif op == "delete":
+            del data[pos:pos + draw(st.integers(1, 64))]
+    return bytes(data)
+
+
+@FUZZ
+@given(st.binary(max_size=4096), st.sampled_from(["a.txt", "a.docx", "a.doc", "a.bmp", ""]))
+def test_random_bytes(data: bytes, name: str) -> None:
+    _only_read_error(data, name)
+
+
+@FUZZ
+@given(mutated(TEXTS))
+def test_mutated_text(data: bytes) -> None:
+    _only_read_error(data, "seed.txt")
+
+
+@FUZZ
+@given(mutated([DOCX, DOCX_AUTO]))
+def test_mutated_docx_zip(data: bytes) -> None:
+    _only_read_error(data, "report.docx")
+
+
+def _zip_with(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+def _members(docx: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+AUTO_MEMBERS = _members(DOCX_AUTO)
+
+
+@FUZZ
+@given(st.sampled_from(["word/document.xml", "word/numbering.xml", "word/styles.xml"]), st.data())
+def test_mutated_docx_xml(member: str, data: st.DataObject) -> None:
+    """A well-formed zip whose XML parts are damaged (the zip layer no longer protects us)."""
+    members = dict(AUTO_MEMBERS)
+    members[member] = data.draw(mutated([members[member]]))
+    _only_read_error(_zip_with(members), "report.docx")
+
+
+def test_deeply_nested_tables_do_not_recurse() -> None:
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    inner = "<w:p><w:r><w:t>一、标题</w:t></w:r></w:p>"
+    for _ in range(3000):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl>"
+    xml = f"<w:document {w}><w:body>{inner}</w:body></w:document>".encode()
+    result = read_bytes_unchecked(_zip_with({"word/document.xml": xml}), "deep.docx")
+    assert result.outline[0].heading == "标题"
+
+
+def test_public_api_wraps_the_unexpected(monkeypatch: object) -> None:
+    import paperwork.read.reader as reader
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise KeyError("bug")
+
+    mp = monkeypatch
+    mp.setattr(reader, "analyse", boom)  # type: ignore[attr-defined]
+    try:
+        read_bytes(SAMPLE_TEXT.encode(), "a.txt")
+    except ReadError as exc:
+        assert isinstance(exc.__cause__, KeyError)
+    else:
+        raise AssertionError("expected ReadError")
+
+
+def test_seed_files_read(tmp_path: Path) -> None:
+    for data in SEED_BYTES:
+        assert read_bytes(data, "seed.txt").outline
