@@ -5,3 +5,9 @@ class LedgerConfig(AppConfig):
     name = "qinglian.ledger"
     label = "ledger"
     verbose_name = "整改台账"
+
+    def ready(self) -> None:
+        from qinglian.ledger.stats import LedgerProvider
+        from qinglian.stats.registry import register
+
+        register(LedgerProvider())

@@ -1,0 +1,556 @@
+"""Reading and writing ledger workbooks (.xlsx) as plain data: no ORM, no Django.
+
+`read_ledger(data, filename, …)` turns a workbook as people make it (a title row or two, a header row with
+loosely named columns, aspect rows merged across, problem cells merged down over their measures, sub-problems
+numbered （1）（2）) into a `ParsedLedger`: a plan of aspects → problems → measures with the sheet row of
+each, and every problem found as a `RowError` (row number and header text, message in Chinese).
+`write_ledger(sheets)` writes the same layout back, ready to print (A4 landscape, header row repeated).
+The services resolve names to people and units and write rows; this module only reads and writes cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from paperwork.calendar import parse_date
+
+# field → (the header the export writes, other names people give the column)
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "number": ("序号", ("编号", "序")),
+    "aspect": ("方面", ("问题类别", "问题类型", "类别", "板块", "问题方面")),
+    "problem": ("问题", ("存在问题", "反馈问题", "问题描述", "问题清单", "具体问题", "主要问题", "问题表现",
+                        "存在的问题", "巡察反馈问题", "问题内容")),
+    "measure": ("整改措施", ("整改举措", "措施", "整改措施及要求", "整改任务", "整改要求", "具体措施")),
+    "leader": ("责任领导", ("牵头领导", "分管领导", "包抓领导", "责任领导人", "领导")),
+    "responsible_unit": ("责任单位", ("牵头单位", "责任股室", "责任部门", "承办单位", "责任科室", "牵头股室")),
+    "owner": ("责任人", ("具体责任人", "经办人", "承办人", "具体负责人")),
+    "deadline": ("整改时限", ("完成时限", "时限", "整改期限", "完成时间", "时间节点", "整改时间")),
+    "situation": ("完成情况", ("整改情况", "进展情况", "整改进展", "完成状态", "整改状态", "整改完成情况")),
+}
+EXPORT_FIELDS = ["number", "problem", "measure", "leader", "responsible_unit", "owner", "deadline", "situation"]
+REQUIRED = ("problem", "measure")
+FIELD_LABELS = {key: spec[0] for key, spec in FIELDS.items()}
+
+STATUS_LABELS = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成", "long_term": "长期坚持"}
+SOURCE_KIND_LABELS = {"inspection": "巡察", "tour": "巡视", "audit": "审计", "supervision": "督查",
+                      "democratic_meeting": "民主生活会", "self_check": "自查", "assigned": "上级交办"}
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+HEADER_SCAN_ROWS = 15
+CN_NUM = "一二三四五六七八九十"
+_ASPECT_NUM = re.compile(rf"^(?:[{CN_NUM}]+[、.．]|[（(][{CN_NUM}]+[)）])\s*")
+_SUB_NUM = re.compile(r"^[（(]\s*(\d+)\s*[)）]\s*[、.．]?\s*")
+_TOP_NUM = re.compile(r"^(\d+)\s*[、.．]\s*|^(\d+)\s+")
+_META = re.compile(r"(来源|反馈机关|反馈日期|整改单位)[:：]\s*(\S+)")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the sheet's row number (1-based); 0 for the file as a whole
+    column: str  # the header text of the column, "" when the whole row or file is concerned
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "文件"
+        return f"{where}{f'“{self.column}”列' if self.column else ''}：{self.message}"
+
+
+@dataclass
+class Column:
+    index: int  # 0-based
+    header: str
+    sure: bool
+
+
+@dataclass
+class ParsedLedger:
+    sheet: str = ""
+    sheets: list[str] = field(default_factory=list)
+    header_row: int = 0
+    headers: list[str] = field(default_factory=list)  # header texts by column index
+    columns: dict[str, Column] = field(default_factory=dict)  # field → column
+    needs_mapping: bool = False  # a column name was guessed: ask the user to confirm the mapping
+    meta: dict[str, str] = field(default_factory=dict)  # 来源/反馈机关/反馈日期 read from title rows
+    aspects: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def mapping(self) -> dict[str, str]:
+        """field → header text, as a mapping form would show it."""
+        return {key: col.header for key, col in self.columns.items()}
+
+
+class FileRefused(ValueError):
+    """The file is not a workbook this reader can take; the message says what to do."""
+
+
+# -- file checks -----------------------------------------------------------------------------------
+def check_file(data: bytes, filename: str, max_bytes: int) -> None:
+    """Refuse oversized files, old .xls and files that are not workbooks, before openpyxl sees them."""
+    if len(data) > max_bytes:
+        raise FileRefused(f"文件“{filename}”大小为 {len(data) / 1024 / 1024:.1f} MB，超过上限 "
+                          f"{max_bytes / 1024 / 1024:.0f} MB。请删去无关的工作表或图片后再导入。")
+    if not data:
+        raise FileRefused(f"文件“{filename}”是空文件，请重新选择台账文件。")
+    if data.startswith(OLE_MAGIC):
+        raise FileRefused(f"“{filename}”是旧版 Excel 97-2003（.xls）或其他 Office 旧格式文件。请在 Excel 或 WPS 中"
+                          "“另存为” Excel 工作簿（.xlsx）后再导入。")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise FileRefused(f"“{filename}”不是 Excel 工作簿（.xlsx）文件。请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except zipfile.BadZipFile as exc:
+        raise FileRefused(f"“{filename}”已损坏，无法打开。请重新保存后再导入。") from exc
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise FileRefused(f"“{filename}”实际上是 Word 文档（.docx），不是 Excel 表格。请导入台账的 Excel 文件；"
+                              "Word 格式的整改报告请用“从报告导入”。")
+        if "ppt/presentation.xml" in names:
+            raise FileRefused(f"“{filename}”实际上是 PowerPoint 演示文稿，不是 Excel 表格。")
+        raise FileRefused(f"“{filename}”不是 Excel 工作簿（.xlsx）文件。请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[（(].*?[)）]", "", text)  # "整改时限（完成时间）" → "整改时限"
+    return re.sub(r"[\s:：*＊/、\-_]+", "", text)
+
+
+def match_header(text: str) -> tuple[str | None, bool]:
+    """(field, sure) for one header cell: exact names are sure, a contained name is a guess."""
+    name = _norm(text)
+    if not name:
+        return None, False
+    for key, (main, others) in FIELDS.items():
+        if name == main or name in others:
+            return key, True
+    best: tuple[int, str] | None = None
+    for key, (main, others) in FIELDS.items():
+        for candidate in (main, *others):
+            if len(candidate) >= 2 and candidate in name and (best is None or len(candidate) > best[0]):
+                best = (len(candidate), key)
+    return (best[1], False) if best else (None, False)
+
+
+def _grid(ws: Any) -> tuple[list[list[Any]], dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+    """Cell values with merged ranges filled from their top-left cell; which cells were filled, and which
+    merged ranges had nothing in them (reported, since a merged cell with no text is usually a mistake)."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    width = max((len(r) for r in rows), default=0)
+    for r in rows:
+        r.extend([None] * (width - len(r)))
+    filled: dict[tuple[int, int], tuple[int, int]] = {}
+    empty_merges: set[tuple[int, int]] = set()
+    for rng in ws.merged_cells.ranges:
+        top, left = rng.min_row - 1, rng.min_col - 1
+        if top >= len(rows) or left >= width:
+            continue
+        value = rows[top][left]
+        for r in range(top, min(rng.max_row, len(rows))):
+            for c in range(left, min(rng.max_col, width)):
+                if (r, c) != (top, left):
+                    rows[r][c] = value
+                    filled[(r, c)] = (top, left)
+                if value in (None, ""):
+                    empty_merges.add((r, c))
+    return rows, filled, empty_merges
+
+
+def _find_header(rows: list[list[Any]]) -> int | None:
+    best, best_score = None, 1
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        keys = {match_header(_text(v))[0] for v in row if _text(v) and len(_text(v)) <= 20}
+        keys.discard(None)
+        score = len(keys)
+        if score > best_score and ("problem" in keys or "measure" in keys):
+            best, best_score = i, score
+    return best
+
+
+def _columns(header: list[Any], mapping: dict[str, str] | None) -> tuple[dict[str, Column], list[str], bool]:
+    texts = [_text(v) for v in header]
+    columns: dict[str, Column] = {}
+    unsure = False
+    if mapping:
+        for key, wanted in mapping.items():
+            if key in FIELDS and wanted:
+                for i, t in enumerate(texts):
+                    if t == wanted:
+                        columns[key] = Column(i, t, True)
+                        break
+        return columns, texts, False
+    for i, t in enumerate(texts):
+        key, sure = match_header(t)
+        if key is None:
+            continue
+        if key in columns:
+            if columns[key].sure and not sure:
+                continue
+            if columns[key].sure == sure:
+                unsure = True  # two columns look like the same field: ask
+                continue
+        columns[key] = Column(i, t, sure)
+        unsure = unsure or not sure
+    return columns, texts, unsure
+
+
+def read_status(situation: str) -> tuple[str, str]:
+    """(status, note) from what a 完成情况 cell says; a bare status word leaves no note."""
+    text = situation.strip()
+    for code, label in STATUS_LABELS.items():
+        if text == label:
+            return code, ""
+        if text.startswith(label) and text[len(label):len(label) + 1] in ("：", ":", "，", "。", "；"):
+            return code, text[len(label) + 1:].strip()  # "已完成：制定制度5项", as the export writes it
+    if not text:
+        return "not_started", ""
+    if any(w in text for w in ("未启动", "未开始", "尚未开展")):
+        return "not_started", text
+    if any(w in text for w in ("未完成", "正在", "推进", "整改中", "持续")):
+        return ("long_term" if "长期" in text else "in_progress"), text
+    if "长期" in text:
+        return "long_term", text
+    if any(w in text for w in ("已完成", "完成整改", "已整改", "办结", "已落实", "已销号", "完成")):
+        return "done", text
+    return "in_progress", text
+
+
+def _strip_aspect(text: str) -> str:
+    return _ASPECT_NUM.sub("", text).strip()
+
+
+# -- reading ---------------------------------------------------------------------------------------
+def read_ledger(
+    data: bytes, filename: str = "台账.xlsx", *, max_bytes: int = 20 * 1024 * 1024, sheet: str | None = None,
+    mapping: dict[str, str] | None = None, today: dt.date | None = None,
+) -> ParsedLedger:
+    """Read one sheet of a ledger workbook. Never raises for bad content: errors come back in `.errors`."""
+    result = ParsedLedger()
+    try:
+        check_file(data, filename, max_bytes)
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+    except FileRefused as exc:
+        result.errors.append(RowError(0, "", str(exc)))
+        return result
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        result.errors.append(RowError(0, "", f"“{filename}”无法作为 Excel 工作簿打开（{type(exc).__name__}）。"
+                                             "请在 Excel 或 WPS 中重新另存为 .xlsx 后再导入。"))
+        return result
+    non_empty = [ws for ws in wb.worksheets if ws.max_row > 1 or _text(ws.cell(1, 1).value)]
+    result.sheets = [ws.title for ws in non_empty]
+    if sheet:
+        chosen = next((ws for ws in wb.worksheets if ws.title == sheet), None)
+        if chosen is None:
+            result.errors.append(RowError(0, "", f"工作簿中没有名为“{sheet}”的工作表；现有："
+                                                 f"{'、'.join(ws.title for ws in wb.worksheets)}。"))
+            return result
+    elif len(non_empty) > 1:
+        names = "、".join(f"“{n}”" for n in result.sheets)
+        result.errors.append(RowError(0, "", f"工作簿中有 {len(non_empty)} 个有内容的工作表（{names}）。"
+                                             "每次导入一个：请选择要导入的工作表（命令行用 --sheet 工作表名）。"))
+        return result
+    elif not non_empty:
+        result.errors.append(RowError(0, "", "工作簿是空的，没有可导入的内容。"))
+        return result
+    else:
+        chosen = non_empty[0]
+    result.sheet = chosen.title
+    _read_sheet(chosen, result, mapping, today or dt.date.today())
+    return result
+
+
+def _read_sheet(ws: Any, result: ParsedLedger, mapping: dict[str, str] | None, today: dt.date) -> None:
+    rows, filled, empty_merges = _grid(ws)
+    header_index = _find_header(rows)
+    if header_index is None:
+        result.errors.append(RowError(0, "", f"工作表“{ws.title}”前{HEADER_SCAN_ROWS}行中找不到表头行（应有“问题”“整改措施”"
+                                             "“责任人”“整改时限”等列名）。请确认表头后再导入。"))
+        return
+    result.header_row = header_index + 1
+    columns, headers, unsure = _columns(rows[header_index], mapping)
+    result.columns, result.headers, result.needs_mapping = columns, headers, unsure
+    for key in REQUIRED:
+        if key not in columns:
+            result.needs_mapping = True
+            result.errors.append(RowError(result.header_row, "", f"找不到“{FIELD_LABELS[key]}”列：请在表头中写明"
+                                                                 f"“{FIELD_LABELS[key]}”，或在导入时指定对应的列。"))
+    for line in rows[:header_index]:
+        for value in line:
+            for m in _META.finditer(_text(value)):
+                result.meta.setdefault(m[1], m[2])
+    if result.errors:
+        return
+    _Walker(rows, filled, empty_merges, header_index, result, today).walk()
+
+
+class _Walker:
+    """Walks the data rows once, keeping the current aspect, problem and sub-problem."""
+
+    def __init__(self, rows: list[list[Any]], filled: dict[tuple[int, int], tuple[int, int]],
+                 empty_merges: set[tuple[int, int]], header_index: int, result: ParsedLedger,
+                 today: dt.date) -> None:
+        self.rows, self.filled, self.empty_merges = rows, filled, empty_merges
+        self.header_index, self.result, self.today = header_index, result, today
+        self.cols = result.columns
+        self.aspect: dict[str, Any] | None = None
+        self.problem: dict[str, Any] | None = None  # top-level
+        self.current: dict[str, Any] | None = None  # the problem measures attach to
+
+    def cell(self, r: int, key: str) -> str:
+        col = self.cols.get(key)
+        return _text(self.rows[r][col.index]) if col and col.index < len(self.rows[r]) else ""
+
+    def header(self, key: str) -> str:
+        col = self.cols.get(key)
+        return col.header if col else FIELD_LABELS[key]
+
+    def error(self, r: int, key: str, message: str) -> None:
+        self.result.errors.append(RowError(r + 1, self.header(key) if key else "", message))
+
+    def new_aspect(self, title: str, r: int) -> None:
+        for existing in self.result.aspects:
+            if existing["title"] == title:
+                self.aspect = existing
+                break
+        else:
+            self.aspect = {"title": title, "row": r + 1, "problems": []}
+            self.result.aspects.append(self.aspect)
+        self.problem = self.current = None
+
+    def walk(self) -> None:
+        for r in range(self.header_index + 1, len(self.rows)):
+            values = [_text(v) for v in self.rows[r]]
+            if not any(values):
+                continue
+            self.result.rows += 1
+            self.row(r, values)
+        for aspect in self.result.aspects:
+            for problem in aspect["problems"]:
+                for leaf in problem["children"] or [problem]:
+                    if not leaf["measures"]:
+                        self.result.errors.append(RowError(leaf["row"], self.header("measure"),
+                                                           "该问题没有填写整改措施，请补充后再导入。"))
+
+    def is_aspect_row(self, r: int, values: list[str]) -> str | None:
+        number, problem, measure = self.cell(r, "number"), self.cell(r, "problem"), self.cell(r, "measure")
+        distinct = {v for v in values if v}
+        if len(distinct) == 1 and (text := next(iter(distinct))) and (_ASPECT_NUM.match(text) or
+                                                                       text.endswith("方面")):
+            return _strip_aspect(text)  # one text merged across the row: "一、……方面"
+        if number and _ASPECT_NUM.match(number + ("、" if re.fullmatch(f"[{CN_NUM}]+", number) else "")):
+            title = _strip_aspect(number) or problem or measure
+            return _strip_aspect(title) if title else None
+        return None
+
+    def row(self, r: int, values: list[str]) -> None:
+        if "aspect" in self.cols and (title := self.cell(r, "aspect")):
+            if self.aspect is None or self.aspect["title"] != _strip_aspect(title):
+                self.new_aspect(_strip_aspect(title), r)
+        elif (title := self.is_aspect_row(r, values)) is not None:
+            self.new_aspect(title, r)
+            return
+        number, text, measure = self.cell(r, "number"), self.cell(r, "problem"), self.cell(r, "measure")
+        pcol = self.cols["problem"].index
+        ncol = self.cols["number"].index if "number" in self.cols else -1
+        if not text:
+            if (r, pcol) in self.empty_merges:
+                self.error(r, "problem", "合并单元格中没有填写问题内容，请在合并单元格中填写所属问题。")
+                return
+            if measure and self.current is not None and (not number or (r, ncol) in self.filled):
+                self.add_measure(r, measure)  # "same as above" left blank: the current problem goes on
+                return
+            if measure or number:
+                self.error(r, "problem", "“问题”为空：请填写这条整改措施所属的问题。")
+            return
+        if self.aspect is None:
+            self.new_aspect("未分方面", r)
+        assert self.aspect is not None
+        sub = _SUB_NUM.match(number) or _SUB_NUM.match(text)
+        clean = (_SUB_NUM.sub("", text) if _SUB_NUM.match(text) else _TOP_NUM.sub("", text)).strip()
+        if sub:
+            if self.problem is None:
+                self.error(r, "problem", f"这是子问题“{sub.group(0).strip()}”，但上方没有它所属的问题。"
+                                         "请先写一行所属问题（如“1.关于……的问题”）。")
+                return
+            if self.current is None or self.current is self.problem or self.current["text"] != clean:
+                found = next((c for c in self.problem["children"] if c["text"] == clean), None)
+                if found is None:
+                    found = {"text": clean, "row": r + 1, "children": [], "measures": []}
+                    self.problem["children"].append(found)
+                self.current = found
+        elif self.problem is None or self.problem["text"] != clean:
+            found = next((p for p in self.aspect["problems"] if p["text"] == clean), None)
+            if found is None:
+                found = {"text": clean, "row": r + 1, "children": [], "measures": []}
+                self.aspect["problems"].append(found)
+            self.problem = self.current = found
+        if measure:
+            self.add_measure(r, measure)
+
+    def add_measure(self, r: int, text: str) -> None:
+        assert self.current is not None
+        deadline_text = self.cell(r, "deadline")
+        status, note = read_status(self.cell(r, "situation"))
+        deadline: dt.date | None = None
+        if deadline_text:
+            try:
+                parsed = parse_date(deadline_text, today=self.today)
+            except ValueError as exc:
+                self.error(r, "deadline", f"{exc}；也可写“长期坚持”或“立行立改”。")
+                return
+            deadline = parsed.date
+            if parsed.status == "long_term" and status != "done":
+                status = "long_term"
+            if isinstance(self.rows[r][self.cols["deadline"].index], (dt.date, dt.datetime)):
+                deadline_text = deadline.isoformat() if deadline else deadline_text
+        self.current["measures"].append({
+            "text": text.strip(), "row": r + 1, "leader": self.cell(r, "leader"),
+            "responsible_unit": self.cell(r, "responsible_unit"), "owner": self.cell(r, "owner"),
+            "deadline": deadline, "deadline_text": deadline_text, "status": status, "situation": note,
+            "columns": {key: self.header(key) for key in ("leader", "responsible_unit", "owner", "deadline")},
+        })
+
+
+def plan_counts(aspects: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """How many aspects, specific problems (leaves, as seed 003 counts them) and measures a plan holds."""
+    problems = measures = 0
+    for aspect in aspects:
+        for problem in aspect["problems"]:
+            leaves = problem.get("children") or [problem]
+            problems += len(leaves)
+            measures += len(problem.get("measures", []))
+            measures += sum(len(c.get("measures", [])) for c in problem.get("children", []))
+    return {"aspects": len(aspects), "problems": problems, "measures": measures}
+
+
+# -- writing ---------------------------------------------------------------------------------------
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WIDTHS = {"number": 7, "problem": 40, "measure": 52, "leader": 10, "responsible_unit": 14, "owner": 10,
+           "deadline": 13, "situation": 22}
+
+
+def write_ledger(sheets: Sequence[dict[str, Any]]) -> bytes:
+    """sheets: [{"name", "heading", "meta", "aspects": plan}] with measures holding names and texts."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for spec in sheets or [{"name": "整改台账", "heading": "整改台账", "meta": "", "aspects": []}]:
+        ws = wb.create_sheet(_sheet_name(spec["name"], used))
+        _write_sheet(ws, spec)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = re.sub(r"[\\/*?:\[\]]", "", name)[:28] or "台账"
+    candidate, n = base, 2
+    while candidate in used:
+        candidate, n = f"{base[:25]}({n})", n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _write_sheet(ws: Any, spec: dict[str, Any]) -> None:
+    last = get_column_letter(len(EXPORT_FIELDS))
+    wrap = Alignment(wrap_text=True, vertical="center")
+    centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    ws.append([spec["heading"]])
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"].font = Font(size=16, bold=True)
+    ws["A1"].alignment = centre
+    ws.row_dimensions[1].height = 32
+    ws.append([spec.get("meta", "")])
+    ws.merge_cells(f"A2:{last}2")
+    ws.append([FIELD_LABELS[k] for k in EXPORT_FIELDS])
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = centre
+        cell.border = _BORDER
+    for i, key in enumerate(EXPORT_FIELDS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS[key]
+    for a_index, aspect in enumerate(spec["aspects"], start=1):
+        ws.append([f"{_cn(a_index)}、{aspect['title']}"])
+        row = ws.max_row
+        ws.merge_cells(f"A{row}:{last}{row}")
+        ws.cell(row, 1).font = Font(bold=True)
+        for p_index, problem in enumerate(aspect["problems"], start=1):
+            if problem.get("children"):
+                ws.append([str(p_index), problem["text"]])
+                _box(ws, ws.max_row, wrap)
+                for c_index, child in enumerate(problem["children"], start=1):
+                    _write_problem(ws, f"（{c_index}）", child, wrap, last)
+            else:
+                _write_problem(ws, str(p_index), problem, wrap, last)
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
+def _write_problem(ws: Any, number: str, problem: dict[str, Any], wrap: Alignment, last: str) -> None:
+    measures = problem.get("measures") or [{}]
+    first = ws.max_row + 1
+    for m in measures:
+        status = m.get("status", "")
+        label = STATUS_LABELS.get(status, "")
+        situation = f"{label}：{m['situation']}" if m.get("situation") and label else (m.get("situation") or label)
+        ws.append([number, problem["text"], m.get("text", ""), m.get("leader", ""), m.get("responsible_unit", ""),
+                   m.get("owner", ""), m.get("deadline_text", ""), situation])
+        _box(ws, ws.max_row, wrap)
+    if len(measures) > 1:
+        ws.merge_cells(start_row=first, start_column=1, end_row=ws.max_row, end_column=1)
+        ws.merge_cells(start_row=first, start_column=2, end_row=ws.max_row, end_column=2)
+
+
+def _box(ws: Any, row: int, wrap: Alignment) -> None:
+    for col in range(1, len(EXPORT_FIELDS) + 1):
+        cell = ws.cell(row, col)
+        cell.border = _BORDER
+        cell.alignment = wrap
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n <= 10:
+        return "十" if n == 10 else digits[n]
+    if n < 20:
+        return "十" + digits[n - 10]
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")

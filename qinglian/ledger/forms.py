@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from qinglian.ledger.excel import FIELD_LABELS
+from qinglian.ledger.models import Closure, FollowUpResult, MeasureStatus, SourceKind
+from qinglian.lib.forms import ChineseDateField, VersionField
+from qinglian.org.models import Person, Unit
+from qinglian.org.scoping import subtree_q
+
+LEVELS = [("", "全部"), ("red", "红色（逾期）"), ("yellow", "黄色"), ("green", "绿色")]
+
+
+class LedgerFilter(forms.Form):
+    status = forms.ChoiceField(label="完成状态", choices=[("", "全部"), *MeasureStatus.choices], required=False)
+    closure = forms.ChoiceField(label="销号", choices=[("", "全部"), *Closure.choices], required=False)
+    level = forms.ChoiceField(label="预警", choices=LEVELS, required=False)
+    kind = forms.ChoiceField(label="来源", choices=[("", "全部"), *SourceKind.choices], required=False)
+    source = forms.IntegerField(label="反馈来源编号", required=False, min_value=1, widget=forms.HiddenInput)
+    owner = forms.CharField(label="责任人/责任领导", required=False, max_length=50)
+    overdue = forms.BooleanField(label="只看逾期", required=False)
+    q = forms.CharField(label="关键词", required=False, max_length=50)
+
+    def filters(self) -> dict[str, Any]:
+        return dict(self.cleaned_data) if self.is_valid() else {}
+
+
+class SourceForm(forms.Form):
+    kind = forms.ChoiceField(label="来源", choices=SourceKind.choices)
+    issued_by = forms.CharField(label="反馈机关", max_length=200, help_text="如：县委第三巡察组、县审计局。")
+    feedback_date = ChineseDateField(label="反馈日期", required=False)
+    title = forms.CharField(label="名称", max_length=300, required=False, help_text="留空时自动生成。")
+
+
+class AspectForm(forms.Form):
+    title = forms.CharField(label="方面", max_length=500, help_text="如：落实管党治党政治责任和整治作风问题方面")
+
+
+class ProblemForm(forms.Form):
+    text = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class _UnitPeopleMixin:
+    """Choices limited to the people and units of the answering unit's subtree."""
+
+    def limit_to(self, unit: Unit) -> None:
+        people = Person.objects.filter(subtree_q(unit)).select_related("unit").order_by("unit__path", "order")
+        fields: Any = self.fields  # type: ignore[attr-defined]
+        for name in ("leader_in_charge", "owner"):
+            fields[name].queryset = people
+            fields[name].label_from_instance = lambda p: f"{p.name}（{p.unit.name} {p.post}）"
+        fields["responsible_unit"].queryset = Unit.objects.filter(subtree_q(unit, "self")).order_by("path")
+
+
+class MeasureForm(_UnitPeopleMixin, forms.Form):
+    text = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}))
+    leader_in_charge = forms.ModelChoiceField(label="责任领导", queryset=Person.objects.none(), required=False)
+    responsible_unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.none(), required=False)
+    owner = forms.ModelChoiceField(label="责任人", queryset=Person.objects.none(), required=False)
+    deadline_text = forms.CharField(label="整改时限", max_length=50, required=False,
+                                    help_text="如 2021-10-31、2021年9月底、长期坚持、立行立改。")
+    status = forms.ChoiceField(label="完成状态", choices=MeasureStatus.choices, initial=MeasureStatus.NOT_STARTED)
+
+
+class MeasureEditForm(MeasureForm):
+    version = VersionField()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
+    status_after = forms.ChoiceField(label="报送后状态", choices=MeasureStatus.choices,
+                                     initial=MeasureStatus.IN_PROGRESS)
+    date = ChineseDateField(label="日期", required=False, help_text="留空为今天。")
+    files = MultipleFileField(label="证明材料", required=False,
+                              help_text="可选多个文件；只有能查看本事项的人可以下载。")
+
+    def clean_files(self) -> Any:
+        limit = settings.QINGLIAN_MAX_UPLOAD_BYTES
+        for f in self.cleaned_data["files"]:
+            if f.size > limit:
+                raise forms.ValidationError(f"“{f.name}”超过 {limit // 1024 // 1024} MB，请压缩后再上传。")
+        return self.cleaned_data["files"]
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField(required=False)
+
+
+class FollowUpScheduleForm(forms.Form):
+    scheduled_date = ChineseDateField(label="计划日期")
+
+
+class FollowUpRecordForm(forms.Form):
+    result = forms.ChoiceField(label="结论", choices=[c for c in FollowUpResult.choices if c[0] != "pending"])
+    finding = forms.CharField(label="发现情况", widget=forms.Textarea(attrs={"rows": 3}))
+    done_date = ChineseDateField(label="开展日期", required=False)
+
+
+class OrderForm(forms.Form):
+    content = forms.CharField(label="督办要求", widget=forms.Textarea(attrs={"rows": 3}))
+    due_date = ChineseDateField(label="办理时限")
+    measure = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="台账文件（.xlsx）")
+    sheet = forms.CharField(label="工作表", required=False, max_length=100, help_text="工作簿有多个工作表时填写。")
+    kind = forms.ChoiceField(label="来源", choices=[("", "按表格中的说明"), *SourceKind.choices], required=False)
+    issued_by = forms.CharField(label="反馈机关", max_length=200, required=False)
+    feedback_date = ChineseDateField(label="反馈日期", required=False)
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        limit = settings.QINGLIAN_MAX_UPLOAD_BYTES
+        if f.size > limit:
+            raise forms.ValidationError(f"文件大小为 {f.size / 1024 / 1024:.1f} MB，超过上限 {limit // 1024 // 1024} MB。")
+        return f
+
+
+class MappingForm(forms.Form):
+    """The mapping step: which header holds which field, when the names were guessed."""
+
+    def __init__(self, headers: list[str], initial_map: dict[str, str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "（无此列）")] + [(h, h) for h in headers if h]
+        for key, label in FIELD_LABELS.items():
+            self.fields[f"map_{key}"] = forms.ChoiceField(label=label, choices=choices, required=False,
+                                                          initial=initial_map.get(key, ""))
+
+    def mapping(self) -> dict[str, str]:
+        return {k.removeprefix("map_"): v for k, v in self.cleaned_data.items() if k.startswith("map_") and v}

@@ -1,0 +1,361 @@
+"""Creating a ledger from plain data: the Excel import and the (later) Word report import both call
+`ledger_create_from_plan`. Names are resolved to people and units of the answering unit's subtree; rows
+already in the ledger are matched by text, so a repeated import creates nothing; any error writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from qinglian.audit.models import Action
+from qinglian.audit.services import audit_log
+from qinglian.ledger.excel import FIELD_LABELS, SOURCE_KIND_LABELS, RowError, plan_counts
+from qinglian.ledger.models import (
+    Aspect,
+    Measure,
+    MeasureStatus,
+    Problem,
+    Source,
+    SourceKind,
+    measure_position,
+    problem_key,
+)
+from qinglian.ledger.services import _refuse, read_deadline
+from qinglian.org.models import Person, TeamRole, Unit
+from qinglian.org.scoping import may_write_unit, subtree_q
+
+
+# -- creating a ledger from a plan (Excel import, Word report import) ---------------------------------
+@dataclass
+class PlanResult:
+    aspects: int = 0
+    problems: int = 0  # specific problems (leaves)
+    measures: int = 0
+    created: int = 0  # rows written (0 for a dry run or a repeated import)
+    would_create: int = 0
+    existing: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)  # the preview: what is new, what exists
+    source_id: int | None = None
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"aspects": self.aspects, "problems": self.problems, "measures": self.measures,
+                "created": self.created, "would_create": self.would_create, "existing": self.existing,
+                "dry_run": self.dry_run, "source_id": self.source_id,
+                "errors": [e.as_dict() for e in self.errors], "items": self.items}
+
+
+class _People:
+    """Names in one unit subtree → people and units, loaded once per import."""
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.by_name: dict[str, list[Person]] = {}
+        self.by_post: dict[str, list[Person]] = {}
+        for p in Person.objects.filter(subtree_q(unit)).select_related("unit"):
+            self.by_name.setdefault(p.name, []).append(p)
+            if p.team_role != TeamRole.STAFF and p.unit_id == unit.pk:
+                self.by_post.setdefault(p.post, []).append(p)
+        self.units: dict[str, list[Unit]] = {}
+        for u in Unit.objects.filter(subtree_q(unit, "self")):
+            for key in {u.name, u.short_name, u.full_name} - {""}:
+                self.units.setdefault(key, []).append(u)
+
+    def unit_named(self, text: str) -> tuple[Unit | None, str]:
+        text = text.strip()
+        if not text:
+            return None, ""
+        if _several(text):
+            return None, (f"写了多个单位（{text}）：每条措施只填一个牵头单位，协办单位可写进整改措施。")
+        found = self.units.get(text, [])
+        if len(found) == 1:
+            return found[0], ""
+        if not found:
+            return None, (f"在{self.unit.name}及其下级单位中找不到“{text}”。请写本单位或所属股室的名称，"
+                          "或先请系统管理员添加该单位。")
+        direct = [u for u in found if u.parent_id == self.unit.pk or u.pk == self.unit.pk]
+        if len(direct) == 1:
+            return direct[0], ""
+        return None, f"“{text}”有{len(found)}个同名单位，请写单位全称。"
+
+    def person_named(self, text: str, near: Unit | None, *, leader: bool) -> tuple[Person | None, str]:
+        text = text.strip()
+        if not text:
+            return None, ""
+        if _several(text):
+            return None, f"写了多人（{text}）：每条措施只填一名，其余人员可写进整改措施。"
+        found = self.by_name.get(text, [])
+        if not found and leader:
+            found = self.by_post.get(text, [])  # "部长", "常务副部长": the team member holding the post
+        if len(found) == 1:
+            return found[0], ""
+        if not found:
+            return None, (f"在{self.unit.name}及其下级单位中找不到干部“{text}”。请核对姓名，"
+                          "或先在干部名册中添加此人。")
+        for scope in (near, self.unit):
+            if scope is not None:
+                here = [p for p in found if p.unit_id == scope.pk]
+                if len(here) == 1:
+                    return here[0], ""
+        units = "、".join(p.unit.name for p in found)
+        return None, f"有{len(found)}名干部都叫“{text}”（{units}），请在“责任单位”列写明其所在单位。"
+
+
+def _several(text: str) -> bool:
+    return any(sep in text for sep in ("、", "，", ",", "；", ";", "/", " "))
+
+
+def _source_key(source_fields: dict[str, Any]) -> tuple[str, str, dt.date | None]:
+    return source_fields.get("kind", ""), source_fields.get("issued_by", "").strip(), source_fields.get("feedback_date")
+
+
+def ledger_create_from_plan(
+    *, user: Any, unit: Unit, source_fields: dict[str, Any] | None = None, source: Source | None = None,
+    aspects: Sequence[dict[str, Any]], dry_run: bool = False, today: dt.date | None = None,
+    origin: str = "", request: Any = None,
+) -> PlanResult:
+    """Write a ledger given as plain data, used by the Excel import and the report import.
+
+    aspects = [{"title", "row"?, "problems": [{"text", "row"?, "children": [...], "measures": [{"text",
+    "status"?, "leader"?, "responsible_unit"?, "owner"? (names), "deadline"? (date), "deadline_text"?,
+    "situation"?, "row"?, "columns"? {field: header text}}]}]}]
+
+    Items already in the ledger (same source, aspect title, problem text, measure text) are matched, not
+    duplicated, so importing the same file twice creates nothing. Any error means nothing is written.
+    """
+    today = today or timezone.localdate()
+    result = PlanResult(dry_run=dry_run, **plan_counts(aspects))
+    if user is not None and not may_write_unit(user, unit):  # None: the command line, run by the operator
+        raise _refuse(user, f"无权向“{unit.name}”的整改台账导入。")
+    fields = dict(source_fields or {})
+    if source is None:
+        if fields.get("kind") not in SourceKind.values:
+            kinds = "、".join(SOURCE_KIND_LABELS.values())
+            result.errors.append(RowError(0, "来源", f"请指定反馈来源（{kinds}之一）。"))
+        if not str(fields.get("issued_by", "")).strip():
+            result.errors.append(RowError(0, "反馈机关", "请填写反馈机关，如“县委第三巡察组”。"))
+    elif not source.unit.path.startswith(unit.path):
+        result.errors.append(RowError(0, "", "所选反馈来源不属于该单位。"))
+    if not aspects:
+        result.errors.append(RowError(0, "", "没有读到任何问题。"))
+    if result.errors:
+        return result
+
+    people = _People(unit)
+    if source is None:
+        kind, issued_by, feedback_date = _source_key(fields)
+        source = Source.objects.filter(unit=unit, kind=kind, issued_by=issued_by, feedback_date=feedback_date).first()
+    existing = _Existing(source)
+    writer = _PlanWriter(user=user, unit=unit, source=source, fields=fields, people=people, existing=existing,
+                         today=today, result=result)
+    writer.resolve(aspects)
+    result.existing = existing.matched
+    result.would_create = writer.new_rows
+    if result.errors or dry_run:
+        return result
+    if writer.new_rows == 0:
+        result.source_id = source.pk if source else None
+        return result
+    with transaction.atomic():
+        writer.write()
+        audit_log(action=Action.IMPORT, summary=f"导入整改台账{('（' + origin + '）') if origin else ''}："
+                  f"{result.aspects}个方面{result.problems}项问题{result.measures}条措施，新建{writer.new_rows}条记录",
+                  actor=user, obj=writer.source, after={"created": writer.new_rows, "origin": origin})
+    result.created = writer.new_rows
+    result.source_id = writer.source.pk
+    return result
+
+
+class _Existing:
+    """What the ledger already holds under a source, keyed by text, for idempotent imports."""
+
+    def __init__(self, source: Source | None) -> None:
+        self.matched = 0
+        self.aspects: dict[str, Aspect] = {}
+        self.problems: dict[tuple[int, int | None, str], Problem] = {}
+        self.measures: dict[tuple[int, str], Measure] = {}
+        self.aspect_count = 0
+        self.child_count: dict[tuple[int, int | None], int] = {}
+        self.measure_count: dict[int, int] = {}
+        if source is None:
+            return
+        for a in Aspect.with_deleted.filter(source=source):
+            self.aspect_count += 1
+            if a.deleted_at is None:
+                self.aspects[a.title] = a
+        for p in Problem.with_deleted.filter(source=source):
+            self.child_count[(p.aspect_id, p.parent_id)] = self.child_count.get((p.aspect_id, p.parent_id), 0) + 1
+            if p.deleted_at is None:
+                self.problems[(p.aspect_id, p.parent_id, p.text)] = p
+        for m in Measure.with_deleted.filter(source=source):
+            self.measure_count[m.problem_id] = self.measure_count.get(m.problem_id, 0) + 1
+            if m.deleted_at is None:
+                self.measures[(m.problem_id, m.text)] = m
+
+
+class _PlanWriter:
+    """Resolves a plan against the database (names, existing rows), then writes only what is new."""
+
+    def __init__(self, *, user: Any, unit: Unit, source: Source | None, fields: dict[str, Any], people: _People,
+                 existing: _Existing, today: dt.date, result: PlanResult) -> None:
+        self.user, self.unit, self.source, self.fields = user, unit, source, fields
+        self.people, self.existing, self.today, self.result = people, existing, today, result
+        self.new_rows = 0 if source is not None else 1
+        self.tree: list[tuple[Aspect | None, dict[str, Any], list[Any]]] = []
+
+    def _err(self, row: Any, column: str, message: str) -> None:
+        self.result.errors.append(RowError(int(row or 0), column, message))
+
+    def _item(self, kind: str, text: str, row: Any, new: bool, note: str = "") -> None:
+        if len(self.result.items) < 20000:
+            self.result.items.append({"kind": kind, "text": text[:200], "row": int(row or 0),
+                                      "action": "新建" if new else "已存在", "note": note})
+
+    def resolve(self, aspects: Iterable[dict[str, Any]]) -> None:
+        for a in aspects:
+            title = str(a.get("title", "")).strip() or "未分方面"
+            if len(title) > 500:
+                self._err(a.get("row"), FIELD_LABELS["aspect"], "方面名称超过500字，请精简。")
+            aspect = self.existing.aspects.get(title) if self.source else None
+            self._count(aspect is None)
+            self._item("方面", title, a.get("row"), aspect is None)
+            problems = [self._problem(p, aspect, None) for p in a.get("problems", [])]
+            self.tree.append((aspect, {"title": title}, problems))
+
+    def _count(self, new: bool) -> None:
+        if new:
+            self.new_rows += 1
+        else:
+            self.existing.matched += 1
+
+    def _problem(self, p: dict[str, Any], aspect: Aspect | None, parent: Problem | None, child: bool = False) -> Any:
+        text = str(p.get("text", "")).strip()
+        if not text:
+            self._err(p.get("row"), FIELD_LABELS["problem"], "问题内容为空。")
+        found = None
+        if aspect is not None and (parent is not None or not child):
+            found = self.existing.problems.get((aspect.pk, parent.pk if parent else None, text))
+        self._count(found is None)
+        self._item("具体问题" if child else "问题", text, p.get("row"), found is None)
+        children = [self._problem(c, aspect if found else None, found, child=True) for c in p.get("children", [])]
+        measures = [self._measure(m, found) for m in p.get("measures", [])]
+        if children and measures:
+            self._err(p.get("row"), FIELD_LABELS["measure"], "已分为（1）（2）等具体问题的问题，请把整改措施写在具体问题下。")
+        return (found, {"text": text, "row": p.get("row")}, children, measures)
+
+    def _measure(self, m: dict[str, Any], problem: Problem | None) -> Any:
+        text = str(m.get("text", "")).strip()
+        row, cols = m.get("row"), {**FIELD_LABELS, **m.get("columns", {})}
+        found = self.existing.measures.get((problem.pk, text)) if problem is not None else None
+        self._count(found is None)
+        self._item("整改措施", text, row, found is None)
+        if found is not None:
+            return (found, {})
+        if not text:
+            self._err(row, cols["measure"], "整改措施为空。")
+        responsible, msg = self.people.unit_named(str(m.get("responsible_unit") or ""))
+        if msg:
+            self._err(row, cols["responsible_unit"], msg)
+        leader, msg = self.people.person_named(str(m.get("leader") or ""), responsible, leader=True)
+        if msg:
+            self._err(row, cols["leader"], msg)
+        owner, msg = self.people.person_named(str(m.get("owner") or ""), responsible, leader=False)
+        if msg:
+            self._err(row, cols["owner"], msg)
+        status = m.get("status") or MeasureStatus.NOT_STARTED
+        if status not in MeasureStatus.values:
+            self._err(row, cols.get("situation", "完成情况"), f"完成状态“{status}”无法识别。")
+        deadline = m.get("deadline")
+        deadline_text = str(m.get("deadline_text") or "").strip()
+        if deadline_text and deadline is None:
+            try:
+                deadline, status = read_deadline(deadline_text, None, status, self.today)
+            except ValidationError as exc:
+                self._err(row, cols["deadline"], exc.messages[0])
+        return (None, {"text": text, "leader_in_charge": leader, "responsible_unit": responsible, "owner": owner,
+                       "deadline": deadline, "deadline_text": deadline_text[:50], "status": status,
+                       "situation": str(m.get("situation") or "")})
+
+    # -- writing ------------------------------------------------------------------------------------
+    def _stamp(self, obj: Any) -> Any:
+        user = self.user if getattr(self.user, "is_authenticated", False) else None
+        obj.created_by = obj.updated_by = user
+        obj.version = 1
+        return obj
+
+    def write(self) -> None:
+        if self.source is None:
+            self.source = Source(unit=self.unit, kind=self.fields["kind"], issued_by=self.fields["issued_by"].strip(),
+                                 feedback_date=self.fields.get("feedback_date"), title=self.fields.get("title", ""))
+            self._stamp(self.source).full_clean()
+            self.source.save()
+        source = self.source
+        new_aspects = []
+        order = self.existing.aspect_count
+        for aspect, data, _ in self.tree:
+            if aspect is None:
+                order += 1
+                new_aspects.append(self._stamp(Aspect(source=source, unit=self.unit, title=data["title"], order=order)))
+        Aspect.objects.bulk_create(new_aspects, batch_size=500)
+        it = iter(new_aspects)
+        tree = [(aspect or next(it), data, problems) for aspect, data, problems in self.tree]
+        # top-level problems, then their parts, then the measures: each level needs the ids of the one above
+        tops: list[tuple[Problem, list[Any], list[Any]]] = []
+        new_tops = []
+        for aspect, _, problems in tree:
+            for found, data, children, measures in problems:
+                problem = found or self._new_problem(aspect, None, data, bool(children))
+                if found is None:
+                    new_tops.append(problem)
+                tops.append((problem, children, measures))
+        Problem.objects.bulk_create(new_tops, batch_size=500)
+        leaves: list[tuple[Problem, list[Any]]] = []
+        new_children = []
+        gained_children = []
+        for problem, children, measures in tops:
+            if children and problem.is_leaf:
+                gained_children.append(problem.pk)
+            for found, data, _, child_measures in children:
+                child = found or self._new_problem(problem.aspect, problem, data, False)
+                if found is None:
+                    new_children.append(child)
+                leaves.append((child, child_measures))
+            if measures:
+                leaves.append((problem, measures))
+        Problem.objects.bulk_create(new_children, batch_size=500)
+        if gained_children:
+            Problem.with_deleted.filter(pk__in=gained_children).update(is_leaf=False)
+        new_measures = []
+        for problem, measures in leaves:
+            n = self.existing.measure_count.get(problem.pk, 0)
+            for found, data in measures:
+                if found is not None:
+                    continue
+                n += 1
+                new_measures.append(self._stamp(Measure(
+                    problem=problem, aspect_id=problem.aspect_id, source=source, unit=self.unit, order=n,
+                    position=measure_position(self.unit, source.pk, problem.aspect.order,
+                                              problem_key(problem, problem.parent.order if problem.parent_id else None),
+                                              n), **data)))
+            self.existing.measure_count[problem.pk] = n
+        Measure.objects.bulk_create(new_measures, batch_size=1000)
+
+    def _new_problem(self, aspect: Aspect, parent: Problem | None, data: dict[str, Any], has_children: bool) -> Problem:
+        key = (aspect.pk, parent.pk if parent else None)
+        self.existing.child_count[key] = self.existing.child_count.get(key, 0) + 1
+        return self._stamp(Problem(aspect=aspect, source=self.source, unit=self.unit, parent=parent,
+                                   text=data["text"], order=self.existing.child_count[key], is_leaf=not has_children))
+
+

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from qinglian.lib.nav import NavItem
+from qinglian.org.models import BUSINESS_ROLES, WRITER_ROLES
+
+NAV = [
+    NavItem("整改台账", "ledger:ledger", BUSINESS_ROLES, section="整改", order=20),
+    NavItem("我的待办", "ledger:mine", BUSINESS_ROLES, section="整改", order=21),
+    NavItem("反馈来源", "ledger:sources", BUSINESS_ROLES, section="整改", order=22),
+    NavItem("督办", "ledger:orders", BUSINESS_ROLES, section="整改", order=23),
+    NavItem("导入台账", "ledger:import", WRITER_ROLES, section="整改", order=24),
+]
+
+
+def home_card(request: HttpRequest) -> dict[str, Any] | None:
+    """Overdue and soon-due measures of the current unit, and open supervision orders (a few indexed counts)."""
+    user: Any = request.user
+    if not getattr(user, "is_business", False):
+        return None
+    from qinglian.ledger.calendar import warning_bounds
+    from qinglian.ledger.models import Measure, warning_q
+    from qinglian.ledger.selectors import open_order_counts
+    from qinglian.lib.views import current_unit
+
+    unit = current_unit(request)
+    bounds = warning_bounds(timezone.localdate())
+    base = Measure.objects.visible_to(user).in_subtree(unit)
+    red = base.filter(warning_q("red", bounds)).count()
+    yellow = base.filter(warning_q("yellow", bounds)).count()
+    orders = open_order_counts(user, unit)
+    url = reverse("ledger:ledger")
+    return {"title": "整改台账", "order": 20, "level": "red" if red else ("yellow" if yellow else "green"),
+            "lines": [("逾期措施", red, f"{url}?level=red"), ("黄色预警", yellow, f"{url}?level=yellow"),
+                      ("未办结督办", orders, reverse("ledger:orders")), ("我的待办", "查看", reverse("ledger:mine"))]}

@@ -1,0 +1,289 @@
+"""Reads: the ledger table's rows, a person's 待办, a problem's timeline, and the figures for reports.
+
+Figures rule (`ledger_figures`): a source counts in a period when its feedback date lies in the period;
+its aspects, problems and measures count with it, their status taken as of now. `due` counts the
+measures of the subtree whose deadline lies in the period, whatever the source; `overdue` counts the
+measures of the counted sources still open (未启动/推进中, not 销号) whose deadline is before the end of
+the period or today, whichever is earlier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from qinglian.audit.models import AuditEntry
+from qinglian.ledger.calendar import PROVISIONAL_NOTE, countdown, warning_bounds, work_calendar
+from qinglian.ledger.models import (
+    ACTIVE_STATUSES, Aspect, Closure, ClosureStep, FollowUp, FollowUpResult, Measure, MeasureStatus, OrderState,
+    Problem, Progress, Source, SupervisionOrder, overdue_q, warning_q,
+)
+from qinglian.org.models import Role, TeamRole, Unit
+from qinglian.org.scoping import subtree_q
+
+ROW_RELATED = ("problem", "problem__parent", "aspect", "source", "owner", "leader_in_charge", "responsible_unit",
+               "unit")
+
+
+def measure_rows(user: Any, unit: Unit, filters: dict[str, Any], today: dt.date | None = None) -> QuerySet[Measure]:
+    """The ledger table: measures of `unit`'s subtree the user may see, filtered, in ledger order.
+
+    The subtree is a range on `position` (one index with the filters); `visible_to` stays as the rule."""
+    today = today or timezone.localdate()
+    qs = Measure.objects.visible_to(user).in_subtree(unit)
+    if status := filters.get("status"):
+        qs = qs.filter(status=status)
+    if closure := filters.get("closure"):
+        qs = qs.filter(closure=closure)
+    if owner := filters.get("owner"):
+        qs = qs.filter(Q(owner__name=owner) | Q(leader_in_charge__name=owner))
+    if source := filters.get("source"):
+        qs = qs.filter(source_id=source)
+    if kind := filters.get("kind"):
+        qs = qs.filter(source__kind=kind)
+    if filters.get("overdue"):
+        qs = qs.filter(overdue_q(today))
+    if level := filters.get("level"):
+        qs = qs.filter(warning_q(level, warning_bounds(today)))
+    if q := filters.get("q"):
+        qs = qs.filter(Q(text__contains=q) | Q(problem__text__contains=q))
+    return qs.order_by("position")
+
+
+@dataclass
+class Row:
+    """A measure with its 三色预警 as shown on the ledger page and in 我的待办."""
+
+    measure: Measure
+    level: str
+    workdays_left: int | None
+    provisional: bool
+
+    @property
+    def level_label(self) -> str:
+        return {"red": "逾期", "yellow": "黄色预警", "green": "绿色预警"}.get(self.level, "")
+
+    @property
+    def countdown_text(self) -> str:
+        if self.workdays_left is None:
+            return ""
+        note = PROVISIONAL_NOTE if self.provisional else ""
+        if self.workdays_left < 0:
+            return f"已逾期 {-self.workdays_left} 个工作日{note}"
+        return f"剩 {self.workdays_left} 个工作日{note}"
+
+
+def with_warnings(measures: list[Measure], today: dt.date | None = None) -> list[Row]:
+    today = today or timezone.localdate()
+    calendar = work_calendar()
+    bounds = warning_bounds(today, calendar)
+    rows = []
+    for m in measures:
+        level = m.warning(bounds)
+        left, provisional = None, False
+        if m.deadline is not None and m.is_active:
+            cd = countdown(m.deadline, today, calendar)
+            left, provisional = cd.workdays_left, cd.provisional
+        rows.append(Row(m, level, left, provisional))
+    return rows
+
+
+def measure_json(row: Row) -> dict[str, Any]:
+    m = row.measure
+    return {
+        "id": m.pk, "source": str(m.source), "aspect": m.aspect.title, "problem": m.problem.text,
+        "problem_id": m.problem_id, "number": m.problem.number, "text": m.text,
+        "leader_in_charge": m.leader_in_charge.name if m.leader_in_charge else "",
+        "responsible_unit": m.responsible_unit.name if m.responsible_unit else "",
+        "owner": m.owner.name if m.owner else "", "deadline": m.deadline.isoformat() if m.deadline else None,
+        "deadline_text": m.deadline_text, "status": m.status, "status_label": m.get_status_display(),
+        "closure": m.closure, "warning_level": row.level, "workdays_left": row.workdays_left,
+        "provisional": row.provisional, "unit": m.unit.name,
+    }
+
+
+# -- 我的待办 -----------------------------------------------------------------------------------------
+def todo_for(user: Any, today: dt.date | None = None, limit: int = 200) -> dict[str, Any]:
+    """What is due for the logged-in user's person: as 责任人 (green and beyond), as 责任领导 (yellow and
+    red), as 主要领导 of the unit (red); closures waiting for a leader; open supervision orders."""
+    today = today or timezone.localdate()
+    bounds = warning_bounds(today)
+    person = getattr(user, "person", None)
+    visible = Measure.objects.visible_to(user).select_related(*ROW_RELATED)
+    result: dict[str, Any] = {"owner": [], "leader": [], "principal": [], "approvals": [], "orders": []}
+    if person is not None:
+        due = warning_q("red", bounds) | warning_q("yellow", bounds) | warning_q("green", bounds)
+        hot = warning_q("red", bounds) | warning_q("yellow", bounds)
+        result["owner"] = with_warnings(list(visible.filter(due, owner=person).order_by("deadline")[:limit]), today)
+        result["leader"] = with_warnings(
+            list(visible.filter(hot, leader_in_charge=person).order_by("deadline")[:limit]), today)
+        if person.team_role == TeamRole.PRINCIPAL:
+            units = Unit.objects.filter(subtree_q(person.unit, "self")).values("pk")
+            result["principal"] = with_warnings(list(
+                visible.filter(warning_q("red", bounds)).filter(Q(unit=person.unit_id) | Q(responsible_unit__in=units))
+                .order_by("deadline")[:limit]), today)
+    if user.role == Role.LEADER:
+        result["approvals"] = list(
+            Measure.objects.visible_to(user).filter(closure=Closure.REQUESTED).select_related("problem")[:limit])
+        result["problem_approvals"] = list(
+            Problem.objects.visible_to(user).filter(closure=Closure.REQUESTED)[:limit])
+    orders = SupervisionOrder.objects.visible_to(user).exclude(state=OrderState.CLOSED).select_related("problem")
+    if user.role == Role.SUPERVISOR:
+        orders = orders.filter(issued_by=user)
+    result["orders"] = list(orders.order_by("due_date")[:limit])
+    result["follow_ups"] = list(FollowUp.objects.visible_to(user).filter(result=FollowUpResult.PENDING,
+                                scheduled_date__lte=today + dt.timedelta(days=30)).select_related("problem")[:limit])
+    return result
+
+
+def open_order_counts(user: Any, unit: Unit) -> int:
+    qs = SupervisionOrder.objects.visible_to(user).filter(subtree_q(unit)).exclude(state=OrderState.CLOSED)
+    return qs.count()
+
+
+# -- a problem's whole road ------------------------------------------------------------------------------
+@dataclass
+class Event:
+    at: Any
+    kind: str
+    who: str
+    text: str
+    url: str = ""
+    files: Any = None
+
+
+def problem_timeline(problem: Problem) -> list[Event]:
+    problems = [problem.pk, *Problem.objects.filter(parent=problem).values_list("pk", flat=True)]
+    measures = {m.pk: m for m in Measure.objects.filter(problem__in=problems)}
+    events: list[Event] = []
+    for p in Progress.objects.filter(measure__in=list(measures)).select_related("created_by").prefetch_related(
+            "evidence"):
+        events.append(Event(p.created_at, "进展", _who(p.created_by),
+                            f"措施“{measures[p.measure_id].text[:30]}”：{p.text}（{p.get_status_after_display()}）",
+                            files=list(p.evidence.all())))
+    for s in ClosureStep.objects.filter(problem__in=problems).select_related("created_by", "measure"):
+        target = f"措施“{s.measure.text[:30]}”" if s.measure_id else "问题"
+        events.append(Event(s.created_at, s.get_kind_display(), _who(s.created_by), f"{target}：{s.opinion}"))
+    for f in FollowUp.objects.filter(problem__in=problems).select_related("created_by"):
+        events.append(Event(f.created_at, "安排回头看", _who(f.created_by), f"计划于 {f.scheduled_date} 开展"))
+        if f.result != FollowUpResult.PENDING:
+            events.append(Event(f.updated_at, "回头看", _who(f.updated_by), f"{f.get_result_display()}：{f.finding}"))
+    for o in SupervisionOrder.objects.filter(problem__in=problems).select_related("issued_by"):
+        events.append(Event(o.created_at, "督办", _who(o.issued_by), f"{o.content}（限 {o.due_date} 前）"))
+        if o.answered_at:
+            events.append(Event(o.answered_at, "答复督办", "", o.answer))
+    ids = [str(pk) for pk in problems]
+    audit = AuditEntry.objects.filter(
+        Q(object_type="ledger.problem", object_id__in=ids)
+        | Q(object_type="ledger.measure", object_id__in=[str(pk) for pk in measures])
+    ).filter(action__in=["create", "update", "delete", "restore", "import"]).order_by("id")[:500]
+    for e in audit:
+        events.append(Event(e.at, e.get_action_display(), e.actor_name, e.summary))
+    return sorted(events, key=lambda e: e.at, reverse=True)
+
+
+def _who(user: Any) -> str:
+    return user.display_name if user is not None else "系统"
+
+
+# -- figures ------------------------------------------------------------------------------------------------
+def scoped_sources(root: Unit, date_from: dt.date, date_to: dt.date) -> QuerySet[Source]:
+    return Source.objects.filter(subtree_q(root), feedback_date__gte=date_from, feedback_date__lte=date_to)
+
+
+def figure_querysets(root: Unit, date_from: dt.date, date_to: dt.date,
+                     today: dt.date | None = None) -> dict[str, QuerySet[Any]]:
+    """kind → the rows behind it; the one definition both the figures and their traces use."""
+    today = today or timezone.localdate()
+    sources = scoped_sources(root, date_from, date_to)
+    source_ids = sources.values("pk")
+    measures = Measure.objects.filter(source__in=source_ids)
+    leaves = Problem.objects.leaves().filter(source__in=source_ids)
+    cutoff = min(today, date_to + dt.timedelta(days=1))
+    return {
+        "sources": sources,
+        "aspects": Aspect.objects.filter(source__in=source_ids),
+        "problems": leaves,
+        "measures": measures,
+        "done": measures.filter(status=MeasureStatus.DONE),
+        "in_progress": measures.filter(status=MeasureStatus.IN_PROGRESS),
+        "not_started": measures.filter(status=MeasureStatus.NOT_STARTED),
+        "long_term": measures.filter(status=MeasureStatus.LONG_TERM),
+        "overdue": measures.filter(overdue_q(cutoff)),
+        "closed": leaves.filter(closure=Closure.CLOSED),
+        "due": Measure.objects.filter(subtree_q(root), deadline__gte=date_from, deadline__lte=date_to),
+        "orders_open": SupervisionOrder.objects.filter(problem__source__in=source_ids).exclude(
+            state=OrderState.CLOSED),
+        "reopened": leaves.filter(reopened_count__gt=0),
+    }
+
+
+FIGURES: dict[str, tuple[str, str]] = {  # kind → (name, counting unit)
+    "sources": ("整改反馈来源", "个"),
+    "aspects": ("问题方面", "个"),
+    "problems": ("具体问题", "项"),
+    "measures": ("整改措施", "条"),
+    "done": ("已完成措施", "条"),
+    "in_progress": ("推进中措施", "条"),
+    "not_started": ("未启动措施", "条"),
+    "long_term": ("长期坚持措施", "条"),
+    "overdue": ("逾期措施", "条"),
+    "closed": ("已销号问题", "项"),
+    "due": ("期内到期措施", "条"),
+    "orders_open": ("未办结督办", "件"),
+    "reopened": ("回头看后重新整改问题", "项"),
+}
+
+
+def ledger_figures(scope: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """All ledger figures of a unit subtree and period (see the module docstring for the rule).
+
+    Returns {"aspects": 3, "problems": 12, …, "completion_rate": 0.75, "closure_rate": 0.5, "phrase":
+    "3个方面12项具体问题"}: `completion_rate` = measures done or 长期坚持 / measures; `closure_rate` =
+    specific problems 销号 / specific problems."""
+    qs = figure_querysets(scope.root, scope.date_from, scope.date_to, today)
+    counts = qs["measures"].aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=MeasureStatus.DONE)),
+        in_progress=Count("pk", filter=Q(status=MeasureStatus.IN_PROGRESS)),
+        not_started=Count("pk", filter=Q(status=MeasureStatus.NOT_STARTED)),
+        long_term=Count("pk", filter=Q(status=MeasureStatus.LONG_TERM)),
+        overdue=Count("pk", filter=overdue_q(min(today or timezone.localdate(), scope.date_to + dt.timedelta(1)))),
+    )
+    problems = qs["problems"].aggregate(total=Count("pk"), closed=Count("pk", filter=Q(closure=Closure.CLOSED)),
+                                        reopened=Count("pk", filter=Q(reopened_count__gt=0)))
+    figures = {
+        "sources": qs["sources"].count(), "aspects": qs["aspects"].count(), "problems": problems["total"],
+        "measures": counts["total"], "done": counts["done"], "in_progress": counts["in_progress"],
+        "not_started": counts["not_started"], "long_term": counts["long_term"], "overdue": counts["overdue"],
+        "closed": problems["closed"], "reopened": problems["reopened"], "due": qs["due"].count(),
+        "orders_open": qs["orders_open"].count(),
+    }
+    total = counts["total"]
+    figures["completion_rate"] = round((counts["done"] + counts["long_term"]) / total, 4) if total else 0.0
+    figures["closure_rate"] = round(problems["closed"] / problems["total"], 4) if problems["total"] else 0.0
+    figures["phrase"] = f"{figures['aspects']}个方面{figures['problems']}项具体问题"
+    return figures
+
+
+def record_label(kind: str, obj: Any) -> tuple[str, str, dt.date | None]:
+    """(label, url, date) of one row behind a figure."""
+    if isinstance(obj, Source):
+        return str(obj), reverse("ledger:source", args=[obj.pk]), obj.feedback_date
+    if isinstance(obj, Aspect):
+        return obj.title, reverse("ledger:source", args=[obj.source_id]), None
+    if isinstance(obj, Problem):
+        return obj.text[:80], reverse("ledger:problem", args=[obj.pk]), obj.closed_at
+    if isinstance(obj, Measure):
+        return obj.text[:80], reverse("ledger:measure", args=[obj.pk]), obj.deadline
+    if isinstance(obj, SupervisionOrder):
+        return obj.content[:80], reverse("ledger:problem", args=[obj.problem_id]), obj.due_date
+    return str(obj), "", None
+
+
+ACTIVE = ACTIVE_STATUSES

@@ -1,0 +1,114 @@
+"""Excel in and out, for the web pages and the CLI alike: parse (excel.py) → plan → ledger_create_from_plan;
+and the unit subtree's ledger → one sheet per source in the same layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from paperwork.calendar import parse_date
+from qinglian.audit.models import Action
+from qinglian.audit.services import audit_log
+from qinglian.ledger.excel import SOURCE_KIND_LABELS, ParsedLedger, RowError, read_ledger, write_ledger
+from qinglian.ledger.imports import PlanResult, ledger_create_from_plan
+from qinglian.ledger.models import Aspect, Measure, Problem, Source
+from qinglian.org.models import Unit
+from qinglian.org.scoping import subtree_q
+
+KIND_BY_LABEL = {label: code for code, label in SOURCE_KIND_LABELS.items()}
+
+
+@dataclass
+class ImportOutcome:
+    parsed: ParsedLedger
+    result: PlanResult
+    source_fields: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = self.result.as_dict()
+        data["errors"] = [e.as_dict() for e in self.parsed.errors] + data["errors"]
+        data["sheet"] = self.parsed.sheet
+        data["columns"] = self.parsed.mapping()
+        data["source"] = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.source_fields.items()}
+        return data
+
+    @property
+    def errors(self) -> list[RowError]:
+        return self.parsed.errors + self.result.errors
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def source_fields_from(given: dict[str, Any], meta: dict[str, str]) -> dict[str, Any]:
+    """What the user gave wins; else what the sheet's title rows say (the export writes them)."""
+    fields: dict[str, Any] = {"kind": given.get("kind") or KIND_BY_LABEL.get(meta.get("来源", ""), ""),
+                              "issued_by": given.get("issued_by") or meta.get("反馈机关", ""),
+                              "feedback_date": given.get("feedback_date")}
+    if fields["feedback_date"] is None and meta.get("反馈日期"):
+        try:
+            fields["feedback_date"] = parse_date(meta["反馈日期"]).date
+        except ValueError:
+            pass
+    if given.get("title"):
+        fields["title"] = given["title"]
+    return fields
+
+
+def ledger_import_xlsx(*, user: Any, unit: Unit, data: bytes, filename: str, source_fields: dict[str, Any],
+                       sheet: str | None = None, mapping: dict[str, str] | None = None, dry_run: bool = False,
+                       today: dt.date | None = None) -> ImportOutcome:
+    today = today or timezone.localdate()
+    parsed = read_ledger(data, filename, max_bytes=settings.QINGLIAN_MAX_UPLOAD_BYTES, sheet=sheet, mapping=mapping,
+                         today=today)
+    fields = source_fields_from(source_fields, parsed.meta)
+    if not parsed.aspects:
+        return ImportOutcome(parsed, PlanResult(dry_run=dry_run), fields)
+    # with errors in the sheet, still resolve names (dry run) so the preview lists every row's problem at once
+    result = ledger_create_from_plan(user=user, unit=unit, source_fields=fields, aspects=parsed.aspects,
+                                     dry_run=dry_run or not parsed.ok, today=today, origin=filename)
+    return ImportOutcome(parsed, result, fields)
+
+
+def source_plan(source: Source) -> dict[str, Any]:
+    """One source as the plain data write_ledger takes."""
+    aspects = list(Aspect.objects.filter(source=source).order_by("order", "id"))
+    problems = list(Problem.objects.filter(source=source).order_by("order", "id"))
+    measures = list(Measure.objects.filter(source=source).select_related("leader_in_charge", "owner",
+                                                                         "responsible_unit").order_by("position"))
+    by_problem: dict[int, list[dict[str, Any]]] = {}
+    for m in measures:
+        by_problem.setdefault(m.problem_id, []).append({
+            "text": m.text, "leader": m.leader_in_charge.name if m.leader_in_charge else "",
+            "responsible_unit": m.responsible_unit.name if m.responsible_unit else "",
+            "owner": m.owner.name if m.owner else "",
+            "deadline_text": m.deadline_text or (m.deadline.isoformat() if m.deadline else ""),
+            "status": m.status, "situation": m.situation})
+    plan = []
+    for a in aspects:
+        tops = []
+        for p in (p for p in problems if p.aspect_id == a.pk and not p.parent_id):
+            children = [{"text": c.text, "children": [], "measures": by_problem.get(c.pk, [])}
+                        for c in problems if c.parent_id == p.pk]
+            tops.append({"text": p.text, "children": children, "measures": by_problem.get(p.pk, [])})
+        plan.append({"title": a.title, "problems": tops})
+    date = source.feedback_date.isoformat() if source.feedback_date else "未填"
+    meta = (f"来源：{source.get_kind_display()}　反馈机关：{source.issued_by}　反馈日期：{date}"
+            f"　整改单位：{source.unit.name}")
+    return {"name": f"{source.issued_by}{source.get_kind_display()}", "heading": str(source), "meta": meta,
+            "aspects": plan}
+
+
+def ledger_export_xlsx(*, user: Any, unit: Unit, sources: Any = None) -> bytes:
+    """The ledger of `unit`'s subtree, one sheet per source. The caller has checked the user may see `unit`."""
+    qs = sources if sources is not None else Source.objects.filter(subtree_q(unit))
+    qs = qs.select_related("unit").order_by("unit__path", "feedback_date", "id")
+    sheets = [source_plan(s) for s in qs]
+    audit_log(action=Action.EXPORT, summary=f"导出整改台账：{unit.full_name}（{len(sheets)}个来源）", actor=user,
+              unit_id=unit.pk)
+    return write_ledger(sheets)

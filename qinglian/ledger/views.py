@@ -1,0 +1,393 @@
+"""The ledger's pages. Every object is fetched through `visible_to(request.user)` (another unit's → 404);
+role decorators answer 403 before anything is read; the services check the same rules again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from qinglian.ledger import forms, services
+from qinglian.ledger.models import (
+    Aspect, Evidence, FollowUp, Measure, OrderState, Problem, Source, SupervisionOrder,
+)
+from qinglian.ledger.selectors import (
+    ROW_RELATED, measure_json, measure_rows, open_order_counts, problem_timeline, todo_for, with_warnings,
+)
+from qinglian.lib.services import ConflictError
+from qinglian.lib.views import (
+    business_required, current_unit, leader_required, paginate, render_page, roles_required, writer_required,
+)
+from qinglian.org.models import Role
+from qinglian.org.scoping import subtree_q
+
+supervisor_required = roles_required(Role.SUPERVISOR)
+returner_required = roles_required(Role.SUPERVISOR, Role.LEADER)
+
+
+def _act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    """Run one service call; a Chinese error message for what the user must fix, never a 500."""
+    try:
+        action()
+    except (ValidationError, ConflictError) as exc:
+        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+        return False
+    messages.success(request, success)
+    return True
+
+
+# -- the ledger table ----------------------------------------------------------------------------------
+@business_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    form = forms.LedgerFilter(request.GET)
+    unit = current_unit(request)
+    qs = measure_rows(request.user, unit, form.filters()).select_related(*ROW_RELATED)
+    page = paginate(qs, request)
+    page.rows = with_warnings(list(page.rows))
+    context = {"form": form, "page": page, "unit": unit, "open_orders": open_order_counts(request.user, unit)}
+    return render_page(request, "ledger/ledger.html", context, fragment="ledger/_rows.html")
+
+
+@business_required
+def measures_json(request: HttpRequest) -> HttpResponse:
+    form = forms.LedgerFilter(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400, json_dumps_params={"ensure_ascii": False})
+    qs = measure_rows(request.user, current_unit(request), form.filters()).select_related(*ROW_RELATED)
+    page = paginate(qs, request)
+    rows = [measure_json(r) for r in with_warnings(list(page.rows))]
+    return JsonResponse({"page": page.number, "has_next": page.has_next, "rows": rows},
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@business_required
+def mine(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "ledger/mine.html", {"todo": todo_for(request.user)})
+
+
+# -- sources, aspects, problems -----------------------------------------------------------------------------
+@business_required
+def sources(request: HttpRequest) -> HttpResponse:
+    qs = Source.objects.visible_to(request.user).filter(subtree_q(current_unit(request))).select_related("unit")
+    return render_page(request, "ledger/sources.html", {"page": paginate(qs.order_by("-feedback_date", "-id"),
+                                                                                 request)})
+
+
+@writer_required
+def source_new(request: HttpRequest) -> HttpResponse:
+    form = forms.SourceForm(request.POST or None)
+    unit = current_unit(request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            source = services.ledger_source_create(user=request.user, unit=unit, kind=data["kind"],
+                                                   issued_by=data["issued_by"], feedback_date=data["feedback_date"],
+                                                   title=data["title"], request=request)
+        except ValidationError as exc:
+            form.add_error(None, "；".join(exc.messages))
+        else:
+            messages.success(request, "已新建反馈来源，请继续填写方面和问题。")
+            return redirect("ledger:source", source.pk)
+    return render_page(request, "ledger/form.html", {"form": form, "title": f"新建反馈来源（{unit.name}）"})
+
+
+@business_required
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    aspects = list(Aspect.objects.filter(source=source).order_by("order"))
+    problems = list(Problem.objects.filter(source=source).order_by("order", "id"))
+    for a in aspects:
+        a.top = [p for p in problems if p.aspect_id == a.pk and not p.parent_id]
+        for p in a.top:
+            p.parts = [c for c in problems if c.parent_id == p.pk]
+    return render_page(request, "ledger/source.html", {
+        "source": source, "aspects": aspects, "aspect_form": forms.AspectForm(), "problem_form": forms.ProblemForm(),
+    })
+
+
+@writer_required
+@require_POST
+def aspect_new(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source.objects.visible_to(request.user), pk=pk)
+    form = forms.AspectForm(request.POST)
+    if form.is_valid():
+        _act(request, lambda: services.ledger_aspect_create(user=request.user, source=source,
+                                                            title=form.cleaned_data["title"], request=request),
+             "已添加方面。")
+    else:
+        messages.error(request, "请填写方面名称。")
+    return redirect("ledger:source", source.pk)
+
+
+@writer_required
+@require_POST
+def problem_new(request: HttpRequest, pk: int) -> HttpResponse:
+    aspect = get_object_or_404(Aspect.objects.visible_to(request.user), pk=pk)
+    parent = None
+    if request.POST.get("parent"):
+        parent = get_object_or_404(Problem.objects.visible_to(request.user), pk=request.POST["parent"])
+    form = forms.ProblemForm(request.POST)
+    if form.is_valid():
+        _act(request, lambda: services.ledger_problem_create(user=request.user, aspect=aspect, parent=parent,
+                                                             text=form.cleaned_data["text"], request=request),
+             "已添加问题。")
+    else:
+        messages.error(request, "请填写问题内容。")
+    return redirect("ledger:source", aspect.source_id)
+
+
+@business_required
+def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(Problem.objects.visible_to(request.user).select_related("aspect", "source", "parent"),
+                                pk=pk)
+    measures = with_warnings(list(Measure.objects.filter(problem=problem).select_related(*ROW_RELATED)))
+    measure_form = forms.MeasureForm()
+    measure_form.limit_to(problem.unit)
+    context = {
+        "problem": problem, "parts": Problem.objects.filter(parent=problem).order_by("order"),
+        "measures": measures, "timeline": problem_timeline(problem), "measure_form": measure_form,
+        "opinion_form": forms.OpinionForm(initial={"version": problem.version}),
+        "order_form": forms.OrderForm(), "schedule_form": forms.FollowUpScheduleForm(),
+        "record_form": forms.FollowUpRecordForm(), "answer_form": forms.AnswerForm(),
+        "follow_ups": FollowUp.objects.filter(problem=problem),
+        "orders": SupervisionOrder.objects.filter(problem=problem).select_related("issued_by", "measure"),
+        "open_reasons": services.problem_open_items(problem),
+    }
+    return render_page(request, "ledger/problem.html", context)
+
+
+@writer_required
+@require_POST
+def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    form = forms.MeasureForm(request.POST)
+    form.limit_to(problem.unit)
+    if form.is_valid():
+        data = form.cleaned_data
+        _act(request, lambda: services.ledger_measure_create(
+            user=request.user, problem=problem, text=data["text"], leader_in_charge=data["leader_in_charge"],
+            responsible_unit=data["responsible_unit"], owner=data["owner"], deadline_text=data["deadline_text"],
+            status=data["status"], request=request), "已添加整改措施。")
+    else:
+        messages.error(request, "整改措施填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("ledger:problem", problem.pk)
+
+
+# -- measures ----------------------------------------------------------------------------------------------
+@business_required
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(Measure.objects.visible_to(request.user).select_related(*ROW_RELATED), pk=pk)
+    row = with_warnings([measure])[0]
+    progress = measure.progress.all().select_related("created_by").prefetch_related("evidence")
+    return render_page(request, "ledger/measure.html", {
+        "row": row, "measure": measure, "progress": progress, "progress_form": forms.ProgressForm(),
+        "opinion_form": forms.OpinionForm(initial={"version": measure.version}),
+        "order_form": forms.OrderForm(initial={"measure": measure.pk}),
+        "steps": measure.closure_steps.select_related("created_by"),
+    })
+
+
+@writer_required
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(Measure.objects.visible_to(request.user).select_related("problem"), pk=pk)
+    initial = {"text": measure.text, "leader_in_charge": measure.leader_in_charge_id,
+               "responsible_unit": measure.responsible_unit_id, "owner": measure.owner_id,
+               "deadline_text": measure.deadline_text or (measure.deadline.isoformat() if measure.deadline else ""),
+               "status": measure.status, "version": measure.version}
+    form = forms.MeasureEditForm(request.POST or None, initial=initial)
+    form.limit_to(measure.unit)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("text", "leader_in_charge", "responsible_unit", "owner",
+                                                  "deadline_text", "status")}
+        try:
+            services.ledger_measure_update(user=request.user, measure=measure, data=data,
+                                           version=form.cleaned_data["version"], request=request)
+        except (ValidationError, ConflictError) as exc:
+            form.add_error(None, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, "已保存。")
+            return redirect("ledger:measure", measure.pk)
+    return render_page(request, "ledger/form.html", {"form": form, "title": "修改整改措施",
+                                                     "back": measure.get_absolute_url()})
+
+
+@writer_required
+@require_POST
+def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(Measure.objects.visible_to(request.user), pk=pk)
+    form = forms.ProgressForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        files = [services.Upload(f.name, f.read()) for f in data["files"]]
+        _act(request, lambda: services.ledger_progress_add(
+            user=request.user, measure=measure, text=data["text"], status_after=data["status_after"],
+            date=data["date"], files=files, request=request), "已报送整改进展。")
+    else:
+        messages.error(request, "进展填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("ledger:measure", measure.pk)
+
+
+@business_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
+    path = services.evidence_path(evidence)
+    if not path.exists():
+        messages.error(request, "该证明材料文件已丢失，请联系系统管理员从备份中恢复。")
+        return redirect("ledger:measure", evidence.progress.measure_id)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=evidence.name)
+
+
+def _opinion(request: HttpRequest) -> tuple[str, int | None]:
+    form = forms.OpinionForm(request.POST)
+    if not form.is_valid():
+        return "", None
+    return form.cleaned_data["opinion"], form.cleaned_data.get("version")
+
+
+@writer_required
+@require_POST
+def measure_request_close(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(Measure.objects.visible_to(request.user).select_related("problem"), pk=pk)
+    opinion, _ = _opinion(request)
+    _act(request, lambda: services.ledger_measure_request_close(user=request.user, measure=measure, opinion=opinion,
+                                                                request=request), "已申请销号，等待负责人审批。")
+    return redirect("ledger:measure", measure.pk)
+
+
+@leader_required
+@require_POST
+def measure_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(Measure.objects.visible_to(request.user).select_related("problem"), pk=pk)
+    opinion, version = _opinion(request)
+    _act(request, lambda: services.ledger_measure_approve(user=request.user, measure=measure, opinion=opinion,
+                                                          version=version, request=request), "已批准销号。")
+    return redirect("ledger:measure", measure.pk)
+
+
+@returner_required
+@require_POST
+def measure_return(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(Measure.objects.visible_to(request.user).select_related("problem"), pk=pk)
+    reason, _ = _opinion(request)
+    _act(request, lambda: services.ledger_measure_return(user=request.user, measure=measure, reason=reason,
+                                                         request=request), "已退回整改。")
+    return redirect("ledger:measure", measure.pk)
+
+
+@writer_required
+@require_POST
+def problem_request_close(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    opinion, _ = _opinion(request)
+    _act(request, lambda: services.ledger_problem_request_close(user=request.user, problem=problem, opinion=opinion,
+                                                                request=request), "已申请问题销号。")
+    return redirect("ledger:problem", problem.pk)
+
+
+@leader_required
+@require_POST
+def problem_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    opinion, version = _opinion(request)
+    _act(request, lambda: services.ledger_problem_approve(user=request.user, problem=problem, opinion=opinion,
+                                                          version=version, request=request), "问题已销号。")
+    return redirect("ledger:problem", problem.pk)
+
+
+@returner_required
+@require_POST
+def problem_return(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    reason, _ = _opinion(request)
+    _act(request, lambda: services.ledger_problem_return(user=request.user, problem=problem, reason=reason,
+                                                         request=request), "已退回问题。")
+    return redirect("ledger:problem", problem.pk)
+
+
+# -- 回头看 and 督办 -------------------------------------------------------------------------------------------
+@writer_required
+@require_POST
+def follow_up_new(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    form = forms.FollowUpScheduleForm(request.POST)
+    if form.is_valid():
+        _act(request, lambda: services.ledger_follow_up_schedule(
+            user=request.user, problem=problem, scheduled_date=form.cleaned_data["scheduled_date"], request=request),
+             "已安排回头看。")
+    else:
+        messages.error(request, "请填写回头看的计划日期。")
+    return redirect("ledger:problem", problem.pk)
+
+
+@writer_required
+@require_POST
+def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user), pk=pk)
+    form = forms.FollowUpRecordForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _act(request, lambda: services.ledger_follow_up_record(
+            user=request.user, follow_up=follow_up, result=data["result"], finding=data["finding"],
+            done_date=data["done_date"], request=request), "已记录回头看结论。")
+    else:
+        messages.error(request, "请选择结论并填写发现情况。")
+    return redirect("ledger:problem", follow_up.problem_id)
+
+
+@supervisor_required
+@require_POST
+def order_new(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    form = forms.OrderForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        measure = None
+        if data.get("measure"):
+            measure = get_object_or_404(Measure.objects.visible_to(request.user), pk=data["measure"])
+        _act(request, lambda: services.ledger_order_issue(user=request.user, problem=problem, measure=measure,
+                                                          content=data["content"], due_date=data["due_date"],
+                                                          request=request), "已下达督办。")
+    else:
+        messages.error(request, "请填写督办要求和办理时限。")
+    return redirect("ledger:problem", problem.pk)
+
+
+@writer_required
+@require_POST
+def order_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(SupervisionOrder.objects.visible_to(request.user), pk=pk)
+    form = forms.AnswerForm(request.POST)
+    if form.is_valid():
+        _act(request, lambda: services.ledger_order_answer(user=request.user, order=order,
+                                                           answer=form.cleaned_data["answer"], request=request),
+             "已答复督办。")
+    else:
+        messages.error(request, "请填写答复内容。")
+    return redirect("ledger:problem", order.problem_id)
+
+
+@supervisor_required
+@require_POST
+def order_close(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(SupervisionOrder.objects.visible_to(request.user), pk=pk)
+    _act(request, lambda: services.ledger_order_close(user=request.user, order=order, request=request), "督办已办结。")
+    return redirect("ledger:problem", order.problem_id)
+
+
+@business_required
+def orders(request: HttpRequest) -> HttpResponse:
+    qs = SupervisionOrder.objects.visible_to(request.user).filter(subtree_q(current_unit(request)))
+    state = request.GET.get("state", "open")
+    if state == "open":
+        qs = qs.exclude(state=OrderState.CLOSED)
+    qs = qs.select_related("problem", "unit", "issued_by").order_by("due_date", "id")
+    return render_page(request, "ledger/orders.html", {"page": paginate(qs, request), "state": state,
+                                                       "today": timezone.localdate()})
+

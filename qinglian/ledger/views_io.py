@@ -1,0 +1,127 @@
+"""Excel import (upload → mapping if unsure → preview → confirm) and export.
+
+The uploaded file waits under MEDIA_ROOT/imports/ (never in the web root) with a random name held in the
+user's session; nothing is written to the ledger until the user confirms a clean preview."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from qinglian.ledger import forms
+from qinglian.ledger.excel import FIELD_LABELS
+from qinglian.ledger.transfer import ledger_export_xlsx, ledger_import_xlsx
+from qinglian.lib.exports import XLSX, file_response
+from qinglian.lib.views import business_required, current_unit, render_page, writer_required
+from qinglian.org.models import Unit
+from qinglian.ledger.models import Source
+from qinglian.org.scoping import may_write_unit, subtree_q
+
+SESSION_KEY = "ledger_imports"
+
+
+def _folder() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _pending(request: HttpRequest, token: str) -> dict[str, Any]:
+    pending = request.session.get(SESSION_KEY, {}).get(token)
+    if pending is None or not (_folder() / token).exists():
+        raise Http404
+    return dict(pending)
+
+
+def _run(request: HttpRequest, token: str, pending: dict[str, Any], dry_run: bool) -> Any:
+    unit = Unit.objects.filter(pk=pending["unit"]).first()
+    if unit is None or not may_write_unit(request.user, unit):
+        raise Http404
+    given = dict(pending["fields"])
+    if given.get("feedback_date"):
+        given["feedback_date"] = timezone.datetime.fromisoformat(given["feedback_date"]).date()
+    data = (_folder() / token).read_bytes()
+    return unit, ledger_import_xlsx(user=request.user, unit=unit, data=data, filename=pending["name"],
+                                    source_fields=given, sheet=pending.get("sheet") or None,
+                                    mapping=pending.get("mapping") or None, dry_run=dry_run)
+
+
+@writer_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    unit = current_unit(request)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        token = uuid.uuid4().hex
+        (_folder() / token).write_bytes(upload.read())
+        date = form.cleaned_data["feedback_date"]
+        pending = request.session.get(SESSION_KEY, {})
+        pending[token] = {"name": upload.name, "unit": unit.pk, "sheet": form.cleaned_data["sheet"],
+                          "fields": {"kind": form.cleaned_data["kind"], "issued_by": form.cleaned_data["issued_by"],
+                                     "feedback_date": date.isoformat() if date else None}, "mapping": None}
+        request.session[SESSION_KEY] = pending
+        return redirect("ledger:import_preview", token)
+    return render_page(request, "ledger/import.html", {"form": form, "unit": unit})
+
+
+@writer_required
+def import_preview(request: HttpRequest, token: str) -> HttpResponse:
+    pending = _pending(request, token)
+    if request.method == "POST":  # the mapping step
+        headers = request.POST.getlist("headers")
+        mapping_form = forms.MappingForm(headers, {}, request.POST)
+        if mapping_form.is_valid():
+            pending["mapping"] = mapping_form.mapping()
+            store = request.session.get(SESSION_KEY, {})
+            store[token] = pending
+            request.session[SESSION_KEY] = store
+    unit, outcome = _run(request, token, pending, dry_run=True)
+    mapping_form = None
+    if outcome.parsed.needs_mapping or pending.get("mapping"):
+        mapping_form = forms.MappingForm(outcome.parsed.headers, outcome.parsed.mapping())
+    return render_page(request, "ledger/import_preview.html", {
+        "token": token, "unit": unit, "outcome": outcome, "result": outcome.result, "errors": outcome.errors,
+        "mapping_form": mapping_form, "headers": outcome.parsed.headers, "name": pending["name"],
+        "labels": FIELD_LABELS,
+    })
+
+
+@writer_required
+@require_POST
+def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    pending = _pending(request, token)
+    unit, outcome = _run(request, token, pending, dry_run=False)
+    if not outcome.ok:
+        messages.error(request, "导入未完成：文件中仍有问题，未写入任何内容。")
+        return redirect("ledger:import_preview", token)
+    (_folder() / token).unlink(missing_ok=True)
+    store = request.session.get(SESSION_KEY, {})
+    store.pop(token, None)
+    request.session[SESSION_KEY] = store
+    result = outcome.result
+    if result.created:
+        messages.success(request, f"已导入：{result.aspects}个方面{result.problems}项具体问题{result.measures}条措施，"
+                                  f"新建{result.created}条记录。")
+    else:
+        messages.success(request, "台账中已有这些内容，本次没有新建任何记录。")
+    if result.source_id:
+        return redirect("ledger:source", result.source_id)
+    return redirect("ledger:ledger")
+
+
+@business_required
+def export(request: HttpRequest) -> HttpResponse:
+    unit = current_unit(request)
+    sources = Source.objects.visible_to(request.user).filter(subtree_q(unit))
+    if source := request.GET.get("source"):
+        sources = sources.filter(pk=source if str(source).isdigit() else 0)
+    content = ledger_export_xlsx(user=request.user, unit=unit, sources=sources)
+    return file_response(content, f"整改台账-{unit.name}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
