@@ -7,6 +7,7 @@ line of patched XML, which means nothing to a clerk.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -167,6 +168,26 @@ def _locate_undefined(tags: list[tuple[str, str]], name: str, attribute: bool) -
     return "", ""
 
 
+def _environment() -> jinja2.Environment:
+    # StrictUndefined: a misspelt name must fail loudly, not leave a blank in an official document
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+# Checking compiles every tag; a batch of 150 reports uses one template, so remember templates that passed.
+_CHECKED: dict[bytes, list[tuple[str, str]]] = {}
+
+
+def _validated_tags(template: bytes, doc: Document) -> list[tuple[str, str]]:
+    key = hashlib.sha256(template).digest()
+    if key not in _CHECKED:
+        tags = _tags(doc)
+        _check_tags(_environment(), tags)
+        if len(_CHECKED) >= 64:
+            _CHECKED.clear()
+        _CHECKED[key] = tags
+    return _CHECKED[key]
+
+
 # -- rendering ---------------------------------------------------------------------------------------------
 def render_template(template: bytes, context: dict[str, object]) -> bytes:
     """Render a user-editable .docx template; template mistakes raise TemplateError in Chinese."""
@@ -178,9 +199,8 @@ def render_template(template: bytes, context: dict[str, object]) -> bytes:
             "模板文件不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx 后重新上传。",
             detail=repr(exc),
         ) from exc
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
-    tags = _tags(tpl.docx)
-    _check_tags(env, tags)
+    env = _environment()
+    tags = _validated_tags(template, tpl.docx)
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
     except jinja2.UndefinedError as exc:
