@@ -5,3 +5,8 @@ class RecordsConfig(AppConfig):
     name = "qinglian.records"
     label = "records"
     verbose_name = "全程纪实"
+
+    def ready(self) -> None:
+        from qinglian.records.stats import register_all
+
+        register_all()

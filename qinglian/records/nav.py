@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from qinglian.lib.nav import NavItem
+from qinglian.org.models import BUSINESS_ROLES, WRITER_ROLES
+
+NAV = [
+    NavItem("纪实记录", "records:activities", BUSINESS_ROLES, section="全程纪实", order=20),
+    NavItem("登记纪实", "records:activity_new", WRITER_ROLES, section="全程纪实", order=21),
+    NavItem("Excel 批量录入", "records:import", WRITER_ROLES, section="全程纪实", order=22),
+    NavItem("三个清单", "records:duties", BUSINESS_ROLES, section="全程纪实", order=23),
+    NavItem("责任书签订", "records:letters", BUSINESS_ROLES, section="全程纪实", order=24),
+    NavItem("廉政风险点", "records:risks", BUSINESS_ROLES, section="全程纪实", order=25),
+]
+
+
+def home_card(request: HttpRequest) -> dict[str, Any] | None:
+    """Duties due in their current period for the current unit's subtree, and this year's letters."""
+    if not getattr(request.user, "is_business", False):
+        return None
+    from qinglian.lib.views import current_unit
+    from qinglian.records.selectors import duties_in, duty_statuses, subtree_signing
+
+    unit, today = current_unit(request), timezone.localdate()
+    statuses = duty_statuses(list(duties_in(unit, today.year)[:1000]), today)
+    due = sum(1 for s in statuses if s.due)
+    letters = subtree_signing(unit, today.year).get("responsibility", {"total": 0, "unsigned": 0})
+    duties_url = reverse("records:duties")
+    return {
+        "title": "三个清单与责任书",
+        "lines": [("当期待履行责任事项", f"{due} / {len(statuses)} 项", duties_url),
+                  (f"{today.year}年责任书未签订", f"{letters['unsigned']} / {letters['total']} 份", reverse("records:letters"))],
+        "order": 20,
+        "level": "red" if due else ("yellow" if letters["unsigned"] else "green"),
+    }

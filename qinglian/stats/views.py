@@ -1,0 +1,117 @@
+"""The statistics page, the records behind one figure, and the JSON endpoint — all through stats.engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from qinglian.lib.forms import ChineseDateField
+from qinglian.lib.views import business_required, current_unit, unit_from_param
+from qinglian.stats import engine
+
+
+class StatsForm(forms.Form):
+    unit = forms.IntegerField(label="单位", required=False, widget=forms.Select)
+    date_from = ChineseDateField(label="开始日期")
+    date_to = ChineseDateField(label="结束日期")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", f"结束日期 {data['date_to']:%Y-%m-%d} 早于开始日期 {data['date_from']:%Y-%m-%d}，"
+                                      "请检查统计时段。")
+        return data
+
+
+def _quick_periods(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    y = today.year
+    q = (today.month - 1) // 3 + 1
+    return [
+        (f"{y}年至今", dt.date(y, 1, 1), today),
+        (f"{y - 1}年", dt.date(y - 1, 1, 1), dt.date(y - 1, 12, 31)),
+        (f"{y}年第{q}季度", dt.date(y, 3 * q - 2, 1), today),
+        (f"{y}年1至{today.month}月", dt.date(y, 1, 1), today),
+    ]
+
+
+@business_required
+def stats_page(request: HttpRequest) -> HttpResponse:
+    from qinglian.records.forms import unit_choices
+
+    today = timezone.localdate()
+    data = request.GET if request.GET else None
+    form = StatsForm(data, initial={"date_from": dt.date(today.year, 1, 1), "date_to": today})
+    unit = unit_from_param(request, request.GET["unit"]) if request.GET.get("unit") else current_unit(request)
+    form.fields["unit"].widget.choices = unit_choices(request.user, unit)
+    groups: list[tuple[str, list[Any]]] = []
+    date_from = date_to = None
+    if form.is_bound and form.is_valid():
+        date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    elif not form.is_bound:
+        date_from, date_to = dt.date(today.year, 1, 1), today
+    if date_from and date_to:
+        for figure in engine.figures(unit=unit, date_from=date_from, date_to=date_to):
+            if not groups or groups[-1][0] != figure.group:
+                groups.append((figure.group, []))
+            groups[-1][1].append(figure)
+    return render(request, "stats/stats.html", {
+        "form": form, "unit": unit, "groups": groups, "date_from": date_from, "date_to": date_to,
+        "quick": _quick_periods(today)})
+
+
+@business_required
+def records_page(request: HttpRequest) -> HttpResponse:
+    unit = unit_from_param(request, request.GET.get("unit"))
+    form = StatsForm(request.GET)
+    kind = request.GET.get("kind", "")
+    if not form.is_valid():
+        return render(request, "stats/records.html", {"form": form, "unit": unit, "error": True}, status=400)
+    d = form.cleaned_data
+    try:
+        refs = engine.records(unit=unit, date_from=d["date_from"], date_to=d["date_to"], kind=kind)
+    except engine.UnknownKind as exc:
+        return render(request, "stats/records.html", {"unit": unit, "message": str(exc)}, status=404)
+    figure = engine.figure_of(kind, engine.figures(unit=unit, date_from=d["date_from"], date_to=d["date_to"],
+                                                   kinds=[kind]))
+    return render(request, "stats/records.html", {
+        "unit": unit, "figure": figure, "refs": refs[:2000], "more": max(0, len(refs) - 2000),
+        "date_from": d["date_from"], "date_to": d["date_to"], "late": sum(1 for r in refs if r.late)})
+
+
+def _iso(value: str | None, name: str) -> dt.date:
+    if not value:
+        raise engine.PeriodError(f"请提供 {name}=YYYY-MM-DD。")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise engine.PeriodError(f"{name}={value} 不是有效日期，请写成 YYYY-MM-DD，如 2023-01-01。") from exc
+
+
+@business_required
+def figures_json(request: HttpRequest) -> HttpResponse:
+    """/stats/figures.json?unit=ID&from=YYYY-MM-DD&to=YYYY-MM-DD[&records=KIND]"""
+    unit = unit_from_param(request, request.GET["unit"]) if request.GET.get("unit") else current_unit(request)
+    try:
+        date_from, date_to = _iso(request.GET.get("from"), "from"), _iso(request.GET.get("to"), "to")
+        figures = engine.figures(unit=unit, date_from=date_from, date_to=date_to)
+        body: dict[str, Any] = {
+            "unit": {"id": unit.pk, "full_name": unit.full_name}, "from": date_from.isoformat(),
+            "to": date_to.isoformat(),
+            "figures": [{"kind": f.kind, "name": f.name, "counting_unit": f.counting_unit, "count": f.count,
+                         "late": f.late, "group": f.group} for f in figures],
+        }
+        if kind := request.GET.get("records"):
+            body["records"] = [
+                {"type": r.type, "id": r.id, "label": r.label, "date": r.date.isoformat() if r.date else None,
+                 "late": r.late, "weight": r.weight, "url": r.url}
+                for r in engine.records(unit=unit, date_from=date_from, date_to=date_to, kind=kind)]
+    except engine.PeriodError as exc:
+        return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
+    except engine.UnknownKind as exc:
+        return JsonResponse({"error": str(exc)}, status=404, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
