@@ -134,3 +134,10 @@ def test_tag_in_a_table_cell_is_found() -> None:
 def test_not_a_docx() -> None:
     with pytest.raises(TemplateError, match="不是有效的 Word 文档"):
         render_template(b"plain text", {})
+
+
+def test_variables_named_like_docxtpl_prefixes_are_plain_variables() -> None:
+    data = render_template(
+        make_template("{{ p }}/{{ tr }}", "{%p if r %}", "有", "{%p endif %}"), {"p": 1, "tr": 2, "r": 1}
+    )
+    assert report_text(data) == ["1/2", "有"]

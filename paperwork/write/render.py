@@ -27,7 +27,7 @@ from paperwork.write.templates import default_template
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _OPEN = re.compile(r"\{\{|\{%|\{#")
-_DOCXTPL_PREFIX = re.compile(r"^(\{[{%#])-?\s*(?:p|r|tr|tc)\s")
+_DOCXTPL_PREFIX = re.compile(r"^(\{[{%#])(?:p|r|tr|tc)\s")  # docxtpl: the prefix touches the brace
 _DOCXTPL_SPECIAL = re.compile(r"^\{%-?\s*(?:colspan|cellbg|vm|hm)\b")
 _BLOCKS = {"for", "if", "with", "macro", "call", "filter", "autoescape"}
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})  # Word's smart quotes, as docxtpl does
