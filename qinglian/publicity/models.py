@@ -358,7 +358,8 @@ class SignOff(Record):
     draft = models.ForeignKey(Draft, verbose_name="稿件", on_delete=models.PROTECT, related_name="signoffs")
     stage = models.CharField("审核环节", max_length=10, choices=Stage.choices)
     decision = models.CharField("结论", max_length=10, choices=Decision.choices, default=Decision.APPROVE)
-    person = models.ForeignKey(Person, verbose_name="审核人", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, verbose_name="审核人", on_delete=models.PROTECT, related_name="+", null=True,
+                               blank=True, help_text="退回可由监督员作出，其账号可能不对应干部。")
     signed_at = models.DateTimeField("签署时间")
     opinion = models.TextField("审核意见")
     prev_seal = models.CharField("上一签章", max_length=64, blank=True)

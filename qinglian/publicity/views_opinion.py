@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -187,9 +185,8 @@ def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @writer_required
 def digest_new(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
-    recent = timezone.now() - dt.timedelta(days=92)
-    candidates = (OpinionTicket.objects.visible_to(request.user)
-                  .filter(Q(subtree_q(unit, "issuing_unit")), captured_at__gte=recent).order_by("-captured_at")[:200])
+    candidates = (OpinionTicket.objects.visible_to(request.user).filter(subtree_q(unit, "issuing_unit"))
+                  .order_by("-captured_at")[:200])
     candidate_ids = list(candidates.values_list("pk", flat=True))
     choices = OpinionTicket.objects.filter(pk__in=candidate_ids).order_by("-captured_at")
     form = DigestForm(request.POST or None, user=request.user, tickets=choices,
