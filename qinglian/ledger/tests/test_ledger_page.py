@@ -1,0 +1,81 @@
+"""The ledger table and its JSON twin: filters, scoping, a page whose cost does not grow with the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qinglian.ledger.imports import ledger_create_from_plan
+from qinglian.ledger.models import Measure
+from qinglian.stats.registry import Scope, providers
+
+
+def _plan(n_problems: int, prefix: str = "") -> list[dict]:
+    return [{"title": f"{prefix}方面一", "problems": [
+        {"text": f"{prefix}问题{i}", "children": [], "measures": [
+            {"text": f"{prefix}措施{i}-{k}", "status": ["not_started", "in_progress", "done", "long_term"][(i + k) % 4],
+             "owner": "张干事" if k else "赵股长", "deadline": dt.date(2020, 1, 1) if i % 3 == 0 else
+             dt.date(2030, 1, 1)} for k in range(2)]} for i in range(n_problems)]}]
+
+
+def _load(world, n: int = 10) -> None:
+    result = ledger_create_from_plan(user=world.clerk_a, unit=world.a, aspects=_plan(n), source_fields={
+        "kind": "inspection", "issued_by": "县委第三巡察组", "feedback_date": dt.date(2026, 3, 1)})
+    assert result.ok, result.errors
+    result = ledger_create_from_plan(user=world.clerk_b, unit=world.b, aspects=[{"title": "B方面", "problems": [
+        {"text": "B问题", "children": [], "measures": [{"text": "B措施", "owner": "陈科员"}]}]}],
+        source_fields={"kind": "audit", "issued_by": "县审计局", "feedback_date": dt.date(2026, 5, 1)})
+    assert result.ok, result.errors
+
+
+def test_ledger_lists_by_aspect_problem_measure_with_filters(world) -> None:
+    _load(world)
+    client = world.client("clerk_a")
+    body = client.get("/ledger/").content.decode()
+    assert "方面一" in body and "问题0" in body and "措施0-0" in body and "B措施" not in body
+    done = client.get("/ledger/?status=done").content.decode()
+    assert "措施1-1" in done and "措施0-0" not in done
+    overdue = client.get("/ledger/?overdue=on").content.decode()
+    assert "措施3-1" in overdue and "措施3-0" not in overdue and "措施1-0" not in overdue and "逾期" in overdue
+    owner = client.get("/ledger/?owner=赵股长").content.decode()
+    assert "措施2-0" in owner and "措施2-1" not in owner
+    assert "B措施" in world.client("supervisor").get("/ledger/?kind=audit").content.decode()
+    assert "措施0-0" not in world.client("supervisor").get("/ledger/?kind=audit").content.decode()
+    assert "没有符合条件的整改措施" in world.client("clerk_b").get("/ledger/?q=措施0").content.decode()
+    assert world.client("auditor").get("/ledger/").status_code == 403
+
+
+def test_ledger_page_query_count_does_not_grow(world, django_assert_max_num_queries) -> None:
+    _load(world, 60)
+    client = world.client("clerk_a")
+    client.get("/ledger/")
+    with django_assert_max_num_queries(12):
+        response = client.get("/ledger/?status=in_progress&page=2")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(12):
+        client.get("/ledger/measures.json?level=red")
+
+
+def test_json_list_has_the_same_rows(world) -> None:
+    _load(world)
+    data = world.client("clerk_a").get("/ledger/measures.json?status=done").json()
+    assert {r["status"] for r in data["rows"]} == {"done"}
+    assert data["rows"][0]["owner"] in {"张干事", "赵股长"} and "warning_level" in data["rows"][0]
+    assert world.client("clerk_b").get("/ledger/measures.json").json()["rows"][0]["text"] == "B措施"
+    assert world.client("clerk_a").get("/ledger/measures.json?level=purple").status_code == 400
+
+
+def test_stats_provider_counts_and_traces(world) -> None:
+    _load(world, 4)
+    provider = next(p for p in providers() if p.prefix == "ledger")
+    scope = Scope(world.county, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    figures = {f.kind: f for f in provider.figures(scope)}
+    assert figures["ledger.sources"].count == 1  # the audit of B was fed back in May: outside the period
+    assert figures["ledger.problems"].count == 4 and figures["ledger.problems"].counting_unit == "项"
+    assert figures["ledger.measures"].count == 8 and figures["ledger.measures"].counting_unit == "条"
+    assert figures["ledger.done"].count == Measure.objects.filter(status="done", unit=world.a).count()
+    refs = provider.records(scope, "ledger.overdue")
+    assert len(refs) == figures["ledger.overdue"].count == 3
+    assert all(r.type == "ledger.measure" and r.url.startswith("/ledger/measures/") for r in refs)
+    assert {f.kind for f in provider.figures(scope)} >= {
+        "ledger.sources", "ledger.aspects", "ledger.problems", "ledger.measures", "ledger.done",
+        "ledger.in_progress", "ledger.long_term", "ledger.overdue", "ledger.closed"}
