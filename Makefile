@@ -9,6 +9,10 @@ VENDOR := qinglian/static/vendor
 PORT ?= 8000
 RUN_DB ?= sqlite:///$(CURDIR)/var/qinglian.sqlite3
 export PYTHONDONTWRITEBYTECODE := 1
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+# This machine's pip config names local wheel folders that may be absent; its warnings are noise here.
+QUIET_PIP := grep -v "^WARNING: Location" || true
 
 .PHONY: install run test test-sqlite test-postgres bench lint system-deps clean
 
@@ -16,8 +20,8 @@ install: $(STAMP) $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --upgrade pip
-	@$(BIN)/python -m pip install -q -e '.[dev]'
+	@$(BIN)/python -m pip install -q --upgrade pip 2>&1 | { $(QUIET_PIP); }
+	@$(BIN)/python -m pip install -q -e '.[dev]' 2>&1 | { $(QUIET_PIP); }
 	@touch $(STAMP)
 
 # Front-end assets come from the npm registry at install time, pinned, and are never committed.

@@ -34,7 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         import importlib
 
         module = importlib.import_module(PURE[command])
-        return int(module.main(rest))
+        try:
+            return int(module.main(rest))
+        except BrokenPipeError:  # `qinglian read … | head`: the reader went away, nothing to report
+            return 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinglian.settings")
     from django.core.management import execute_from_command_line
 

@@ -8,3 +8,23 @@ from qinglian.lib.testing import World, build_world
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+@pytest.fixture
+def browser_page(live_server):  # type: ignore[no-untyped-def]
+    """A headless Chromium page (Debian's chromium) against the live test server; screenshots land in
+    .tmp/screenshots for a person to look at."""
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("未安装 Chromium（make test 会安装 chromium）")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+        page.base_url = live_server.url  # type: ignore[attr-defined]
+        yield page
+        browser.close()

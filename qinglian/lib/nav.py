@@ -50,7 +50,18 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         except NoReverseMatch:
             continue
         active = request.path == url or (url != "/" and request.path.startswith(url))
-        entries.append({"label": item.label, "url": url, "section": item.section, "active": active})
+        entries.append({"label": item.label, "url": url, "section": item.section, "active": active,
+                        "order": item.order})
+    # Keep each section together (the template regroups consecutive entries), sections in the order of
+    # their first entry, entries by their own order within a section.
+    first: dict[str, int] = {}
+    for entry in entries:
+        first[entry["section"]] = min(first.get(entry["section"], entry["order"]), entry["order"])
+    entries.sort(key=lambda e: (first[e["section"]], e["order"]))
+    # Only the most specific match is highlighted (/ledger/ and /ledger/sources/ both prefix-match).
+    active = [e for e in entries if e["active"]]
+    for entry in active[:-1] if len(active) > 1 else []:
+        entry["active"] = len(entry["url"]) >= max(len(e["url"]) for e in active)
     return entries
 
 
