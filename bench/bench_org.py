@@ -30,7 +30,7 @@ from django.db import connections  # noqa: E402
 
 def pct(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def timed(fn, runs: int = 300) -> tuple[float, float]:  # type: ignore[no-untyped-def]

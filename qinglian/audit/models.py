@@ -67,6 +67,9 @@ class AuditEntry(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.summary}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionError("操作日志只能追加，不能修改。")
@@ -81,3 +84,6 @@ class ChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.count}: {self.last_hash[:12]}"

@@ -21,7 +21,7 @@ def sm3_hex(data: bytes) -> str:
     try:
         return hashlib.new("sm3", data).hexdigest()
     except ValueError:  # pragma: no cover - OpenSSL without SM3
-        from gmssl import sm3, func  # type: ignore[import-not-found]
+        from gmssl import func, sm3  # type: ignore[import-not-found]
 
         return str(sm3.sm3_hash(func.bytes_to_list(data)))
 

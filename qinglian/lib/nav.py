@@ -59,9 +59,9 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         first[entry["section"]] = min(first.get(entry["section"], entry["order"]), entry["order"])
     entries.sort(key=lambda e: (first[e["section"]], e["order"]))
     # Only the most specific match is highlighted (/ledger/ and /ledger/sources/ both prefix-match).
-    active = [e for e in entries if e["active"]]
-    for entry in active[:-1] if len(active) > 1 else []:
-        entry["active"] = len(entry["url"]) >= max(len(e["url"]) for e in active)
+    longest = max((len(e["url"]) for e in entries if e["active"]), default=0)
+    for entry in entries:
+        entry["active"] = entry["active"] and len(entry["url"]) == longest
     return entries
 
 

@@ -205,6 +205,9 @@ class SecurityPolicy(models.Model):
 
     DEFAULTS: dict[str, Any] = {"failure_limit": 5, "failure_window_minutes": 15, "lockout_minutes": 30}
 
+    def __str__(self) -> str:
+        return f"{self.failure_window_minutes}分钟内失败{self.failure_limit}次锁定{self.lockout_minutes}分钟"
+
     @classmethod
     def current(cls) -> SecurityPolicy:
         policy = cls.objects.order_by("pk").first()
@@ -232,3 +235,6 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败记录"
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

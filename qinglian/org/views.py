@@ -16,7 +16,13 @@ from qinglian.lib.exports import xlsx_response
 from qinglian.lib.nav import home_cards
 from qinglian.lib.services import ConflictError, record_delete, record_restore, record_update
 from qinglian.lib.views import (
-    CURRENT_UNIT, business_required, current_unit, paginate, render_page, roles_required, unit_from_param,
+    CURRENT_UNIT,
+    business_required,
+    current_unit,
+    paginate,
+    render_page,
+    roles_required,
+    unit_from_param,
     writer_required,
 )
 from qinglian.org.auth import LoginForm
