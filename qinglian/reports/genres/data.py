@@ -1,0 +1,112 @@
+"""What a genre builder gets: plain data gathered by `qinglian.reports.selectors` (no ORM objects)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Count:
+    """One counted figure as the statistics engine gave it. `key` is the kind code, or "kind@unit_id" for a
+    figure of another unit than the report's (a row of the bulletin table)."""
+
+    key: str
+    name: str
+    counting_unit: str
+    count: int
+    unit_id: int | None = None  # None: the report's unit
+
+    @property
+    def kind(self) -> str:
+        return self.key.split("@", 1)[0]
+
+
+@dataclass(frozen=True)
+class MeasureItem:
+    text: str
+    status: str  # not_started | in_progress | done | long_term
+    status_label: str
+    leader: str = ""
+    owner: str = ""
+    deadline: str = ""
+    situation: str = ""
+
+
+@dataclass(frozen=True)
+class ProblemItem:
+    text: str
+    measures: tuple[MeasureItem, ...] = ()
+    children: tuple[ProblemItem, ...] = ()
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class AspectItem:
+    title: str
+    problems: tuple[ProblemItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    title: str
+    kind_label: str  # 巡察, 审计 …
+    issued_by: str
+    feedback_date: dt.date | None
+    aspects: tuple[AspectItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class DutyItem:
+    list_label: str  # 第一责任人清单 …
+    text: str
+    frequency: str  # 每季度 …
+    done: bool
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    name: str
+    post: str
+    team_role: str  # principal | team_member | staff
+    portfolio: tuple[str, ...] = ()
+    duties: tuple[DutyItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class BulletinRow:
+    name: str
+    cells: tuple[Count, ...]  # one per outlet level, in LEVEL order
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.cells)
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    genre: str
+    unit_name: str
+    date_from: dt.date
+    date_to: dt.date
+    today: dt.date
+    figures: dict[str, Count] = field(default_factory=dict)
+    unit_short: str = ""
+    sources: tuple[SourceItem, ...] = ()
+    open_problems: tuple[str, ...] = ()  # specific problems of the ledger still open
+    open_measures: tuple[MeasureItem, ...] = ()  # measures still under way (plans)
+    person: PersonInfo | None = None
+    bulletin_levels: tuple[str, ...] = ()  # column labels (中央级 …)
+    bulletin_rows: tuple[BulletinRow, ...] = ()
+
+    @property
+    def short(self) -> str:
+        return self.unit_short or self.unit_name
+
+    def get(self, key: str) -> Count | None:
+        return self.figures.get(key)
+
+    def positive(self, key: str) -> Count | None:
+        """The figure if the engine has it and it is not zero (a sentence about nothing is left out)."""
+        found = self.figures.get(key)
+        return found if found is not None and found.count > 0 else None

@@ -1,0 +1,85 @@
+"""Generated drafts (history) and per-unit .docx templates.
+
+A draft's file and a template's file live under MEDIA_ROOT/reports (outside the web root, random names);
+only views that check the user may see the draft's unit serve them. A draft keeps a snapshot of what it
+said: its blocks (for the preview) and every figure in it (for the trace page and the .xlsx appendix).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from qinglian.lib.models import Record
+from qinglian.org.models import Person, Unit
+
+
+class Genre(models.TextChoices):
+    RESPONSIBILITY = "responsibility", "落实党风廉政建设责任制情况报告"
+    PERSONAL = "personal", "述责述廉报告"
+    RECTIFICATION = "rectification", "巡察整改情况通报"
+    SUMMARY = "summary", "工作总结及下年计划"
+    BULLETIN = "bulletin", "新闻宣传通报"
+
+
+class GeneratedReport(Record):
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="generated_reports",
+                             help_text="报告统计的单位（含下级单位）。")
+    genre = models.CharField("报告类型", max_length=20, choices=Genre.choices)
+    date_from = models.DateField("统计开始日期")
+    date_to = models.DateField("统计结束日期")
+    person = models.ForeignKey(Person, verbose_name="述责述廉人", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="generated_reports", help_text="仅述责述廉报告填写。")
+    title = models.CharField("标题", max_length=300)
+    stored = models.CharField("存储位置", max_length=255, editable=False,
+                              help_text="MEDIA_ROOT 下的相对路径；不在网站目录中，只经权限检查后下载。")
+    size = models.PositiveIntegerField("大小（字节）", default=0)
+    pdf_stored = models.CharField("PDF 存储位置", max_length=255, blank=True, editable=False)
+    template_name = models.CharField("所用模板", max_length=200, default="默认模板")
+    blocks = models.JSONField("正文快照", default=list, help_text="生成时报告的标题与段落，用于预览。")
+    figures = models.JSONField("数字快照", default=list,
+                               help_text="报告中每个数字：统计项代码、名称、计量单位、数量、在文中的写法。")
+
+    class Meta:
+        verbose_name = "生成的报告"
+        verbose_name_plural = "生成的报告"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["unit", "created_at"], name="report_unit_created")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def filename(self) -> str:
+        return f"{self.title}.docx"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.date_from:%Y-%m-%d} 至 {self.date_to:%Y-%m-%d}"
+
+
+class ReportTemplate(Record):
+    """A unit's own .docx template for one genre; it also serves the unit's subtree unless a lower unit has
+    its own."""
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="report_templates")
+    genre = models.CharField("报告类型", max_length=20, choices=Genre.choices)
+    name = models.CharField("文件名", max_length=200)
+    stored = models.CharField("存储位置", max_length=255, editable=False)
+    size = models.PositiveIntegerField("大小（字节）", default=0)
+
+    class Meta:
+        verbose_name = "报告模板"
+        verbose_name_plural = "报告模板"
+        ordering = ["unit__path", "genre"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "genre"], condition=Q(deleted_at__isnull=True),
+                                    name="one_report_template_per_unit_genre"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}·{self.get_genre_display()}模板（{self.name}）"

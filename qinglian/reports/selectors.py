@@ -1,0 +1,157 @@
+"""Gather what a report needs as plain data (`genres.data.ReportInput`): every figure from the statistics
+engine (or, for one person, from `reports.person`), the ledger's sources, aspects, problems and measures,
+and the open problems and measures for the 存在问题 / 下步计划 parts. The genre builders never query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef
+
+from qinglian.org.models import Person, Unit
+from qinglian.org.scoping import subtree_q
+from qinglian.reports.genres.data import (
+    AspectItem,
+    BulletinRow,
+    Count,
+    DutyItem,
+    MeasureItem,
+    PersonInfo,
+    ProblemItem,
+    ReportInput,
+    SourceItem,
+)
+from qinglian.reports.person import person_duties, person_figures
+from qinglian.stats import engine
+
+# Which providers each genre reads (a prefix ending in "." asks one provider for all its kinds).
+GENRE_KINDS: dict[str, list[str]] = {
+    "responsibility": ["activity.", "risk.", "letter.", "ledger.", "publicity.", "opinion."],
+    "summary": ["activity.", "risk.", "ledger.", "publicity.", "opinion.", "review."],
+    "rectification": ["activity.", "ledger."],
+    "bulletin": ["publicity."],
+    "personal": [],
+}
+LEVELS = (("central", "中央级"), ("provincial", "省级"), ("city", "市州级"), ("county", "县级"))
+OPEN_LIMIT = 8
+
+
+def _counts(figures: list, unit_id: int | None = None) -> dict[str, Count]:  # type: ignore[type-arg]
+    out = {}
+    for f in figures:
+        key = f.kind if unit_id is None else f"{f.kind}@{unit_id}"
+        out[key] = Count(key=key, name=f.name, counting_unit=f.counting_unit, count=f.count, unit_id=unit_id)
+    return out
+
+
+def _measure_item(m) -> MeasureItem:  # type: ignore[no-untyped-def]
+    return MeasureItem(text=m.text, status=m.status, status_label=m.get_status_display(),
+                       leader=m.leader_in_charge.name if m.leader_in_charge_id else "",
+                       owner=m.owner.name if m.owner_id else "",
+                       deadline=(m.deadline_text or (f"{m.deadline.year}年{m.deadline.month}月{m.deadline.day}日"
+                                                     if m.deadline else "")),
+                       situation=m.situation)
+
+
+def ledger_sources(unit: Unit, date_from: dt.date, date_to: dt.date) -> tuple[SourceItem, ...]:
+    """The sources counted in the period (ledger rule: feedback date in the period) as a tree, in four queries."""
+    from qinglian.ledger.models import Aspect, Measure, Problem
+    from qinglian.ledger.selectors import scoped_sources
+
+    sources = list(scoped_sources(unit, date_from, date_to).order_by("feedback_date", "id"))
+    if not sources:
+        return ()
+    ids = [s.pk for s in sources]
+    aspects = list(Aspect.objects.filter(source__in=ids).order_by("source", "order", "id"))
+    problems = list(Problem.objects.filter(source__in=ids).order_by("aspect", "order", "id"))
+    measures = list(Measure.objects.filter(source__in=ids).select_related("leader_in_charge", "owner")
+                    .order_by("problem", "order", "id"))
+    by_problem: dict[int, list[MeasureItem]] = defaultdict(list)
+    for m in measures:
+        by_problem[m.problem_id].append(_measure_item(m))
+    children: dict[int | None, list] = defaultdict(list)  # type: ignore[type-arg]
+    for p in problems:
+        children[p.parent_id].append(p)
+
+    def item(p) -> ProblemItem:  # type: ignore[no-untyped-def]
+        return ProblemItem(text=p.text, measures=tuple(by_problem.get(p.pk, [])),
+                           children=tuple(item(c) for c in children.get(p.pk, [])), closed=p.closure == "closed")
+
+    by_aspect: dict[int, list[ProblemItem]] = defaultdict(list)
+    for p in children.get(None, []):
+        by_aspect[p.aspect_id].append(item(p))
+    per_source: dict[int, list[AspectItem]] = defaultdict(list)
+    for a in aspects:
+        per_source[a.source_id].append(AspectItem(title=a.title, problems=tuple(by_aspect.get(a.pk, []))))
+    return tuple(SourceItem(title=str(s), kind_label=s.get_kind_display(), issued_by=s.issued_by,
+                            feedback_date=s.feedback_date, aspects=tuple(per_source.get(s.pk, [])))
+                 for s in sources)
+
+
+def open_items(unit: Unit) -> tuple[tuple[str, ...], tuple[MeasureItem, ...]]:
+    """Specific problems of the subtree still open (any source) and the measures still under way."""
+    from qinglian.ledger.models import ACTIVE_STATUSES, Closure, Measure, MeasureStatus, Problem
+
+    active = Measure.objects.filter(problem=OuterRef("pk"), status__in=ACTIVE_STATUSES)
+    problems = (Problem.objects.leaves().filter(subtree_q(unit)).exclude(closure=Closure.CLOSED)
+                .filter(Exists(active)).order_by("source__feedback_date", "aspect__order", "order", "id")
+                .values_list("text", flat=True)[:OPEN_LIMIT])
+    measures = (Measure.objects.filter(subtree_q(unit), status__in=[*ACTIVE_STATUSES, MeasureStatus.LONG_TERM])
+                .select_related("leader_in_charge", "owner").order_by("deadline", "id")[:OPEN_LIMIT * 2])
+    return tuple(problems), tuple(_measure_item(m) for m in measures)
+
+
+def _bulletin(unit: Unit, date_from: dt.date, date_to: dt.date, total: dict[str, Count]
+              ) -> tuple[tuple[str, ...], tuple[BulletinRow, ...]]:
+    kinds = [f"publicity.{code}" for code, _ in LEVELS]
+    rows = []
+    children = list(unit.children.filter(deleted_at__isnull=True).order_by("order", "path"))
+    sums = dict.fromkeys(kinds, 0)
+    for child in children:
+        found = _counts(engine.figures(unit=child, date_from=date_from, date_to=date_to, kinds=kinds), child.pk)
+        cells = tuple(found.get(f"{k}@{child.pk}", Count(f"{k}@{child.pk}", "", "", 0, child.pk)) for k in kinds)
+        for k, c in zip(kinds, cells, strict=True):
+            sums[k] += c.count
+        rows.append(BulletinRow(name=child.short_name or child.name, cells=cells))
+    own = tuple(Count(key=f"{k}@own", name=total[k].name if k in total else "", counting_unit=total[k].counting_unit
+                      if k in total else "", count=(total[k].count if k in total else 0) - sums[k])
+                for k in kinds)
+    if not children or any(c.count for c in own):
+        name = f"{unit.short_name or unit.name}本级" if children else (unit.short_name or unit.name)
+        rows.append(BulletinRow(name=name, cells=own if children else tuple(
+            Count(key=k, name=total[k].name, counting_unit=total[k].counting_unit, count=total[k].count)
+            for k in kinds if k in total)))
+    return tuple(label for _, label in LEVELS), tuple(rows)
+
+
+def gather(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, person: Person | None = None,
+           today: dt.date | None = None) -> ReportInput:
+    """Everything a genre builder needs; raises engine.PeriodError for an impossible period."""
+    today = today or dt.date.today()
+    engine.make_scope(unit=unit, date_from=date_from, date_to=date_to)  # validates the period
+    figures: dict[str, Count] = {}
+    if GENRE_KINDS[genre]:
+        figures = _counts(engine.figures(unit=unit, date_from=date_from, date_to=date_to, kinds=GENRE_KINDS[genre]))
+    extra: dict = {}  # type: ignore[type-arg]
+    if genre == "rectification":
+        extra["sources"] = ledger_sources(unit, date_from, date_to)
+    if genre in ("responsibility", "summary", "rectification", "personal"):
+        extra["open_problems"], extra["open_measures"] = open_items(unit)
+    if genre == "bulletin":
+        extra["bulletin_levels"], extra["bulletin_rows"] = _bulletin(unit, date_from, date_to, figures)
+        figures = {**figures, **{c.key: c for row in extra["bulletin_rows"] for c in row.cells}}
+    if genre == "personal":
+        if person is None:
+            raise ValueError("述责述廉报告须指定述职人。")
+        figures = _counts(person_figures(person, date_from, date_to, today, with_duties=False))
+        statuses = person_duties(person, date_to, today)
+        for key, name, n in (("person.duty.total", "本人责任清单事项", len(statuses)),
+                             ("person.duty.done", "本人已履行责任事项", sum(1 for s in statuses if s.done))):
+            figures[key] = Count(key=key, name=name, counting_unit="项", count=n)
+        extra["person"] = PersonInfo(
+            name=person.name, post=person.post, team_role=person.team_role, portfolio=tuple(person.portfolio_areas()),
+            duties=tuple(DutyItem(list_label=s.duty.duty_list.get_kind_display(), text=s.duty.text,
+                                  frequency=s.duty.get_frequency_display(), done=s.done) for s in statuses))
+    return ReportInput(genre=genre, unit_name=unit.name, unit_short=unit.short_name, date_from=date_from,
+                       date_to=date_to, today=today, figures=figures, **extra)

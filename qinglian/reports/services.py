@@ -1,0 +1,224 @@
+"""Writing drafts: gather (selectors) → build (genres, no ORM) → render (paperwork.write) → store → history.
+
+Files live under MEDIA_ROOT/reports (outside the web root) with random names; only views that check the
+user may see the draft's unit serve them. Generating reads records and writes nothing but the draft, so a
+supervisor (read-only role) may generate too (docs: generating a draft is reading); uploading a template is
+a write and is for clerks and leaders of the unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from paperwork.write import (
+    Heading,
+    Paragraph,
+    Report,
+    Table,
+    build_docx,
+    docx_to_pdf,
+    number_headings,
+    render_template,
+    report_context,
+)
+from qinglian.audit.models import Action
+from qinglian.audit.services import audit_log
+from qinglian.lib.services import record_create, record_delete
+from qinglian.org.models import Person, Unit
+from qinglian.org.scoping import may_see_unit, may_write_unit
+from qinglian.reports.genres import build_report
+from qinglian.reports.genres.common import FigureTable
+from qinglian.reports.genres.data import ReportInput
+from qinglian.reports.models import GeneratedReport, Genre, ReportTemplate
+from qinglian.reports.selectors import gather
+
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+
+# -- files ------------------------------------------------------------------------------------------------
+def _root() -> Path:
+    return Path(settings.MEDIA_ROOT).resolve()
+
+
+def store_file(content: bytes, folder: str, suffix: str = ".docx") -> str:
+    """Write `content` under MEDIA_ROOT/reports/<folder>/ with a random name; returns the relative path."""
+    path = _root() / "reports" / folder / f"{uuid.uuid4().hex}{suffix}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return str(path.relative_to(_root()))
+
+
+def stored_path(relative: str) -> Path:
+    path = (_root() / relative).resolve()
+    if _root() not in path.parents:
+        raise PermissionDenied("文件路径无效。")
+    return path
+
+
+# -- templates --------------------------------------------------------------------------------------------
+def template_for(unit: Unit, genre: str) -> ReportTemplate | None:
+    """The unit's own template for the genre, else the nearest ancestor's; None: the default template."""
+    prefixes = [unit.path[:i] for i in range(4, len(unit.path) + 1, 4)]
+    return (ReportTemplate.objects.filter(unit__path__in=prefixes, genre=genre).select_related("unit")
+            .order_by("-unit__path").first())
+
+
+def sample_report(genre: str) -> Report:
+    """A small report of the genre, for checking an uploaded template before it is saved."""
+    return Report(title="示例报告", genre=genre, issuer="示例单位", date=dt.date(2026, 1, 1), blocks=[
+        Heading(1, "基本情况"), Paragraph("示例正文。"), Heading(2, "示例小标题"), Heading(3, "示例"),
+        Heading(4, "示例"), Table(["单位", "数量"], [["示例单位", "1"]], title="示例表格")],
+        contact="联系电话：示例")
+
+
+def report_template_upload(*, user: Any, unit: Unit, genre: str, name: str, content: bytes,
+                           request: Any = None) -> ReportTemplate:
+    """Save a unit's template for a genre (replacing the previous one); raises TemplateError (Chinese, with
+    the offending tag and its paragraph) if the template cannot render a report."""
+    if not may_write_unit(user, unit):
+        audit_log(action=Action.REFUSED, summary=f"上传报告模板被拒绝：{unit.name}", actor=user)
+        raise PermissionDenied("无权为该单位上传报告模板。")
+    if genre not in Genre.values:
+        raise ValidationError("未知的报告类型。")
+    if not name.lower().endswith(".docx"):
+        raise ValidationError("模板须为 Word 文档（.docx）。如是 .doc 或 .wps，请用 Word 或 WPS 另存为 .docx。")
+    if len(content) > MAX_TEMPLATE_BYTES:
+        raise ValidationError(f"模板文件超过 {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB，请删去图片等大文件后重试。")
+    render_template(content, report_context(sample_report(genre)))  # TemplateError → the view shows it
+    relative = store_file(content, "templates")
+    try:
+        with transaction.atomic():
+            for old in ReportTemplate.objects.filter(unit=unit, genre=genre):
+                record_delete(user=user, obj=old, request=request)
+            return record_create(user=user, obj=ReportTemplate(unit=unit, genre=genre, name=name[:200],
+                                                               stored=relative, size=len(content)),
+                                 summary=f"上传报告模板：{unit.name}·{Genre(genre).label}", request=request)
+    except Exception:
+        stored_path(relative).unlink(missing_ok=True)
+        raise
+
+
+def report_template_delete(*, user: Any, template: ReportTemplate, request: Any = None) -> None:
+    if not may_write_unit(user, template.unit):
+        raise PermissionDenied("无权删除该单位的报告模板。")
+    record_delete(user=user, obj=template, request=request)
+
+
+# -- drafts -----------------------------------------------------------------------------------------------
+@dataclass
+class Draft:
+    data: ReportInput
+    report: Report
+    docx: bytes
+    template_name: str
+    blocks: list[dict[str, Any]]
+    figures: list[dict[str, Any]]
+
+
+def snapshot(report: Report, data: ReportInput) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(blocks, figures) as JSON: what the preview shows and every figure the trace page follows."""
+    blocks: list[dict[str, Any]] = []
+    figures: list[dict[str, Any]] = []
+
+    def figure(key: str, text: str, block: int) -> dict[str, Any]:
+        count = data.figures.get(key)
+        entry = {"n": len(figures) + 1, "key": key, "kind": key.split("@", 1)[0], "text": text, "block": block,
+                 "unit_id": count.unit_id if count else None, "own": key.endswith("@own"),
+                 "name": count.name if count else "", "counting_unit": count.counting_unit if count else "",
+                 "count": count.count if count else None}
+        figures.append(entry)
+        return entry
+
+    for i, (block, marker) in enumerate(zip(report.blocks, number_headings(report.blocks), strict=True)):
+        if isinstance(block, Heading):
+            blocks.append({"kind": f"h{block.level}", "marker": marker, "text": block.text})
+        elif isinstance(block, Paragraph):
+            refs = [{"n": figure(r.key, r.text, i)["n"], "text": r.text} for r in block.figures]
+            blocks.append({"kind": "p", "text": block.text, "figures": refs})
+        else:
+            keys = block.keys if isinstance(block, FigureTable) else []
+            cells = []
+            for r, row in enumerate(block.rows):
+                out = []
+                for c, text in enumerate(row):
+                    key = keys[r][c] if r < len(keys) and c < len(keys[r]) else ""
+                    out.append({"text": text, "n": figure(key, text, i)["n"] if key else None})
+                cells.append(out)
+            blocks.append({"kind": "table", "title": block.title, "header": list(block.header), "rows": cells})
+    return blocks, figures
+
+
+def report_draft(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, person: Person | None = None,
+                 today: dt.date | None = None, template: bytes | None = None) -> Draft:
+    """Build a draft without saving it (the CLI, the bench and the history all start here)."""
+    data = gather(unit=unit, genre=genre, date_from=date_from, date_to=date_to, person=person,
+                  today=today or timezone.localdate())
+    report = build_report(data)
+    name = "默认模板"
+    if template is None:
+        custom = template_for(unit, genre)
+        if custom is not None:
+            template = stored_path(custom.stored).read_bytes()
+            name = f"{custom.unit.name}·{custom.name}"
+    else:
+        name = "指定模板"
+    docx = build_docx(report, template=template)
+    blocks, figures = snapshot(report, data)
+    return Draft(data=data, report=report, docx=docx, template_name=name, blocks=blocks, figures=figures)
+
+
+def check_request(*, user: Any, unit: Unit, genre: str, person: Person | None) -> None:
+    if not may_see_unit(user, unit):
+        raise PermissionDenied("无权查看该单位。")
+    if genre not in Genre.values:
+        raise ValidationError("未知的报告类型。")
+    if genre == Genre.PERSONAL:
+        if person is None:
+            raise ValidationError("述责述廉报告须选择述职人。")
+        if not may_see_unit(user, person.unit) or not person.unit.is_within(unit):
+            raise PermissionDenied("述职人不在所选单位内。")
+
+
+def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date,
+                    person: Person | None = None, request: Any = None) -> GeneratedReport:
+    """Generate a draft and keep it in the history (reading only: any business role of the unit may)."""
+    check_request(user=user, unit=unit, genre=genre, person=person)
+    draft = report_draft(unit=unit, genre=genre, date_from=date_from, date_to=date_to,
+                         person=person if genre == Genre.PERSONAL else None)
+    today = timezone.localdate()
+    relative = store_file(draft.docx, f"{today:%Y}/{today:%m}")
+    try:
+        with transaction.atomic():
+            obj = GeneratedReport(unit=unit, genre=genre, date_from=date_from, date_to=date_to,
+                                  person=person if genre == Genre.PERSONAL else None, title=draft.report.title[:300],
+                                  stored=relative, size=len(draft.docx), template_name=draft.template_name[:200],
+                                  blocks=draft.blocks, figures=draft.figures, created_by=user, updated_by=user)
+            obj.save()
+            audit_log(action=Action.GENERATE, summary=f"生成报告：{obj.title}（{obj.period_label}）", actor=user,
+                      obj=obj)
+    except Exception:
+        stored_path(relative).unlink(missing_ok=True)
+        raise
+    return obj
+
+
+def report_pdf(*, generated: GeneratedReport) -> Path:
+    """The draft as PDF, converted once with LibreOffice and kept next to the .docx."""
+    if generated.pdf_stored:
+        path = stored_path(generated.pdf_stored)
+        if path.exists():
+            return path
+    docx = stored_path(generated.stored)
+    pdf = docx_to_pdf([docx], docx.parent)[0]
+    GeneratedReport.objects.filter(pk=generated.pk).update(pdf_stored=str(pdf.relative_to(_root())))
+    generated.pdf_stored = str(pdf.relative_to(_root()))
+    return pdf

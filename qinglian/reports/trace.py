@@ -1,0 +1,96 @@
+"""Every figure of a draft and the records it counts (the trace page and the .xlsx appendix).
+
+The draft keeps the number it printed; the records are fetched now, through the same engine (or the person
+adapter), so a figure whose records changed since the draft was written shows both numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from qinglian.org.models import Unit
+from qinglian.reports.models import GeneratedReport
+from qinglian.reports.person import person_records
+from qinglian.stats import engine
+from qinglian.stats.registry import RecordRef
+
+
+@dataclass
+class TraceRow:
+    figure: dict[str, Any]
+    refs: list[RecordRef] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def current(self) -> int:
+        return sum(r.weight for r in self.refs)
+
+    @property
+    def changed(self) -> bool:
+        return not self.error and self.figure.get("count") is not None and self.current != self.figure["count"]
+
+    @property
+    def late(self) -> int:
+        return sum(1 for r in self.refs if r.late)
+
+
+def _records(generated: GeneratedReport, unit: Unit, kind: str) -> list[RecordRef]:
+    if kind.startswith("person."):
+        if generated.person is None:
+            return []
+        return person_records(generated.person, generated.date_from, generated.date_to, kind,
+                              today=generated.created_at.date())
+    return engine.records(unit=unit, date_from=generated.date_from, date_to=generated.date_to, kind=kind)
+
+
+def trace_rows(generated: GeneratedReport) -> list[TraceRow]:
+    root = generated.unit
+    units = {u.pk: u for u in Unit.objects.subtree(root).filter(
+        pk__in=[f["unit_id"] for f in generated.figures if f.get("unit_id")])}
+    cache: dict[tuple[int, str], list[RecordRef]] = {}
+
+    def records(unit: Unit, kind: str) -> list[RecordRef]:
+        key = (unit.pk, kind)
+        if key not in cache:
+            cache[key] = _records(generated, unit, kind)
+        return cache[key]
+
+    rows = []
+    for f in generated.figures:
+        row = TraceRow(figure=f)
+        try:
+            if f.get("own"):
+                seen = {(r.type, r.id) for child in root.children.filter(deleted_at__isnull=True)
+                        for r in records(child, f["kind"])}
+                row.refs = [r for r in records(root, f["kind"]) if (r.type, r.id) not in seen]
+            elif f.get("unit_id"):
+                unit = units.get(f["unit_id"])
+                if unit is None:
+                    row.error = "该单位已不存在或已移出本单位。"
+                else:
+                    row.refs = records(unit, f["kind"])
+            else:
+                row.refs = records(root, f["kind"])
+        except engine.UnknownKind as exc:
+            row.error = str(exc)
+        rows.append(row)
+    return rows
+
+
+HEADER = ["序号", "报告中的写法", "统计项", "统计项代码", "报告中的数量", "现有记录合计", "记录日期", "记录", "计数", "补录",
+          "链接"]
+
+
+def trace_table(rows: list[TraceRow], base_url: str = "") -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for row in rows:
+        f = row.figure
+        head = [f["n"], f["text"], f.get("name", ""), f["kind"], f.get("count"), row.current]
+        if row.error:
+            out.append([*head, "", row.error, "", "", ""])
+        elif not row.refs:
+            out.append([*head, "", "（无记录）", 0, "", ""])
+        for r in row.refs:
+            out.append([*head, r.date.isoformat() if r.date else "", r.label, r.weight, "是" if r.late else "",
+                        f"{base_url}{r.url}" if r.url else ""])
+    return out
