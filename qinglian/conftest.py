@@ -5,6 +5,12 @@ import pytest
 from qinglian.lib.testing import World, build_world
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):  # type: ignore[no-untyped-def]
+    """PBKDF2 is slow on purpose; tests that log in many times use a fast hasher instead."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

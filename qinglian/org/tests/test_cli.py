@@ -100,10 +100,7 @@ def test_console_script_exits_non_zero_with_a_chinese_message(tmp_path: Path) ->
 
     root = Path(__file__).resolve().parents[3]
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "PYTHONPATH": str(root)}
-    run = [sys.executable, "-m", "qinglian.cli"]
-    assert subprocess.run([*run, "migrate", "-v0"], env=env, cwd=tmp_path, check=False).returncode == 0
-    result = subprocess.run([*run, "createuser", "--username", "u", "--role", "clerk", "--unit", "不存在",
-                             "--password-file", "/nonexistent"], capture_output=True, text=True, env=env,
-                            cwd=tmp_path, check=False)
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "demo", "--today", "2026/13/1"],
+                            capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
     assert result.returncode != 0
-    assert "找不到单位“不存在”" in result.stderr
+    assert "--today 须写成 YYYY-MM-DD" in result.stderr
