@@ -1,0 +1,117 @@
+"""Forms of the report pages: what to generate, the document to check, the template to upload."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from qinglian.lib.forms import ChineseDateField
+from qinglian.org.models import Person, TeamRole, Unit
+from qinglian.org.scoping import visible_units
+from qinglian.reports.models import Genre
+
+PEOPLE_LIMIT = 300
+
+
+def people_choices(unit: Unit | None) -> list[tuple[str, str]]:
+    """People of the unit itself, the team first (a 述责述廉 report is usually a team member's)."""
+    choices = [("", "— 述责述廉报告请选择述职人 —")]
+    if unit is None:
+        return choices
+    order = {TeamRole.PRINCIPAL: 0, TeamRole.TEAM_MEMBER: 1, TeamRole.STAFF: 2}
+    people = sorted(Person.objects.filter(unit=unit).only("id", "name", "post", "team_role")[:PEOPLE_LIMIT],
+                    key=lambda p: (order.get(p.team_role, 3), p.pk))
+    return choices + [(str(p.pk), f"{p.name}（{p.post or p.get_team_role_display()}）") for p in people]
+
+
+class PeriodMixin(forms.Form):
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100,
+                              help_text="填写年度即统计全年；也可改填开始和结束日期。")
+    date_from = ChineseDateField(label="开始日期", required=False)
+    date_to = ChineseDateField(label="结束日期", required=False)
+
+    def clean_period(self, data: dict[str, Any]) -> None:
+        if data.get("date_from") or data.get("date_to"):
+            if not (data.get("date_from") and data.get("date_to")):
+                self.add_error("date_to" if data.get("date_from") else "date_from", "请同时填写开始日期和结束日期。")
+                return
+            if data["date_to"] < data["date_from"]:
+                self.add_error("date_to", "结束日期早于开始日期，请检查统计时段。")
+                return
+        elif data.get("year"):
+            data["date_from"], data["date_to"] = dt.date(data["year"], 1, 1), dt.date(data["year"], 12, 31)
+        elif "year" not in self.errors:
+            self.add_error("year", "请填写年度，或填写开始日期和结束日期。")
+
+
+class GenerateForm(PeriodMixin):
+    unit = forms.IntegerField(label="单位", widget=forms.Select, help_text="统计该单位及其下级单位的记录。")
+    genre = forms.ChoiceField(label="报告类型", choices=Genre.choices)
+    person = forms.IntegerField(label="述职人", required=False, widget=forms.Select,
+                                help_text="仅述责述廉报告需要选择。")
+    field_order = ["unit", "genre", "year", "date_from", "date_to", "person"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.clean_period(data)
+        unit = None
+        if data.get("unit") is not None:
+            unit = visible_units(self.user).filter(pk=data["unit"]).first()
+            if unit is None:
+                self.add_error("unit", "请选择您可以查看的单位。")
+        data["unit"] = unit
+        person = None
+        if data.get("genre") == Genre.PERSONAL:
+            if not data.get("person"):
+                self.add_error("person", "述责述廉报告请选择述职人。")
+            elif unit is not None:
+                person = Person.objects.filter(pk=data["person"]).select_related("unit").first()
+                if person is None or not person.unit.is_within(unit):
+                    self.add_error("person", "述职人须是所选单位（或其下级单位）的干部。")
+                    person = None
+        data["person"] = person
+        return data
+
+
+class CheckForm(PeriodMixin):
+    file = forms.FileField(label="报告文件", help_text="Word 文档（.docx）或纯文本（.txt）。")
+    compare = forms.BooleanField(label="同时与记录比对", required=False,
+                                 help_text="勾选后，报告中的数字逐一与所选单位、时段的记录比对。")
+    unit = forms.IntegerField(label="单位", required=False, widget=forms.Select)
+    field_order = ["file", "compare", "unit", "year", "date_from", "date_to"]
+
+    def __init__(self, *args: Any, user: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.max_bytes = max_bytes
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".docx", ".txt")):
+            raise forms.ValidationError("只能检查 .docx 或 .txt 文件。如是 .doc 或 .wps，请另存为 .docx 后上传。")
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(f"文件超过 {self.max_bytes // (1024 * 1024)} MB，无法检查。")
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("compare"):
+            self.clean_period(data)
+            unit = visible_units(self.user).filter(pk=data.get("unit") or 0).first()
+            if unit is None:
+                self.add_error("unit", "请选择要比对的单位。")
+            data["unit"] = unit
+        return data
+
+
+class TemplateForm(forms.Form):
+    genre = forms.ChoiceField(label="报告类型", choices=Genre.choices)
+    file = forms.FileField(label="模板文件（.docx）",
+                           help_text="可先下载默认模板，在 Word 或 WPS 中修改固定文字和格式后上传；"
+                                     "{{ }} 与 {%p %} 标签是数据填入的位置，请勿删改其中的文字。")
