@@ -16,8 +16,22 @@ from paperwork.calendar import WorkCalendar
 from qinglian.org.demo import DemoContext
 from qinglian.org.models import Person, Unit, UnitKind
 from qinglian.publicity.models import (
-    STAGE_ORDER, AlertLetter, Decision, Draft, DraftState, OpinionCategory, OpinionDigest, OpinionTicket, Outlet,
-    Publication, PublicityRule, ReviewStage, RiskLevel, SignOff, Stage, TicketState,
+    STAGE_ORDER,
+    AlertLetter,
+    Decision,
+    Draft,
+    DraftState,
+    OpinionCategory,
+    OpinionDigest,
+    OpinionTicket,
+    Outlet,
+    Publication,
+    PublicityRule,
+    ReviewStage,
+    RiskLevel,
+    SignOff,
+    Stage,
+    TicketState,
 )
 from qinglian.publicity.opinion import FEEDBACK_WORKDAYS
 from qinglian.publicity.review import compute_seal

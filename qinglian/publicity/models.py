@@ -119,6 +119,9 @@ class Publication(Record):
                                      default=CountingUnit.ARTICLE, help_text="稿件计“篇”，短消息、帖文计“条”。")
     link = models.URLField("链接", max_length=500, blank=True)
     clipping = models.FileField("剪报或截图", upload_to="publicity/clippings/%Y/%m/", blank=True, max_length=300)
+    entry_lag = models.PositiveIntegerField(
+        "录入滞后天数", default=0, editable=False,
+        help_text="录入日期晚于刊发（报送）日期的天数；超过统计口径的天数即为补录。")
     draft = models.OneToOneField("Draft", verbose_name="审签稿件", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="publication")
 
@@ -134,6 +137,10 @@ class Publication(Record):
 
     def __str__(self) -> str:
         return self.title
+
+    def set_entry_lag(self, entered_on: dt.date) -> None:
+        """Stored, not computed in queries: counting 补录 then needs no date arithmetic in SQL."""
+        self.entry_lag = max(0, (entered_on - self.published_on).days)
 
 
 # -- public opinion ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ the same records always agree.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from qinglian.org.scoping import subtree_q
 from qinglian.publicity.models import (
@@ -62,8 +64,18 @@ def _publication_kinds() -> list[Kind]:
 PUBLICATION_KINDS = {k.code: k for k in _publication_kinds()}
 
 
-def _late(date_field: str, late_days: int, created: str = "created_at") -> Q:
-    return Q(**{f"{created}__date__gt": F(date_field) + timedelta(days=late_days)})
+def _late(moment_field: str, late_days: int) -> Q:
+    """Entered more than `late_days` after the event (tickets; few rows, so the arithmetic is cheap)."""
+    return Q(created_at__gt=F(moment_field) + timedelta(days=late_days + 1))
+
+
+def day_span(scope: Scope) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the scope's days as aware datetimes: filters a DateTimeField by index, without
+    per-row date conversion (which SQLite does in Python)."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(scope.date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(scope.date_to + timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
 
 
 def publications_in(scope: Scope) -> QuerySet[Publication]:
@@ -79,7 +91,7 @@ class PublicityProvider:
     def figures(self, scope: Scope) -> list[Figure]:
         rows = (publications_in(scope)
                 .values("adopted", "outlet__level", "outlet__channel", "counting_unit")
-                .annotate(n=Count("id"), late=Count("id", filter=_late("published_on", scope.late_days)))
+                .annotate(n=Count("id"), late=Count("id", filter=Q(entry_lag__gt=scope.late_days)))
                 .order_by())
         rows = list(rows)
         default_unit = PublicityRule.for_unit(scope.root).counting_unit
@@ -96,10 +108,9 @@ class PublicityProvider:
         spec = PUBLICATION_KINDS.get(kind)
         if spec is None:
             return []
-        late_after = timedelta(days=scope.late_days)
         qs = publications_in(scope).filter(spec.q).select_related("outlet", "unit").order_by("published_on", "id")
         return [RecordRef(type="publicity.publication", id=p.pk, label=f"{p.title}（{p.outlet.name}）",
-                          date=p.published_on, late=p.created_at.date() > p.published_on + late_after,
+                          date=p.published_on, late=p.entry_lag > scope.late_days,
                           url=reverse("publicity:publication", args=[p.pk]),
                           extra={"unit": p.unit.name, "counting_unit": p.counting_unit}) for p in qs]
 
@@ -121,26 +132,30 @@ class OpinionProvider:
 
     def _querysets(self, scope: Scope) -> dict[str, tuple[str, str, QuerySet[Any], str]]:
         span = (scope.date_from, scope.date_to)
+        start, end = day_span(scope)
         return {
             "opinion.tickets": ("监测处置舆情", "条", OpinionTicket.objects.filter(
-                subtree_q(scope.root, "issuing_unit"), captured_at__date__range=span), "captured_at__date"),
+                subtree_q(scope.root, "issuing_unit"), captured_at__gte=start, captured_at__lt=end), "captured_at"),
             "opinion.closed": ("办结舆情", "件", OpinionTicket.objects.filter(
-                subtree_q(scope.root, "issuing_unit"), state=TicketState.CLOSED, closed_at__date__range=span),
-                "closed_at__date"),
+                subtree_q(scope.root, "issuing_unit"), state=TicketState.CLOSED, closed_at__gte=start,
+                closed_at__lt=end), ""),
             "opinion.alert_letters": ("《舆情提示函》", "期", AlertLetter.objects.filter(
-                subtree_q(scope.root, "issuing_unit"), issued_on__range=span), "issued_on"),
+                subtree_q(scope.root, "issuing_unit"), issued_on__range=span), ""),
             "opinion.letters_received": ("收到《舆情提示函》", "件", AlertLetter.objects.filter(
-                subtree_q(scope.root, "unit"), issued_on__range=span), "issued_on"),
+                subtree_q(scope.root, "unit"), issued_on__range=span), ""),
             "opinion.digests": ("《网上舆情》", "期", OpinionDigest.objects.filter(
-                subtree_q(scope.root), issued_on__range=span), "issued_on"),
+                subtree_q(scope.root), issued_on__range=span), ""),
         }
 
     def figures(self, scope: Scope) -> list[Figure]:
         figures = []
-        for code, (name, counting_unit, qs, date_field) in self._querysets(scope).items():
-            agg = qs.aggregate(n=Count("id"), late=Count("id", filter=_late(date_field, scope.late_days)))
+        for code, (name, counting_unit, qs, moment) in self._querysets(scope).items():
+            counts = {"n": Count("id")}
+            if moment:
+                counts["late"] = Count("id", filter=_late(moment, scope.late_days))
+            agg = qs.aggregate(**counts)
             figures.append(Figure(kind=code, name=name, counting_unit=counting_unit, count=agg["n"],
-                                  late=agg["late"], group="舆情"))
+                                  late=agg.get("late", 0), group="舆情"))
         return figures
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
@@ -168,10 +183,10 @@ class ReviewProvider:
     prefix = "review"
 
     def _final_signoffs(self, scope: Scope) -> QuerySet[SignOff]:
+        start, end = day_span(scope)
         return SignOff.objects.filter(
             subtree_q(scope.root, "draft__unit"), draft__deleted_at__isnull=True, stage=Stage.FINAL,
-            decision=Decision.APPROVE, voided_at__isnull=True,
-            signed_at__date__range=(scope.date_from, scope.date_to))
+            decision=Decision.APPROVE, voided_at__isnull=True, signed_at__gte=start, signed_at__lt=end)
 
     def figures(self, scope: Scope) -> list[Figure]:
         n = self._final_signoffs(scope).values("draft").distinct().count()

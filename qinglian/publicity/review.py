@@ -195,6 +195,7 @@ def draft_publish(*, user: Any, draft: Draft, publication: Publication) -> Publi
         publication.unit, publication.draft = draft.unit, draft
         publication.title = publication.title or draft.title
         publication.authors = publication.authors or draft.authors
+        publication.set_entry_lag(timezone.localdate())
         record_create(user=user, obj=publication, summary=f"发布稿件：{draft.title}（{publication.outlet.name}）")
         record_update(user=user, obj=draft, version=draft.version, data={"state": DraftState.PUBLISHED},
                       summary=f"稿件已发布：{draft.title}")

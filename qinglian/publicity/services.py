@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
@@ -46,6 +47,7 @@ def publication_create(*, user: Any, publication: Publication, clipping: Uploade
         ensure_writer(user, publication.unit)
         if clipping is not None:
             publication.clipping.save(clipping.name, clipping, save=False)
+        publication.set_entry_lag(timezone.localdate())
         return record_create(user=user, obj=publication, summary=f"录入宣传稿件：{publication.title}")
 
 
@@ -58,6 +60,9 @@ def publication_update(*, user: Any, publication: Publication, data: dict[str, A
         if clipping is not None:
             publication.clipping.save(clipping.name, clipping, save=False)
             data = {**data, "clipping": publication.clipping.name}
+        if "published_on" in data:
+            entered = timezone.localtime(publication.created_at).date()
+            data = {**data, "entry_lag": max(0, (entered - data["published_on"]).days)}
         return record_update(user=user, obj=publication, data=data, version=version,
                              summary=f"修改宣传稿件：{publication.title}")
 

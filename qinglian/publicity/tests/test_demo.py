@@ -11,7 +11,14 @@ from qinglian.org.demo import build_demo
 from qinglian.publicity import demo
 from qinglian.publicity.bulletin import LEVELS, bulletin_build
 from qinglian.publicity.models import (
-    AlertLetter, Draft, DraftState, OpinionDigest, OpinionTicket, Publication, TicketState, overdue_q,
+    AlertLetter,
+    Draft,
+    DraftState,
+    OpinionDigest,
+    OpinionTicket,
+    Publication,
+    TicketState,
+    overdue_q,
 )
 from qinglian.publicity.providers import PUBLICITY
 from qinglian.stats.registry import Scope
