@@ -19,7 +19,6 @@ from qinglian.reports.services import report_draft
 from .conftest import YEAR
 
 
-
 def _seed(prefix: str) -> Path:
     return next(SEEDS.glob(f"{prefix}_*.txt"))
 
@@ -66,7 +65,6 @@ def test_generated_draft_is_clean_and_agrees_with_the_records(seeded, tmp_path: 
 
 
 def test_figures_that_disagree_with_the_records(seeded, tmp_path: Path) -> None:
-    w = seeded.world
     path = tmp_path / "报告.txt"
     path.write_text(f"县委宣传部{YEAR}年度报告\n一、基本情况\n年内组织中心组学习14次，召开部务会议2次，"
                     "建立了2个方面5项具体问题台账。\n", encoding="utf-8")
