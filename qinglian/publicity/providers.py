@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from qinglian.org.models import SEGMENT
 from qinglian.org.scoping import subtree_q
 from qinglian.publicity.models import (
     AlertLetter,
@@ -87,14 +88,15 @@ class PublicityProvider:
     """Publications counted by outlet level and channel; one grouped query per call."""
 
     prefix = "publicity"
+    GROUPS = ("adopted", "outlet__level", "outlet__channel", "counting_unit")
 
-    def figures(self, scope: Scope) -> list[Figure]:
-        rows = (publications_in(scope)
-                .values("adopted", "outlet__level", "outlet__channel", "counting_unit")
-                .annotate(n=Count("id"), late=Count("id", filter=Q(entry_lag__gt=scope.late_days)))
-                .order_by())
-        rows = list(rows)
-        default_unit = PublicityRule.for_unit(scope.root).counting_unit
+    def _rows(self, scope: Scope, *extra: str) -> list[dict[str, Any]]:
+        return list(publications_in(scope).values(*self.GROUPS, *extra)
+                    .annotate(n=Count("id"), late=Count("id", filter=Q(entry_lag__gt=scope.late_days)))
+                    .order_by())
+
+    @staticmethod
+    def _figures(rows: list[dict[str, Any]], default_unit: str) -> list[Figure]:
         figures = []
         for kind in PUBLICATION_KINDS.values():
             match = _row_matcher(kind.q)
@@ -103,6 +105,22 @@ class PublicityProvider:
                                   count=sum(r["n"] for r in chosen), late=sum(r["late"] for r in chosen),
                                   group="宣传"))
         return figures
+
+    def figures(self, scope: Scope) -> list[Figure]:
+        return self._figures(self._rows(scope), PublicityRule.for_unit(scope.root).counting_unit)
+
+    def figures_by_child(self, scope: Scope) -> dict[int, list[Figure]]:
+        """The figures of each direct sub-unit's subtree, from one query grouped by unit — what
+        `figures(Scope(child, …))` answers for every child, without a query per child (the bulletin)."""
+        children = {c.path: c.pk for c in scope.root.children.filter(deleted_at__isnull=True).only("id", "path")}
+        depth = len(scope.root.path) + SEGMENT
+        buckets: dict[int, list[dict[str, Any]]] = {pk: [] for pk in children.values()}
+        for row in self._rows(scope, "unit__path"):
+            child = children.get(row["unit__path"][:depth])
+            if child is not None:
+                buckets[child].append(row)
+        default_unit = PublicityRule.for_unit(scope.root).counting_unit
+        return {pk: self._figures(rows, default_unit) for pk, rows in buckets.items()}
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         spec = PUBLICATION_KINDS.get(kind)

@@ -209,8 +209,9 @@ def rule(request: HttpRequest) -> HttpResponse:
     if not may_write_unit(request.user, unit):
         raise Http404
     current = PublicityRule.for_unit(unit)
-    form = RuleForm(request.POST or None, instance=PublicityRule(**{
-        f: getattr(current, f) for f in RuleForm.Meta.fields}, unit=unit))
+    instance = current if current.unit_id == unit.pk else PublicityRule(
+        unit=unit, **{f: getattr(current, f) for f in RuleForm.Meta.fields})
+    form = RuleForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in RuleForm.Meta.fields}
         try:

@@ -82,3 +82,18 @@ def test_bulletin_scoping(world):
     assert clerk_b.get(f"/publicity/bulletin.xlsx?unit={world.a.pk}").status_code == 404
     assert world.client("supervisor").post("/publicity/rule/", {"counting_unit": "条"}).status_code == 403
     assert world.client("auditor").get("/publicity/bulletin/").status_code == 403
+
+
+def test_the_unit_sets_its_rule_and_a_sub_unit_inherits_it(world):
+    client = world.client("leader_a")
+    data = {"counting_unit": "条", "rank_by": "weighted", "weight_central": 20, "weight_provincial": 8,
+            "weight_city": 3, "weight_county": 1}
+    for central in (20, 30):  # saved twice: the second time updates the unit's own rule
+        assert client.post("/publicity/rule/", {**data, "weight_central": central}).status_code == 302
+    rule = PublicityRule.objects.get(unit=world.a)
+    assert rule.weight_central == 30 and rule.version == 2
+    assert PublicityRule.for_unit(world.a1) == rule
+    publish(world.a1, "人民日报", date(2026, 3, 3))
+    found = engine.figures(unit=world.a1, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31),
+                           kinds=["publicity.central"])
+    assert found[0].counting_unit == "条" and found[0].count == 1

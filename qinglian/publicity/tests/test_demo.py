@@ -51,6 +51,11 @@ def bulletin_matches_the_provider(county):
         for level in LEVELS:
             assert built.total.counts[level] == figures[f"publicity.{level}"] == columns[level]
         assert built.total.total == figures["publicity.adopted"] > 0
+        for row in built.rows:
+            if row.unit is not None:  # each sub-unit's row is that sub-unit's own provider figures
+                child = PUBLICITY.figures(Scope(root=row.unit, date_from=scope.date_from, date_to=scope.date_to))
+                assert row.counts == {lv: next(f.count for f in child if f.kind == f"publicity.{lv}")
+                                      for lv in LEVELS}
         assert sum(r.total for r in built.rows) == built.total.total
 
 
