@@ -189,12 +189,13 @@ def check_request(*, user: Any, unit: Unit, genre: str, person: Person | None) -
 
 
 def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date,
-                    person: Person | None = None, request: Any = None) -> GeneratedReport:
+                    person: Person | None = None, request: Any = None, today: dt.date | None = None
+                    ) -> GeneratedReport:
     """Generate a draft and keep it in the history (reading only: any business role of the unit may)."""
     check_request(user=user, unit=unit, genre=genre, person=person)
+    today = today or timezone.localdate()
     draft = report_draft(unit=unit, genre=genre, date_from=date_from, date_to=date_to,
-                         person=person if genre == Genre.PERSONAL else None)
-    today = timezone.localdate()
+                         person=person if genre == Genre.PERSONAL else None, today=today)
     relative = store_file(draft.docx, f"{today:%Y}/{today:%m}")
     try:
         with transaction.atomic():

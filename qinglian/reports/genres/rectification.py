@@ -135,9 +135,13 @@ def build(d: ReportInput) -> Report:
     progress = _progress(d)
     if progress:
         blocks.append(progress)
+    titles = [_aspect_title(a.title) for s in sources for a in s.aspects]
     for source in sources:
         for aspect in source.aspects:
-            blocks.append(Heading(2, _aspect_title(aspect.title)))
+            title = _aspect_title(aspect.title)
+            if titles.count(title) > 1:  # several sources name an aspect alike: say whose it is
+                title = f"{source.issued_by}{source.kind_label}反馈的{title}"
+            blocks.append(Heading(2, title))
             blocks.extend(_problems(aspect.problems, 3))
     open_measures = [m for m in d.open_measures if m.status in ("in_progress", "not_started")][:5]
     next_steps = ("虽然整改工作取得了阶段性成效，但与整改要求相比还存在一定差距。下一步，我们将坚持政治态度不变、"

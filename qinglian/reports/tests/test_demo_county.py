@@ -1,0 +1,63 @@
+"""The demo county (every app's demo data): all genres generate for 县委宣传部 and the county; each file is
+reopened to check its headings, that no placeholder remains and that its figures are the engine's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from docx import Document
+
+from paperwork.check import check_text
+from qinglian.org.models import Person, TeamRole, Unit
+from qinglian.reports.checking import compare_with_records, read_for_check
+from qinglian.reports.models import GeneratedReport
+from qinglian.reports.person import person_figures
+from qinglian.reports.services import report_draft
+from qinglian.stats import engine
+
+TODAY = dt.date(2026, 11, 23)
+PERIOD = {"date_from": dt.date(2026, 1, 1), "date_to": dt.date(2026, 12, 31)}
+HEADINGS = {
+    "responsibility": ["一、基本情况", "二、主要做法和成效", "三、存在的主要问题", "四、下步工作计划"],
+    "personal": ["一、严于律己，自觉遵守政治纪律和政治规矩", "二、恪尽职守，认真履行全面从严治党责任",
+                 "三、存在的问题和下一步打算"],
+    "rectification": ["一、强化政治自觉，全力以赴抓好整改", "二、强化政治担当，一抓到底推动整改任务落地见效",
+                      "三、强化政治定力，持之以恒提升整改成效"],
+    "summary": ["一、2026年工作总结", "二、存在的主要问题", "三、2027年工作计划"],
+    "bulletin": [],
+}
+
+
+@pytest.mark.slow
+def test_all_genres_for_the_demo_county(db, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "files"
+    call_command("demo", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    xcb = Unit.objects.get(name="县委宣传部")
+    county = Unit.objects.get(parent__isnull=True)
+    assert GeneratedReport.objects.filter(unit=xcb).exists()  # the demo's drafts in the history
+    principal = Person.objects.get(unit=xcb, team_role=TeamRole.PRINCIPAL)
+    for unit in (xcb, county):
+        counts = {f.kind: f.count for f in engine.figures(unit=unit, **PERIOD)}
+        for genre, headings in HEADINGS.items():
+            person = principal if genre == "personal" else None
+            draft = report_draft(unit=unit, genre=genre, person=person, today=TODAY, **PERIOD)
+            doc = Document(io.BytesIO(draft.docx))
+            paragraphs = [p.text for p in doc.paragraphs if p.text]
+            found = [p for p in paragraphs if p[:2] in {"一、", "二、", "三、", "四、"}]
+            assert found == headings, (unit.name, genre)
+            if genre == "bulletin":
+                assert doc.tables and len(doc.tables[0].rows) >= 2
+            result = read_for_check(draft.docx, f"{genre}.docx")
+            assert check_text(result) == [], (unit.name, genre)
+            figures = person_figures(person, **PERIOD, today=TODAY) if person else engine.figures(unit=unit, **PERIOD)
+            assert compare_with_records(result, figures) == [], (unit.name, genre)
+            for f in draft.figures:
+                if not (f["kind"].startswith("person.") or f["unit_id"] or f["own"]):
+                    assert f["count"] == counts[f["kind"]], (unit.name, genre, f)
+            if unit == xcb and genre == "rectification":
+                text = "\n".join(paragraphs)
+                phrase = f"{counts['ledger.aspects']}个方面{counts['ledger.problems']}项具体问题"
+                assert phrase in text and len(result.rectification) == counts["ledger.problems"]
