@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from qinglian.org.models import SEGMENT
+from qinglian.org.models import SEGMENT, Unit
 from qinglian.org.scoping import subtree_q
 from qinglian.publicity.models import (
     AlertLetter,
@@ -112,7 +112,7 @@ class PublicityProvider:
     def figures_by_child(self, scope: Scope) -> dict[int, list[Figure]]:
         """The figures of each direct sub-unit's subtree, from one query grouped by unit — what
         `figures(Scope(child, …))` answers for every child, without a query per child (the bulletin)."""
-        children = {c.path: c.pk for c in scope.root.children.filter(deleted_at__isnull=True).only("id", "path")}
+        children = dict(Unit.objects.filter(parent=scope.root).values_list("path", "id"))
         depth = len(scope.root.path) + SEGMENT
         buckets: dict[int, list[dict[str, Any]]] = {pk: [] for pk in children.values()}
         for row in self._rows(scope, "unit__path"):

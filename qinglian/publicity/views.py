@@ -66,7 +66,7 @@ def _publications(request: HttpRequest, form: PublicationFilter) -> Any:
 
 
 def recent_page(qs: Any, request: HttpRequest, *, field: str, size: int = 50) -> Page:
-    """Newest first, without sorting a whole subtree's rows: look back a month, widening the window four
+    """Newest first, without sorting a whole subtree's rows: look back a week, widening the window four
     times over until the page fills (then no window at all). The cost follows the page asked for, not
     the years of pieces behind it."""
     try:
@@ -75,7 +75,7 @@ def recent_page(qs: Any, request: HttpRequest, *, field: str, size: int = 50) ->
         number = 1
     offset, today = (number - 1) * size, timezone.localdate()
     rows: list[Any] = []
-    for days in (31, 124, 496, 1984, 7936):
+    for days in (7, 28, 112, 448, 1792, 7168):
         rows = list(qs.filter(**{f"{field}__gte": today - dt.timedelta(days=days)})[offset:offset + size + 1])
         if len(rows) > size:
             break

@@ -53,8 +53,8 @@ def test_list_filters_and_export(world, django_assert_max_num_queries):
     publish(world.a1, "人民日报", date(2026, 2, 10), title="中央级稿件")
     publish(world.b, "省日报", date(2026, 2, 11), title="财政局稿件")
     client = world.client("clerk_a")
-    # bounded whatever the data: session and user, then at most six look-back windows of the list
-    with django_assert_max_num_queries(14):
+    # bounded whatever the data: session and user, then at most seven look-back windows of the list
+    with django_assert_max_num_queries(15):
         page = client.get("/publicity/?level=central").content.decode()
     assert "中央级稿件" in page and "县级稿件" not in page
     assert "财政局稿件" not in client.get("/publicity/").content.decode()
