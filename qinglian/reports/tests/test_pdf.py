@@ -1,0 +1,40 @@
+"""PDF export through LibreOffice headless, offered only where it is installed."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperwork.write import pdf_available
+from qinglian.reports.models import GeneratedReport
+
+from .conftest import YEAR
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not pdf_available(), reason="LibreOffice (soffice) not installed: make test installs "
+                                                 "libreoffice-writer-nogui and fonts-noto-cjk")
+def test_pdf_download_converts_once_and_keeps_the_file(seeded) -> None:
+    w = seeded.world
+    clerk = w.client("clerk_a")
+    clerk.post("/reports/generate/", {"unit": w.a.pk, "genre": "rectification", "year": YEAR})
+    report = GeneratedReport.objects.get()
+    assert "下载 PDF" in clerk.get(f"/reports/{report.pk}/").content.decode()
+    response = clerk.get(f"/reports/{report.pk}/pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response["Content-Type"] == "application/pdf"
+    report.refresh_from_db()
+    assert report.pdf_stored.endswith(".pdf")
+    assert w.client("clerk_b").get(f"/reports/{report.pk}/pdf/").status_code == 404
+
+
+def test_without_libreoffice_no_pdf_is_offered(seeded, monkeypatch) -> None:
+    import qinglian.reports.views as views
+
+    monkeypatch.setattr(views, "pdf_available", lambda: False)
+    w = seeded.world
+    clerk = w.client("clerk_a")
+    clerk.post("/reports/generate/", {"unit": w.a.pk, "genre": "summary", "year": YEAR})
+    report = GeneratedReport.objects.get()
+    page = clerk.get(f"/reports/{report.pk}/").content.decode()
+    assert "下载 PDF" not in page and "未安装 LibreOffice" in page
+    assert clerk.get(f"/reports/{report.pk}/pdf/").status_code == 404
