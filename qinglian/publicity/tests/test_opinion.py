@@ -104,6 +104,8 @@ def test_overdue_shows_red_on_both_sides(world):
         page = world.client(who).get("/publicity/opinion/").content.decode()
         assert 'class="overdue"' in page and "tag-red\">已逾期" in page
         assert "已逾期" in world.client(who).get("/publicity/opinion/?overdue=on").content.decode()
+        home = world.client(who).get("/").content.decode()
+        assert "逾期未反馈的舆情" in home
 
 
 def test_letters_and_digests_are_numbered_per_year(world):
