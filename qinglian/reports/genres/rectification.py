@@ -138,10 +138,10 @@ def build(d: ReportInput) -> Report:
     titles = [_aspect_title(a.title) for s in sources for a in s.aspects]
     for source in sources:
         for aspect in source.aspects:
-            title = _aspect_title(aspect.title)
-            if titles.count(title) > 1:  # several sources name an aspect alike: say whose it is
-                title = f"{source.issued_by}{source.kind_label}反馈的{title}"
-            blocks.append(Heading(2, title))
+            heading = _aspect_title(aspect.title)
+            if titles.count(heading) > 1:  # several sources name an aspect alike: say whose it is
+                heading = f"{source.issued_by}{source.kind_label}反馈的{heading}"
+            blocks.append(Heading(2, heading))
             blocks.extend(_problems(aspect.problems, 3))
     open_measures = [m for m in d.open_measures if m.status in ("in_progress", "not_started")][:5]
     next_steps = ("虽然整改工作取得了阶段性成效，但与整改要求相比还存在一定差距。下一步，我们将坚持政治态度不变、"
