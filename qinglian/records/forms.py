@@ -10,7 +10,13 @@ from qinglian.lib.forms import ChineseDateField, VersionField
 from qinglian.org.models import Person, TeamRole, Unit
 from qinglian.org.scoping import visible_units
 from qinglian.records.models import (
-    ActivityKind, Category, DutyListKind, Frequency, LetterKind, RiskCategory, RiskLevel,
+    ActivityKind,
+    Category,
+    DutyListKind,
+    Frequency,
+    LetterKind,
+    RiskCategory,
+    RiskLevel,
 )
 from qinglian.records.services import ActivityInput, activity_problems
 

@@ -99,8 +99,11 @@ class ActivityManager(models.Manager.from_queryset(ActivityQuerySet)):  # type: 
 class Activity(Record):
     """One thing that happened (a meeting, a study session, a talk …), recorded once and counted everywhere."""
 
-    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="activities")
-    kind = models.ForeignKey(ActivityKind, verbose_name="类型", on_delete=models.PROTECT, related_name="activities")
+    # no single-column indexes: the (unit, day) and (kind, day) indexes below serve those lookups
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="activities",
+                             db_index=False)
+    kind = models.ForeignKey(ActivityKind, verbose_name="类型", on_delete=models.PROTECT, related_name="activities",
+                             db_index=False)
     happened_on = models.DateField("发生日期", help_text="活动实际发生的日期，可写 2023-3-5、2023.3.5 或 2023年3月5日。")
     topic = models.CharField("主题", max_length=200, help_text="如：传达学习党的二十大精神")
     participants = models.ManyToManyField(Person, verbose_name="参加人员", blank=True, related_name="activities")
@@ -160,6 +163,7 @@ class Attachment(Record):
 
 
 class Grain(models.TextChoices):
+    DAY = "d", "日"  # ActivityTotal only: per-unit days would be as many rows as the records themselves
     MONTH = "m", "月"
     YEAR = "y", "年"
 
@@ -171,8 +175,10 @@ class ActivityTally(models.Model):
     it from the records after bulk loads (demo, benchmark) and is what `qinglian stats --rebuild` runs.
     """
 
-    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    kind = models.ForeignKey(ActivityKind, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                             db_index=False)
+    kind = models.ForeignKey(ActivityKind, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                             db_index=False)
     grain = models.CharField(max_length=1, choices=Grain.choices)
     start = models.DateField()
     records = models.IntegerField(default=0)
@@ -183,6 +189,33 @@ class ActivityTally(models.Model):
         verbose_name = "统计预汇总"
         verbose_name_plural = "统计预汇总"
         constraints = [models.UniqueConstraint(fields=["unit", "grain", "start", "kind"], name="tally_cell")]
+        # covering: a subtree's cells are read from the index alone, one seek per unit
+        indexes = [models.Index(fields=["unit", "grain", "start", "kind", "records", "weight", "late"],
+                                name="tally_cover")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.kind_id}/{self.grain}{self.start}: {self.weight}"
+
+
+class ActivityTotal(models.Model):
+    """The same pre-aggregate summed over every unit (the whole tree), kept alongside ActivityTally: the root's
+    question reads a few dozen rows instead of one per unit and kind."""
+
+    kind = models.ForeignKey(ActivityKind, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                             db_index=False)
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    start = models.DateField()
+    records = models.IntegerField(default=0)
+    weight = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "统计预汇总（全部单位）"
+        verbose_name_plural = "统计预汇总（全部单位）"
+        constraints = [models.UniqueConstraint(fields=["grain", "start", "kind"], name="total_cell")]
+
+    def __str__(self) -> str:
+        return f"*/{self.kind_id}/{self.grain}{self.start}: {self.weight}"
 
 
 # -- responsibility lists (三个清单) ---------------------------------------------------------------------

@@ -11,9 +11,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth, TruncYear
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from qinglian.audit.models import Action
@@ -22,8 +21,22 @@ from qinglian.lib.services import record_create, record_delete, record_restore, 
 from qinglian.org.models import Person, Role, TeamRole, Unit
 from qinglian.org.scoping import may_see_unit, may_write_unit
 from qinglian.records.models import (
-    Activity, ActivityKind, ActivityTally, Attachment, Category, Control, Duty, DutyList, DutyListKind, Grain,
-    Letter, LetterKind, RiskPoint, RiskReview, is_late,
+    Activity,
+    ActivityKind,
+    ActivityTally,
+    ActivityTotal,
+    Attachment,
+    Category,
+    Control,
+    Duty,
+    DutyList,
+    DutyListKind,
+    Grain,
+    Letter,
+    LetterKind,
+    RiskPoint,
+    RiskReview,
+    is_late,
 )
 
 
@@ -86,8 +99,20 @@ def _cells(activity: Activity) -> list[tuple[str, dt.date]]:
     return [(Grain.MONTH, day.replace(day=1)), (Grain.YEAR, day.replace(month=1, day=1))]
 
 
+def _bump(model: Any, key: dict[str, Any], n: int, w: int, late: int) -> None:
+    changed = model.objects.filter(**key).update(records=F("records") + n, weight=F("weight") + w,
+                                                 late=F("late") + late)
+    if changed:
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**key, records=n, weight=w, late=late)
+    except IntegrityError:  # another transaction created the cell meanwhile (PostgreSQL)
+        model.objects.filter(**key).update(records=F("records") + n, weight=F("weight") + w, late=F("late") + late)
+
+
 def tally_apply(activities: Iterable[Activity], sign: int) -> None:
-    """Add (`sign`=1) or remove (-1) `activities` from the pre-aggregate. Call inside the write's transaction."""
+    """Add (`sign`=1) or remove (-1) `activities` from the pre-aggregates. Call inside the write's transaction."""
     deltas: dict[tuple[int, int, str, dt.date], list[int]] = defaultdict(lambda: [0, 0, 0])
     for a in activities:
         for grain, start in _cells(a):
@@ -95,35 +120,60 @@ def tally_apply(activities: Iterable[Activity], sign: int) -> None:
             d[0] += sign
             d[1] += sign * a.weight
             d[2] += sign * int(a.late)
+    totals: dict[tuple[int, str, dt.date], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for a in activities:
+        t = totals[(a.kind_id, Grain.DAY, a.happened_on)]
+        t[0] += sign
+        t[1] += sign * a.weight
+        t[2] += sign * int(a.late)
     for (unit_id, kind_id, grain, start), (n, w, late) in deltas.items():
-        key = {"unit_id": unit_id, "kind_id": kind_id, "grain": grain, "start": start}
-        changed = ActivityTally.objects.filter(**key).update(
-            records=F("records") + n, weight=F("weight") + w, late=F("late") + late)
-        if changed:
-            continue
-        try:
-            with transaction.atomic():
-                ActivityTally.objects.create(**key, records=n, weight=w, late=late)
-        except IntegrityError:  # another transaction created the cell meanwhile (PostgreSQL)
-            ActivityTally.objects.filter(**key).update(
-                records=F("records") + n, weight=F("weight") + w, late=F("late") + late)
+        _bump(ActivityTally, {"unit_id": unit_id, "kind_id": kind_id, "grain": grain, "start": start}, n, w, late)
+        t = totals[(kind_id, grain, start)]
+        t[0] += n
+        t[1] += w
+        t[2] += late
+    for (kind_id, grain, start), (n, w, late) in totals.items():
+        _bump(ActivityTotal, {"kind_id": kind_id, "grain": grain, "start": start}, n, w, late)
 
 
 @transaction.atomic
 def tally_rebuild() -> int:
-    """Recompute the whole pre-aggregate from the records (after bulk loads or a changed 补录 threshold)."""
+    """Recompute the whole pre-aggregate from the records (after bulk loads or a changed 补录 threshold).
+
+    One INSERT … SELECT … GROUP BY per month and per year, in plain SQL that SQLite and PostgreSQL both run
+    (no date functions: each statement gets its month's or year's bounds as parameters).
+    """
     ActivityTally.objects.all().delete()
-    rows: list[ActivityTally] = []
-    for grain, trunc in ((Grain.MONTH, TruncMonth), (Grain.YEAR, TruncYear)):
-        groups = (Activity.objects.order_by().annotate(start=trunc("happened_on"))
-                  .values("unit_id", "kind_id", "start")
-                  .annotate(n=Count("id"), w=Sum("weight"), l=Count("id", filter=Q(late=True))))
-        for g in groups.iterator(chunk_size=10000):
-            start = g["start"].date() if isinstance(g["start"], dt.datetime) else g["start"]
-            rows.append(ActivityTally(unit_id=g["unit_id"], kind_id=g["kind_id"], grain=grain, start=start,
-                                      records=g["n"], weight=g["w"] or 0, late=g["l"]))
-    ActivityTally.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+    ActivityTotal.objects.all().delete()
+    bounds = Activity.objects.aggregate(lo=Min("happened_on"), hi=Max("happened_on"))
+    if bounds["lo"] is None:
+        return 0
+    tally, activity = ActivityTally._meta.db_table, Activity._meta.db_table
+    sql = (f"INSERT INTO {tally} (unit_id, kind_id, grain, start, records, weight, late) "
+           f"SELECT unit_id, kind_id, %s, %s, COUNT(*), SUM(weight), SUM(CASE WHEN late THEN 1 ELSE 0 END) "
+           f"FROM {activity} WHERE deleted_at IS NULL AND happened_on >= %s AND happened_on <= %s "
+           f"GROUP BY unit_id, kind_id")
+    cells: list[tuple[str, dt.date, dt.date]] = []
+    for year in range(bounds["lo"].year, bounds["hi"].year + 1):
+        cells.append((Grain.YEAR, dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        for month in range(1, 13):
+            first = dt.date(year, month, 1)
+            last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+            if last >= bounds["lo"] and first <= bounds["hi"]:
+                cells.append((Grain.MONTH, first, last))
+    total, per_unit = ActivityTotal._meta.db_table, ActivityTally._meta.db_table
+    sum_sql = (f"INSERT INTO {total} (kind_id, grain, start, records, weight, late) "
+               f"SELECT kind_id, grain, start, SUM(records), SUM(weight), SUM(late) FROM {per_unit} "
+               f"GROUP BY kind_id, grain, start")
+    day_sql = (f"INSERT INTO {total} (kind_id, grain, start, records, weight, late) "
+               f"SELECT kind_id, %s, happened_on, COUNT(*), SUM(weight), SUM(CASE WHEN late THEN 1 ELSE 0 END) "
+               f"FROM {activity} WHERE deleted_at IS NULL GROUP BY kind_id, happened_on")
+    with connection.cursor() as cursor:
+        for grain, first, last in cells:
+            cursor.execute(sql, [grain, first, first, last])
+        cursor.execute(sum_sql)
+        cursor.execute(day_sql, [Grain.DAY])
+    return ActivityTally.objects.count()
 
 
 @transaction.atomic

@@ -10,15 +10,27 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from qinglian.org.models import TeamRole
+from qinglian.org.models import TeamRole, Unit, path_successor
 from qinglian.org.scoping import subtree_q
 from qinglian.records.models import (
-    Activity, ActivityKind, ActivityTally, Category, Duty, Grain, Letter, LetterKind, RiskCategory, RiskLevel,
+    Activity,
+    ActivityKind,
+    ActivityTally,
+    ActivityTotal,
+    Category,
+    Duty,
+    Grain,
+    Letter,
+    LetterKind,
+    RiskCategory,
+    RiskLevel,
     RiskPoint,
 )
 from qinglian.stats.registry import Figure, RecordRef, Scope
@@ -51,35 +63,60 @@ def split_period(date_from: dt.date, date_to: dt.date) -> tuple[list[dt.date], l
     return years, months, days
 
 
-def activity_totals(scope: Scope, kind_ids: list[int] | None = None) -> dict[int, list[int]]:
-    """{kind id: [records, weight, late records]} for the scope's subtree and period."""
+def is_whole_tree(root: Unit) -> bool:
+    """True when `root` is the only root of the unit tree: its subtree is every unit there is."""
+    return root.parent_id is None and not Unit.with_deleted.filter(parent__isnull=True).exclude(pk=root.pk).exists()
+
+
+def _placeholders(values: list[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def activity_totals(scope: Scope) -> dict[int, list[int]]:
+    """{kind id: [records, weight, late records]} for the scope's subtree and period.
+
+    Whole years and months come from the per-unit pre-aggregate (or, for the whole tree, from the totals, which
+    also hold single days); leftover days of a subtree come from the records. Plain SQL that SQLite and
+    PostgreSQL both run: this is the engine's hot path, and the ORM would spend longer building it than the
+    database spends answering it.
+    """
     years, months, days = split_period(scope.date_from, scope.date_to)
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    where = subtree_q(scope.root)
-    if kind_ids is not None:
-        where &= Q(kind_id__in=kind_ids)
-    if years or months:
-        cells = Q(grain=Grain.YEAR, start__in=years) if years else Q(pk__in=[])
-        if months:
-            cells |= Q(grain=Grain.MONTH, start__in=months)
-        rows = (ActivityTally.objects.filter(where, cells).order_by().values_list("kind_id")
-                .annotate(n=Sum("records"), w=Sum("weight"), l=Sum("late")))
-        for kind_id, n, w, late in rows:
-            t = totals[kind_id]
-            t[0] += n
-            t[1] += w
-            t[2] += late
-    if days:
-        span = Q(pk__in=[])
-        for start, end in days:
-            span |= Q(happened_on__gte=start, happened_on__lte=end)
-        rows = (Activity.objects.filter(where, span).order_by().values_list("kind_id")
-                .annotate(n=Count("id"), w=Sum("weight"), l=Count("id", filter=Q(late=True))))
-        for kind_id, n, w, late in rows:
-            t = totals[kind_id]
-            t[0] += n
-            t[1] += w or 0
-            t[2] += late
+    whole = is_whole_tree(scope.root)
+    statements: list[tuple[str, list[Any]]] = []
+    cells, params = [], []
+    for grain, starts in ((Grain.YEAR, years), (Grain.MONTH, months)):
+        if starts:
+            cells.append(f"(t.grain = %s AND t.start IN ({_placeholders(starts)}))")
+            params += [grain, *starts]
+    if whole:
+        for first, last in days:
+            cells.append("(t.grain = %s AND t.start >= %s AND t.start <= %s)")
+            params += [Grain.DAY, first, last]
+        if cells:
+            statements.append((f"SELECT t.kind_id, SUM(t.records), SUM(t.weight), SUM(t.late) "
+                               f"FROM {ActivityTotal._meta.db_table} t WHERE {' OR '.join(cells)} "
+                               f"GROUP BY t.kind_id", params))
+    else:
+        tree = [scope.root.path, path_successor(scope.root.path)]
+        join = f"JOIN {Unit._meta.db_table} u ON u.id = t.unit_id WHERE u.path >= %s AND u.path < %s"
+        if cells:
+            statements.append((f"SELECT t.kind_id, SUM(t.records), SUM(t.weight), SUM(t.late) "
+                               f"FROM {ActivityTally._meta.db_table} t {join} AND ({' OR '.join(cells)}) "
+                               f"GROUP BY t.kind_id", tree + params))
+        for first, last in days:
+            statements.append((f"SELECT t.kind_id, COUNT(*), SUM(t.weight), SUM(CASE WHEN t.late THEN 1 ELSE 0 END) "
+                               f"FROM {Activity._meta.db_table} t {join} AND t.deleted_at IS NULL "
+                               f"AND t.happened_on >= %s AND t.happened_on <= %s GROUP BY t.kind_id",
+                               [*tree, first, last]))
+    with connection.cursor() as cursor:
+        for sql, args in statements:
+            cursor.execute(sql, args)
+            for kind_id, n, w, late in cursor.fetchall():
+                t = totals[kind_id]
+                t[0] += n
+                t[1] += w or 0
+                t[2] += late or 0
     return totals
 
 
@@ -134,14 +171,18 @@ class RiskProvider:
                                         identified_on__lte=scope.date_to)
 
     def figures(self, scope: Scope) -> list[Figure]:
-        codes = _risk_codes()
-        aggregates = {}
-        for i, (_code, _name, _unit, q) in enumerate(codes):
-            aggregates[f"n{i}"] = Count("id", filter=q) if q else Count("id")
-            aggregates[f"l{i}"] = Count("id", filter=q & Q(late=True))
-        row = self._base(scope).order_by().aggregate(**aggregates)
-        return [Figure(kind=code, name=name, counting_unit=unit, count=row[f"n{i}"], late=row[f"l{i}"],
-                       group="风险防控") for i, (code, name, unit, _q) in enumerate(codes)]
+        # one small GROUP BY; the figures are sums of its rows (a query with a FILTER per figure costs more to
+        # build than to run)
+        groups = (self._base(scope).order_by().values_list("category", "level", "holder__team_role", "late")
+                  .annotate(n=Count("id")))
+        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for category, level, team_role, late, n in groups:
+            for code in ("risk.points", f"risk.{category}", f"risk.level_{level}",
+                         *(["risk.team_member"] if team_role in TEAM else [])):
+                sums[code][0] += n
+                sums[code][1] += n if late else 0
+        return [Figure(kind=code, name=name, counting_unit=unit, count=sums[code][0], late=sums[code][1],
+                       group="风险防控") for code, name, unit, _q in _risk_codes()]
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         q = next((q for code, _n, _u, q in _risk_codes() if code == kind), None)
@@ -175,18 +216,18 @@ class LetterProvider:
         return qs.filter(year__gte=scope.date_from.year, year__lte=scope.date_to.year, signed_on__isnull=True)
 
     def figures(self, scope: Scope) -> list[Figure]:
-        base = Letter.objects.filter(subtree_q(scope.root))
         in_period = Q(signed_on__gte=scope.date_from, signed_on__lte=scope.date_to)
         unsigned = Q(year__gte=scope.date_from.year, year__lte=scope.date_to.year, signed_on__isnull=True)
-        aggregates = {}
-        for code, (_name, kind, signed) in self.NAMES.items():
-            q = Q(kind=kind) & (in_period if signed else unsigned)
-            aggregates[code.replace(".", "_")] = Count("id", filter=q)
-            aggregates[code.replace(".", "_") + "_late"] = Count("id", filter=q & Q(late=True))
-        row = base.order_by().aggregate(**aggregates)
-        return [Figure(kind=code, name=name, counting_unit="份", count=row[code.replace(".", "_")],
-                       late=row[code.replace(".", "_") + "_late"], group="责任书")
-                for code, (name, _k, _s) in self.NAMES.items()]
+        groups = (Letter.objects.filter(subtree_q(scope.root)).filter(in_period | unsigned).order_by()
+                  .values_list("kind", "late").annotate(signed=Count("signed_on"), n=Count("id")))
+        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for kind, late, signed, n in groups:
+            # rows in the period are signed, the others unsigned (a row is one or the other)
+            for code, count in ((f"letter.{kind}_signed", signed), (f"letter.{kind}_unsigned", n - signed)):
+                sums[code][0] += count
+                sums[code][1] += count if late else 0
+        return [Figure(kind=code, name=name, counting_unit="份", count=sums[code][0], late=sums[code][1],
+                       group="责任书") for code, (name, _k, _s) in self.NAMES.items()]
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         if kind not in self.NAMES:
@@ -234,4 +275,4 @@ def register_all() -> None:
         register(provider)
 
 
-__all__ = ["ActivityProvider", "DutyProvider", "LetterProvider", "RiskProvider", "Duty", "register_all"]
+__all__ = ["ActivityProvider", "Duty", "DutyProvider", "LetterProvider", "RiskProvider", "register_all"]

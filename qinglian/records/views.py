@@ -14,15 +14,30 @@ from django.views.decorators.http import require_POST
 from qinglian.lib.exports import XLSX, file_response
 from qinglian.lib.services import ConflictError
 from qinglian.lib.views import (
-    business_required, current_unit, paginate, render_page, unit_from_param, writer_required,
+    business_required,
+    current_unit,
+    paginate,
+    render_page,
+    unit_from_param,
+    writer_required,
 )
 from qinglian.org.scoping import subtree_q
 from qinglian.records import excel
-from qinglian.records.forms import ActivityEditForm, ActivityFilter, ActivityForm, ImportUploadForm, picker_groups
+from qinglian.records.forms import (
+    ActivityEditForm,
+    ActivityFilter,
+    ActivityForm,
+    ImportUploadForm,
+    picker_groups,
+)
 from qinglian.records.importing import resolve
 from qinglian.records.models import Activity, ActivityKind, Attachment
 from qinglian.records.services import (
-    activities_import, activity_create, activity_delete, activity_restore, activity_update,
+    activities_import,
+    activity_create,
+    activity_delete,
+    activity_restore,
+    activity_update,
 )
 
 LAST_UNIT, LAST_KIND, IMPORT_KEY = "records_last_unit", "records_last_kind", "records_import"

@@ -15,14 +15,31 @@ from qinglian.lib.services import ConflictError
 from qinglian.lib.views import business_required, current_unit, leader_required, paginate, writer_required
 from qinglian.org.scoping import subtree_q, visible_units
 from qinglian.records.forms import (
-    ControlForm, DutyForm, DutyListForm, LetterFilter, LetterSignForm, LinkForm, ReviewForm, RiskPointForm,
+    ControlForm,
+    DutyForm,
+    DutyListForm,
+    LetterFilter,
+    LetterSignForm,
+    LinkForm,
+    ReviewForm,
+    RiskPointForm,
 )
 from qinglian.records.models import Activity, Duty, DutyList, Letter, LetterKind, RiskPoint
 from qinglian.records.selectors import (
-    duties_in, duty_evidence, duty_statuses, signing_status, subtree_signing,
+    duties_in,
+    duty_evidence,
+    duty_statuses,
+    signing_status,
+    subtree_signing,
 )
 from qinglian.records.services import (
-    control_add, duty_add, duty_link, duty_list_create, letter_sign, letters_issue, risk_point_create,
+    control_add,
+    duty_add,
+    duty_link,
+    duty_list_create,
+    letter_sign,
+    letters_issue,
+    risk_point_create,
     risk_review_add,
 )
 from qinglian.records.views import _add_errors

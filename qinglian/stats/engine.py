@@ -7,6 +7,11 @@
 Every number comes from a provider registered in `qinglian.stats.registry` (each app registers its own in
 AppConfig.ready()); the records behind a number are fetched only when asked. Callers check that the user may
 see `unit` (views answer 404 otherwise); the engine counts whatever subtree it is given.
+
+Answers are memoised, keyed by the question, the day and the head of the audit chain. Every business write
+appends to that chain in its own transaction (lib.services, audit_log), so any write changes the key and the
+next question is counted afresh: the memo is exact, never merely recent. A short expiry bounds the damage of
+a write made behind the services' back (raw SQL), which the project forbids anyway.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
 
 from qinglian.org.models import Unit
 from qinglian.stats.registry import Figure, Provider, RecordRef, Scope, providers
@@ -49,14 +56,39 @@ def _match(code: str, kinds: list[str] | None) -> bool:
     return kinds is None or any(code == k or (k.endswith(".") and code.startswith(k)) for k in kinds)
 
 
-def figures(*, unit: Unit, date_from: dt.date, date_to: dt.date,
-            kinds: Iterable[str] | None = None) -> list[Figure]:
+MEMO_SECONDS = 300
+
+
+def data_version() -> str:
+    """Changes with every audited write (the audit chain's head); "" before the first one."""
+    from qinglian.audit.models import ChainHead
+
+    head = ChainHead.objects.filter(pk=1).values_list("count", "last_hash").first()
+    return f"{head[0]}.{head[1][:20]}" if head else ""
+
+
+def figures(*, unit: Unit, date_from: dt.date, date_to: dt.date, kinds: Iterable[str] | None = None,
+            memo: bool = True) -> list[Figure]:
     """Every figure of every provider for the subtree of `unit` and [date_from, date_to] (both included).
 
-    `kinds` limits the answer to these codes; a code ending in "." is a prefix ("activity.").
+    `kinds` limits the answer to these codes; a code ending in "." is a prefix ("activity."). `memo=False`
+    counts afresh (benchmarks; a memoised answer is always equal to a fresh one).
     """
     scope = make_scope(unit=unit, date_from=date_from, date_to=date_to)
     wanted = list(kinds) if kinds is not None else None
+    if not memo:
+        return _count(scope, wanted)
+    key = "|".join(["stats.figures", str(unit.pk), unit.path, date_from.isoformat(), date_to.isoformat(),
+                    ",".join(wanted) if wanted is not None else "*", timezone.localdate().isoformat(),
+                    str(scope.late_days), data_version()])
+    found = cache.get(key)
+    if found is None:
+        found = _count(scope, wanted)
+        cache.set(key, found, MEMO_SECONDS)
+    return list(found)
+
+
+def _count(scope: Scope, wanted: list[str] | None) -> list[Figure]:
     result: list[Figure] = []
     for provider in providers():
         if _wanted(provider, wanted):

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from qinglian.lib.testing import make_person
-from qinglian.records.models import ActivityTally, RiskCategory, RiskLevel
+from qinglian.records.models import ActivityTally, ActivityTotal, RiskCategory, RiskLevel
 from qinglian.records.services import activity_delete, activity_restore, risk_point_create, tally_rebuild
 from qinglian.records.stats import activity_totals, split_period
 from qinglian.records.tests.helpers import at, make_activity
@@ -43,7 +43,7 @@ def seeded(world):
     make_activity(w.clerk_a, w.a, "admonition_talk", D(2022, 2, 10), talked_to=[w.member_a])
     make_activity(w.clerk_a, w.a, "admonition_talk", D(2022, 8, 10), talked_to=[w.member_a, w.staff_a])
     make_activity(w.clerk_a, w.a, "integrity_reminder_talk", D(2022, 1, 25), talked_to=extra[:6])  # 春节前
-    make_activity(w.clerk_a, w.a, "integrity_reminder_talk", D(2022, 9, 26), talked_to=extra[:4] + [w.staff_a1])
+    make_activity(w.clerk_a, w.a, "integrity_reminder_talk", D(2022, 9, 26), talked_to=[*extra[:4], w.staff_a1])
     make_activity(w.clerk_a, w.a, "key_post_talk", D(2022, 3, 1), talked_to=[w.staff_a, w.staff_a1])
     deleted = make_activity(w.clerk_a, w.a, "key_post_talk", D(2022, 3, 2), talked_to=[w.staff_a])
     activity_delete(user=w.clerk_a, activity=deleted)
@@ -133,20 +133,32 @@ def test_pre_aggregate_answers_exactly_like_the_records(seeded, a, b):
         assert got == _raw(unit, a, b), (unit.name, a, b)
 
 
+def cells():
+    per_unit = {(t.unit_id, t.kind_id, t.grain, t.start): (t.records, t.weight, t.late)
+                for t in ActivityTally.objects.all() if t.records}
+    whole = {(t.kind_id, t.grain, t.start): (t.records, t.weight, t.late)
+             for t in ActivityTotal.objects.all() if t.records}
+    return per_unit, whole
+
+
 def test_pre_aggregate_follows_delete_restore_and_rebuild(seeded):
-    before = {(t.unit_id, t.kind_id, t.grain, t.start): (t.records, t.weight, t.late)
-              for t in ActivityTally.objects.all() if t.records}
+    before = cells()
     act = make_activity(seeded.clerk_a, seeded.a, "admonition_talk", D(2022, 5, 5), talked_to=[seeded.member_a])
     activity_delete(user=seeded.clerk_a, activity=act)
     activity_restore(user=seeded.clerk_a, activity=act)
     activity_delete(user=seeded.clerk_a, activity=act)
-    after = {(t.unit_id, t.kind_id, t.grain, t.start): (t.records, t.weight, t.late)
-             for t in ActivityTally.objects.all() if t.records}
-    assert after == before
+    assert cells() == before
     tally_rebuild()
-    rebuilt = {(t.unit_id, t.kind_id, t.grain, t.start): (t.records, t.weight, t.late)
-               for t in ActivityTally.objects.all()}
-    assert rebuilt == before
+    assert cells() == before
+
+
+def test_memoised_answer_changes_with_the_next_write(seeded):
+    first = counts(seeded.a)["activity.integrity_lecture"].count
+    assert counts(seeded.a)["activity.integrity_lecture"].count == first  # served from the memo
+    make_activity(seeded.clerk_a, seeded.a, "integrity_lecture", D(2022, 5, 5))
+    assert counts(seeded.a)["activity.integrity_lecture"].count == first + 1
+    fresh = engine.figures(unit=seeded.a, date_from=JAN1, date_to=OCT31, memo=False)
+    assert fresh == engine.figures(unit=seeded.a, date_from=JAN1, date_to=OCT31)
 
 
 def test_split_period():

@@ -40,10 +40,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["rebuild"]:
+            from qinglian.audit.models import Action
+            from qinglian.audit.services import audit_log
             from qinglian.records.services import late_flags_rebuild, tally_rebuild
 
             changed = late_flags_rebuild(settings.QINGLIAN_LATE_ENTRY_DAYS)
             cells = tally_rebuild()
+            audit_log(action=Action.UPDATE, summary=f"重算补录标记（{changed} 条变化）和统计预汇总（{cells} 格）")
             self.stdout.write(f"已重算：补录标记变化 {changed} 条，统计预汇总 {cells} 格。")
             return
         if not options["unit"]:

@@ -1,0 +1,283 @@
+"""Statistics engine at province scale: 10,000 units, 1,000,000 activity records in one year.
+
+Builds its own data in a temporary SQLite database; prints figures; changes nothing else.
+    .venv/bin/python bench/bench_stats.py [--records 1000000] [--units 10000] [--seconds 20]
+
+Prints, for a county subtree and for the root: p50/p95 of `stats.engine.figures()` (no record lists), the
+ratio to the hand-written GROUP BY over the same scope run directly with sqlite3, and the JSON endpoint's
+throughput under a bounded loopback load (8 connections, 20 s) against gunicorn with 2 workers.
+Targets (SQLite): county < 10 ms p95, root < 200 ms p95, ratio ≤ 1.5, ≥ 300 req/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import os
+import random
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+# QINGLIAN_BENCH_KEEP=DIR keeps the generated database there and reuses it on the next run (for profiling)
+KEEP = os.environ.get("QINGLIAN_BENCH_KEEP", "")
+TMP = KEEP or tempfile.mkdtemp(prefix="qinglian-bench-stats-")
+os.makedirs(TMP, exist_ok=True)
+DB = f"{TMP}/province.sqlite3"
+REUSE = bool(KEEP) and os.path.exists(DB)
+os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+os.environ["QINGLIAN_DATA_DIR"] = TMP
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinglian.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+YEAR = 2025
+TODAY = dt.date(2026, 11, 23)
+# how often each kind happens in a unit's year (relative): meetings and study dominate, talks in 人次
+KIND_WEIGHTS = {
+    "party_group_meeting": 24, "central_group_study": 12, "collective_study": 8, "branch_committee_meeting": 10,
+    "party_members_meeting": 3, "democratic_life_meeting": 1, "organizational_life_meeting": 1, "seminar": 3,
+    "integrity_lecture": 2, "party_lecture": 1, "study_class": 1, "heart_to_heart_talk": 4,
+    "integrity_reminder_talk": 3, "admonition_talk": 1, "pre_appointment_talk": 1, "key_post_talk": 1,
+    "warning_education": 2, "warning_film": 2, "education_base_visit": 1, "court_hearing": 0.3, "training": 2,
+    "inspection": 2, "integrity_sms": 3, "rules_made": 1, "integrity_certificate": 1,
+}
+UNIT_WEIGHTS = {"department": 4, "town": 5, "organ": 2, "county": 2, "city": 2, "province": 2, "office": 1,
+                "branch": 1}
+
+
+def pct(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def timed(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    for _ in range(max(3, runs // 10)):
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), pct(samples, 95)
+
+
+def generate(records: int) -> None:
+    """1,000,000 activities in YEAR, inserted with executemany in big transactions (not through the ORM)."""
+    from qinglian.records.models import ActivityKind, is_late
+
+    rng = random.Random(4)
+    kinds = {k.code: k for k in ActivityKind.objects.all()}
+    kind_codes = list(KIND_WEIGHTS)
+    kind_ids = [kinds[c].pk for c in kind_codes]
+    persons = {kinds[c].pk for c in kind_codes if kinds[c].counts_persons}
+    con = sqlite3.connect(DB)
+    con.execute("PRAGMA cache_size=-400000")  # a bulk load: keep the indexes in memory while they grow
+    con.execute("PRAGMA synchronous=OFF")
+    units = con.execute("SELECT id, kind FROM org_unit").fetchall()
+    unit_ids = [u for u, _ in units]
+    unit_w = [UNIT_WEIGHTS.get(k, 1) for _, k in units]
+    days = [dt.date(YEAR, 1, 1) + dt.timedelta(days=i) for i in range(365)]
+    now = dt.datetime(2026, 1, 10, 9, 0).isoformat(sep=" ")
+    sql = ("INSERT INTO records_activity (created_at, updated_at, version, unit_id, kind_id, happened_on, topic, "
+           "minutes, entered_at, late, weight) VALUES (?, ?, 1, ?, ?, ?, ?, '', ?, ?, ?)")
+    batch = 100_000
+    done = 0
+    while done < records:
+        n = min(batch, records - done)
+        u = rng.choices(unit_ids, unit_w, k=n)
+        k = rng.choices(kind_ids, [KIND_WEIGHTS[c] for c in kind_codes], k=n)
+        d = rng.choices(days, k=n)
+        rows = []
+        for i in range(n):
+            lag = rng.randint(40, 90) if rng.random() < 0.06 else rng.randint(0, 5)
+            entered = dt.datetime.combine(d[i] + dt.timedelta(days=lag), dt.time(10))
+            weight = rng.randint(1, 8) if k[i] in persons else 1
+            rows.append((now, now, u[i], k[i], d[i].isoformat(), "纪实记录", entered.isoformat(sep=" ") + "+00:00",
+                         int(is_late(d[i], entered)), weight))
+        with con:
+            con.executemany(sql, rows)
+        done += n
+    con.execute("ANALYZE")
+    con.commit()
+    con.close()
+
+
+def raw_group_by(con: sqlite3.Connection, path: str, end: str, a: str, b: str) -> list[tuple]:  # type: ignore[type-arg]
+    return con.execute(
+        "SELECT a.kind_id, COUNT(*), SUM(a.weight), SUM(a.late) FROM records_activity a "
+        "JOIN org_unit u ON u.id = a.unit_id WHERE u.path >= ? AND u.path < ? AND a.happened_on >= ? "
+        "AND a.happened_on <= ? AND a.deleted_at IS NULL GROUP BY a.kind_id", (path, end, a, b)).fetchall()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def load(port: int, path: str, cookie: str, connections: int, seconds: float) -> tuple[int, int, list[float]]:
+    """Bounded loopback load: `connections` threads, each one request at a time, for `seconds`."""
+    stop = time.perf_counter() + seconds
+    ok, bad, lat = [0], [0], []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine_ok = mine_bad = 0
+        mine_lat = []
+        while time.perf_counter() < stop:
+            t = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Cookie": cookie})
+                r = conn.getresponse()
+                r.read()
+                if r.status == 200:
+                    mine_ok += 1
+                else:
+                    mine_bad += 1
+                if r.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                mine_bad += 1
+                conn.close()
+            mine_lat.append((time.perf_counter() - t) * 1000)
+        conn.close()
+        with lock:
+            ok[0] += mine_ok
+            bad[0] += mine_bad
+            lat.extend(mine_lat)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return ok[0], bad[0], lat
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--units", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    started = time.perf_counter()
+
+    from django.test import Client
+
+    from qinglian.org.demo import build_demo
+    from qinglian.org.models import Role, Unit, UnitKind, User, path_successor
+    from qinglian.records.services import tally_rebuild
+    from qinglian.stats import engine
+    from qinglian.stats.registry import Scope
+
+    call_command("migrate", verbosity=0)
+    if not REUSE:
+        t = time.perf_counter()
+        build_demo(today=TODAY, units=args.units, people=2 * args.units, log=lambda _: None)
+        print(f"单位树：{Unit.objects.count()} 个单位（{time.perf_counter() - t:.1f} s）")
+        t = time.perf_counter()
+        generate(args.records)
+        print(f"纪实记录：{args.records} 条（{YEAR}年，executemany 批量写入 {time.perf_counter() - t:.1f} s）")
+        t = time.perf_counter()
+        cells = tally_rebuild()
+        print(f"统计预汇总重算（qinglian stats --rebuild）：{cells} 格，{time.perf_counter() - t:.1f} s")
+        connection.close()
+
+    county = Unit.objects.get(full_name__endswith="/示范县")
+    root = Unit.objects.get(kind=UnitKind.PROVINCE)
+    a, b = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    con = sqlite3.connect(DB)
+    from qinglian.stats.registry import providers
+
+    print(f"\n统计时段 {a} 至 {b}（不取记录明细；“重新统计”= memo=False，每次都查库）")
+    for label, unit, runs, target in (("县级子树", county, 300, 10), ("全省（根）", root, 30, 200)):
+        size = Unit.objects.filter(path__gte=unit.path, path__lt=path_successor(unit.path)).count()
+        end = path_successor(unit.path)
+        count = sum(r[1] for r in raw_group_by(con, unit.path, end, str(a), str(b)))
+        p50, p95 = timed(lambda unit=unit: engine.figures(unit=unit, date_from=a, date_to=b, memo=False), runs)
+        m50, m95 = timed(lambda unit=unit: engine.figures(unit=unit, date_from=a, date_to=b), runs)
+        s = Scope(root=unit, date_from=a, date_to=b)
+        mine = [p for p in providers() if p.prefix in ("activity", "risk", "letter", "duty")]
+        q50, q95 = timed(lambda s=s, mine=mine: [p.figures(s) for p in mine], runs)
+        act = next(p for p in mine if p.prefix == "activity")
+        c50, c95 = timed(lambda s=s, act=act: act.figures(s), runs)
+        r50, r95 = timed(lambda unit=unit, end=end: raw_group_by(con, unit.path, end, str(a), str(b)), runs)
+        per = ", ".join(f"{p.prefix} {timed(lambda p=p, s=s: p.figures(s), max(5, runs // 5))[0]:.1f}"
+                        for p in providers())
+        print(f"{label}（{size} 个单位，{count} 条纪实记录）：")
+        print(f"  figures() 重新统计，全部统计项：p50 {p50:.2f} ms，p95 {p95:.2f} ms（目标 p95 < {target} ms）")
+        print(f"    其中全程纪实（纪实、风险点、责任书、清单）：p50 {q50:.2f} ms，p95 {q95:.2f} ms；"
+              f"纪实各类型：p50 {c50:.2f} ms，p95 {c95:.2f} ms")
+        print(f"    各 provider p50（ms）：{per}")
+        print(f"  figures() 数据未变时（按审计链头记忆）：p50 {m50:.2f} ms，p95 {m95:.2f} ms")
+        print(f"  手写 SQL GROUP BY（sqlite3 直连原始记录，同一范围）：p50 {r50:.2f} ms，p95 {r95:.2f} ms")
+        print(f"  比值（目标 ≤ 1.5）：纪实各类型/手写 SQL p50 {c50 / r50:.2f}、p95 {c95 / r95:.2f}；"
+              f"全部统计项/手写 SQL p50 {p50 / r50:.2f}、p95 {p95 / r95:.2f}")
+    # a period that does not fall on month boundaries: the edges are counted from the records themselves
+    a2, b2 = dt.date(YEAR, 1, 16), dt.date(YEAR, 10, 20)
+    for label, unit, runs in (("县级子树", county, 100), ("全省（根）", root, 10)):
+        end = path_successor(unit.path)
+        p50, p95 = timed(lambda unit=unit: engine.figures(unit=unit, date_from=a2, date_to=b2, memo=False), runs)
+        r50, _ = timed(lambda unit=unit, end=end: raw_group_by(con, unit.path, end, str(a2), str(b2)), runs)
+        print(f"非整月时段 {a2} 至 {b2}，{label}：figures() p50 {p50:.2f} ms，p95 {p95:.2f} ms；手写 SQL p50 {r50:.2f} ms")
+    con.close()
+
+    # the JSON endpoint under load, against gunicorn with 2 workers
+    user, _ = User.objects.get_or_create(username="bench_supervisor", defaults={"role": Role.SUPERVISOR, "unit": root})
+    client = Client()
+    client.force_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    connection.close()
+    port = free_port()
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    env = {**os.environ, "QINGLIAN_LOG_LEVEL": "ERROR"}
+    server = subprocess.Popen([gunicorn, "qinglian.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+                               "--log-level", "warning", "--access-logfile", "/dev/null"], cwd=ROOT, env=env)
+    try:
+        path = f"/stats/figures.json?unit={county.pk}&from={a}&to={b}"
+        deadline = time.perf_counter() + 30
+        while True:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                c.request("GET", path, headers={"Cookie": cookie})
+                r = c.getresponse()
+                body = r.read()
+                c.close()
+                if r.status != 200:
+                    raise SystemExit(f"JSON 端点返回 {r.status}：{body[:200]!r}")
+                break
+            except OSError:
+                if time.perf_counter() > deadline:
+                    raise
+                time.sleep(0.3)
+        ok, bad, lat = load(port, path, cookie, 8, args.seconds)
+        print(f"\nJSON 端点（县级问题）吞吐：gunicorn 2 个 worker，本机回环 8 个连接 {args.seconds:.0f} s："
+              f"{ok / args.seconds:.0f} req/s（成功 {ok}，失败 {bad}；延迟 p50 {statistics.median(lat):.1f} ms，"
+              f"p95 {pct(lat, 95):.1f} ms）（目标 ≥ 300 req/s）")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"\n总用时 {time.perf_counter() - started:.0f} s")
+    if not KEEP:
+        shutil.rmtree(TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
