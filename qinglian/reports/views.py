@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from paperwork.read import ReadError
 from paperwork.write import TemplateError, default_template, pdf_available
@@ -162,6 +162,7 @@ def trace_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @business_required
+@require_http_methods(["GET", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     max_bytes = settings.QINGLIAN_MAX_UPLOAD_BYTES
@@ -185,8 +186,6 @@ def check(request: HttpRequest) -> HttpResponse:
             ctx.update(checked=upload.name, compared=d.get("compare"), unit_checked=d.get("unit"),
                        findings=[(f, result.paragraphs[f.paragraph] if f.paragraph < len(result.paragraphs) else "")
                                  for f in findings])
-    elif request.method not in ("GET", "POST"):
-        return HttpResponse(status=405)
     return render_page(request, "reports/check.html", ctx, status=400 if form.errors else 200)
 
 
@@ -201,6 +200,7 @@ def _template_rows(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @business_required
+@require_http_methods(["GET", "POST"])
 def templates(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     form = TemplateForm(request.POST or None, request.FILES or None)

@@ -154,3 +154,12 @@ def guidance(data: ReportInput) -> str:
 
 def date_text_short(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def problem_core(text: str, limit: int = 60) -> str:
+    """A ledger problem as a noun phrase: "针对“执行财经纪律不严”问题" → "执行财经纪律不严"."""
+    core = strip_end(text)
+    core = re.sub(r"^(?:针对|关于)", "", core)
+    core = re.sub(r"(?:的)?问题$", "", core)
+    core = core.strip("“”\"")
+    return core if len(core) <= limit else core[: limit - 1] + "…"

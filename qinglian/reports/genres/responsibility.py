@@ -11,6 +11,7 @@ from qinglian.reports.genres.common import (
     listing,
     period_label,
     period_short,
+    problem_core,
     report_date,
     sentence,
     strip_end,
@@ -41,7 +42,7 @@ PLAN_HEADINGS = (
 def _main_duty(d: ReportInput) -> list[Block]:
     blocks: list[Block] = [Heading(3, "认真履行全面从严治党主体责任")]
     p = join([
-        f"{period_short(d)}，{d.unit_name}{guidance(d)}，将党风廉政建设与业务工作同谋划、同部署、同落实、同检查。",
+        f"{d.unit_name}把党风廉政建设与业务工作同谋划、同部署、同落实、同检查，定期专题研究党风廉政建设工作。",
         sentence(d, [("letter.responsibility_signed", "签订党风廉政建设责任书"),
                      ("letter.pledge_signed", "签订廉政承诺书")], lead="层层压实责任，", tail="。", sep="、"),
         sentence(d, [("activity.party_group_meeting", "召开党组会"),
@@ -160,8 +161,7 @@ def _publicity(d: ReportInput) -> list[Block]:
 
 
 def problems_section(d: ReportInput, defaults: tuple[str, ...] = DEFAULT_PROBLEMS) -> list[Block]:
-    items = [f"{strip_end(t)}的问题整改尚未到位" if len(t) < 60 else f"“{strip_end(t)[:58]}…”问题整改尚未到位"
-             for t in d.open_problems[:3]]
+    items = [f"{problem_core(t)}的问题，整改尚未全部到位" for t in d.open_problems[:3]]
     items += list(defaults)
     return [Paragraph(enumerate_zh(items[:5]))]
 
@@ -178,7 +178,8 @@ def plans_section(d: ReportInput, headings: tuple[tuple[str, str], ...] = PLAN_H
                 "巩固和扩大整改成果。")
         if under_way:
             text += "重点抓好" + "；".join(
-                strip_end(m.text) + (f"（{m.deadline}前）" if m.deadline else "") for m in under_way) + "等整改措施的落实。"
+                strip_end(m.text) + (f"（整改时限：{m.deadline}）" if m.deadline else "") for m in under_way)
+            text += "等整改措施的落实。"
         blocks.append(Paragraph(text))
     return blocks
 
