@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import multiprocessing
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -160,4 +161,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        connections.close_all()
+        shutil.rmtree(TMP, ignore_errors=True)
