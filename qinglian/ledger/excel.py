@@ -15,13 +15,17 @@ import io
 import re
 import unicodedata
 import zipfile
+from copy import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 
 from paperwork.calendar import parse_date
 
@@ -163,7 +167,8 @@ def match_header(text: str) -> tuple[str | None, bool]:
     return (best[1], False) if best else (None, False)
 
 
-def _grid(ws: Any) -> tuple[list[list[Any]], dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+def _grid(ws: Any, merges: list[tuple[int, int, int, int]]
+          ) -> tuple[list[list[Any]], dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
     """Cell values with merged ranges filled from their top-left cell; which cells were filled, and which
     merged ranges had nothing in them (reported, since a merged cell with no text is usually a mistake)."""
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -172,13 +177,13 @@ def _grid(ws: Any) -> tuple[list[list[Any]], dict[tuple[int, int], tuple[int, in
         r.extend([None] * (width - len(r)))
     filled: dict[tuple[int, int], tuple[int, int]] = {}
     empty_merges: set[tuple[int, int]] = set()
-    for rng in ws.merged_cells.ranges:
-        top, left = rng.min_row - 1, rng.min_col - 1
+    for min_row, min_col, max_row, max_col in merges:
+        top, left = min_row - 1, min_col - 1
         if top >= len(rows) or left >= width:
             continue
         value = rows[top][left]
-        for r in range(top, min(rng.max_row, len(rows))):
-            for c in range(left, min(rng.max_col, width)):
+        for r in range(top, min(max_row, len(rows))):
+            for c in range(left, min(max_col, width)):
                 if (r, c) != (top, left):
                     rows[r][c] = value
                     filled[(r, c)] = (top, left)
@@ -259,7 +264,8 @@ def read_ledger(
     result = ParsedLedger()
     try:
         check_file(data, filename, max_bytes)
-        wb = load_workbook(io.BytesIO(data), data_only=True)
+        # read-only mode: fast for 10,000 rows; merged ranges are read from the sheet XML (_merges)
+        wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except FileRefused as exc:
         result.errors.append(RowError(0, "", str(exc)))
         return result
@@ -267,7 +273,7 @@ def read_ledger(
         result.errors.append(RowError(0, "", f"“{filename}”无法作为 Excel 工作簿打开（{type(exc).__name__}）。"
                                              "请在 Excel 或 WPS 中重新另存为 .xlsx 后再导入。"))
         return result
-    non_empty = [ws for ws in wb.worksheets if ws.max_row > 1 or _text(ws.cell(1, 1).value)]
+    non_empty = [ws for ws in wb.worksheets if _has_content(ws)]
     result.sheets = [ws.title for ws in non_empty]
     if sheet:
         chosen = next((ws for ws in wb.worksheets if ws.title == sheet), None)
@@ -286,12 +292,48 @@ def read_ledger(
     else:
         chosen = non_empty[0]
     result.sheet = chosen.title
-    _read_sheet(chosen, result, mapping, today or dt.date.today())
+    merges = _merges(data, wb.sheetnames.index(chosen.title))
+    _read_sheet(chosen, merges, result, mapping, today or dt.date.today())
+    wb.close()
     return result
 
 
-def _read_sheet(ws: Any, result: ParsedLedger, mapping: dict[str, str] | None, today: dt.date) -> None:
-    rows, filled, empty_merges = _grid(ws)
+def _has_content(ws: Any) -> bool:
+    return any(_text(v) for row in ws.iter_rows(max_row=HEADER_SCAN_ROWS + 5, values_only=True) for v in row)
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\s[^>]*?r:id="([^"]+)"')
+_REL = re.compile(rb'<Relationship\s[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|<Relationship\s[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
+
+
+def _merges(data: bytes, index: int) -> list[tuple[int, int, int, int]]:
+    """Merged ranges (min_row, min_col, max_row, max_col) of the index-th sheet, read from its XML: openpyxl's
+    full mode re-formats every merged cell on load, which takes minutes on a 10,000-row ledger."""
+    from openpyxl.utils import column_index_from_string
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        rel_ids = _SHEET.findall(z.read("xl/workbook.xml"))
+        targets = {}
+        for m in _REL.finditer(z.read("xl/_rels/workbook.xml.rels")):
+            rid, target = (m[1], m[2]) if m[1] else (m[4], m[3])
+            targets[rid] = target.decode()
+        if index >= len(rel_ids) or rel_ids[index] not in targets:
+            return []
+        target = targets[rel_ids[index]]
+        name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        xml = z.read(name)
+    ranges = []
+    for m in _MERGE.finditer(xml):
+        c1, r1 = column_index_from_string(m[1].decode()), int(m[2])
+        c2, r2 = (column_index_from_string(m[3].decode()), int(m[4])) if m[3] else (c1, r1)
+        ranges.append((r1, c1, r2, c2))
+    return ranges
+
+
+def _read_sheet(ws: Any, merges: list[tuple[int, int, int, int]], result: ParsedLedger,
+                mapping: dict[str, str] | None, today: dt.date) -> None:
+    rows, filled, empty_merges = _grid(ws, merges)
     header_index = _find_header(rows)
     if header_index is None:
         result.errors.append(RowError(0, "", f"工作表“{ws.title}”前{HEADER_SCAN_ROWS}行中找不到表头行（应有“问题”“整改措施”"
@@ -483,9 +525,34 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+class _Styles:
+    """Styled prototype cells whose style arrays are copied: assigning Border objects cell by cell costs
+    minutes on 10,000 rows (openpyxl hashes every style object)."""
+
+    def __init__(self, ws: Any) -> None:
+        proto = ws.cell(row=1, column=100)
+        proto.border = _BORDER
+        proto.alignment = Alignment(wrap_text=True, vertical="center")
+        self.box = copy(proto._style)
+        ws._cells.pop((1, 100), None)
+
+    def apply(self, cell: Any) -> None:
+        cell._style = copy(self.box)
+
+
+def _merge(ws: Any, styles: _Styles, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+    rng = MergedCellRange(ws, CellRange(min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row).coord)
+    ws.merged_cells.ranges.add(rng)  # .add() checks overlap against every range: quadratic on big sheets
+    for row in range(min_row, max_row + 1):
+        for col in range(min_col, max_col + 1):
+            if (row, col) != (min_row, min_col):
+                cell = MergedCell(ws, row, col)
+                ws._cells[row, col] = cell
+                styles.apply(cell)
+
+
 def _write_sheet(ws: Any, spec: dict[str, Any]) -> None:
     last = get_column_letter(len(EXPORT_FIELDS))
-    wrap = Alignment(wrap_text=True, vertical="center")
     centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
     ws.append([spec["heading"]])
     ws.merge_cells(f"A1:{last}1")
@@ -501,19 +568,20 @@ def _write_sheet(ws: Any, spec: dict[str, Any]) -> None:
         cell.border = _BORDER
     for i, key in enumerate(EXPORT_FIELDS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = _WIDTHS[key]
+    styles = _Styles(ws)
     for a_index, aspect in enumerate(spec["aspects"], start=1):
         ws.append([f"{_cn(a_index)}、{aspect['title']}"])
-        row = ws.max_row
-        ws.merge_cells(f"A{row}:{last}{row}")
+        row = ws._current_row
         ws.cell(row, 1).font = Font(bold=True)
+        _merge(ws, styles, row, 1, row, len(EXPORT_FIELDS))
         for p_index, problem in enumerate(aspect["problems"], start=1):
             if problem.get("children"):
                 ws.append([str(p_index), problem["text"]])
-                _box(ws, ws.max_row, wrap)
+                _box(ws, ws._current_row, styles)
                 for c_index, child in enumerate(problem["children"], start=1):
-                    _write_problem(ws, f"（{c_index}）", child, wrap, last)
+                    _write_problem(ws, f"（{c_index}）", child, styles)
             else:
-                _write_problem(ws, str(p_index), problem, wrap, last)
+                _write_problem(ws, str(p_index), problem, styles)
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
@@ -525,26 +593,25 @@ def _write_sheet(ws: Any, spec: dict[str, Any]) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
 
 
-def _write_problem(ws: Any, number: str, problem: dict[str, Any], wrap: Alignment, last: str) -> None:
+def _write_problem(ws: Any, number: str, problem: dict[str, Any], styles: _Styles) -> None:
     measures = problem.get("measures") or [{}]
-    first = ws.max_row + 1
-    for m in measures:
+    first = ws._current_row + 1  # ws.max_row scans every cell: quadratic over a big sheet
+    for i, m in enumerate(measures):
         status = m.get("status", "")
         label = STATUS_LABELS.get(status, "")
         situation = f"{label}：{m['situation']}" if m.get("situation") and label else (m.get("situation") or label)
-        ws.append([number, problem["text"], m.get("text", ""), m.get("leader", ""), m.get("responsible_unit", ""),
+        head = [number, problem["text"]] if i == 0 else [None, None]
+        ws.append([*head, m.get("text", ""), m.get("leader", ""), m.get("responsible_unit", ""),
                    m.get("owner", ""), m.get("deadline_text", ""), situation])
-        _box(ws, ws.max_row, wrap)
+        _box(ws, ws._current_row, styles)
     if len(measures) > 1:
-        ws.merge_cells(start_row=first, start_column=1, end_row=ws.max_row, end_column=1)
-        ws.merge_cells(start_row=first, start_column=2, end_row=ws.max_row, end_column=2)
+        _merge(ws, styles, first, 1, ws._current_row, 1)
+        _merge(ws, styles, first, 2, ws._current_row, 2)
 
 
-def _box(ws: Any, row: int, wrap: Alignment) -> None:
+def _box(ws: Any, row: int, styles: _Styles) -> None:
     for col in range(1, len(EXPORT_FIELDS) + 1):
-        cell = ws.cell(row, col)
-        cell.border = _BORDER
-        cell.alignment = wrap
+        styles.apply(ws.cell(row, col))
 
 
 def _cn(n: int) -> str:
