@@ -84,26 +84,27 @@ def activity_totals(scope: Scope) -> dict[int, list[int]]:
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     whole = is_whole_tree(scope.root)
     statements: list[tuple[str, list[Any]]] = []
-    cells, params = [], []
-    for grain, starts in ((Grain.YEAR, years), (Grain.MONTH, months)):
-        if starts:
-            cells.append(f"(t.grain = %s AND t.start IN ({_placeholders(starts)}))")
-            params += [grain, *starts]
+    sums = "SELECT t.kind_id, SUM(t.records), SUM(t.weight), SUM(t.late)"
     if whole:
+        cells, params = [], []
+        for grain, starts in ((Grain.YEAR, years), (Grain.MONTH, months)):
+            if starts:
+                cells.append(f"(t.grain = %s AND t.start IN ({_placeholders(starts)}))")
+                params += [grain, *starts]
         for first, last in days:
             cells.append("(t.grain = %s AND t.start >= %s AND t.start <= %s)")
             params += [Grain.DAY, first, last]
-        if cells:
-            statements.append((f"SELECT t.kind_id, SUM(t.records), SUM(t.weight), SUM(t.late) "
-                               f"FROM {ActivityTotal._meta.db_table} t WHERE {' OR '.join(cells)} "
-                               f"GROUP BY t.kind_id", params))
+        statements.append((f"{sums} FROM {ActivityTotal._meta.db_table} t WHERE {' OR '.join(cells)} "
+                           f"GROUP BY t.kind_id", params))
     else:
         tree = [scope.root.path, path_successor(scope.root.path)]
         join = f"JOIN {Unit._meta.db_table} u ON u.id = t.unit_id WHERE u.path >= %s AND u.path < %s"
-        if cells:
-            statements.append((f"SELECT t.kind_id, SUM(t.records), SUM(t.weight), SUM(t.late) "
-                               f"FROM {ActivityTally._meta.db_table} t {join} AND ({' OR '.join(cells)}) "
-                               f"GROUP BY t.kind_id", tree + params))
+        # one statement per grain, so that each unit is one index seek on (unit, grain, start)
+        for grain, starts in ((Grain.YEAR, years), (Grain.MONTH, months)):
+            if starts:
+                statements.append((f"{sums} FROM {ActivityTally._meta.db_table} t {join} AND t.grain = %s "
+                                   f"AND t.start IN ({_placeholders(starts)}) GROUP BY t.kind_id",
+                                   [*tree, grain, *starts]))
         for first, last in days:
             statements.append((f"SELECT t.kind_id, COUNT(*), SUM(t.weight), SUM(CASE WHEN t.late THEN 1 ELSE 0 END) "
                                f"FROM {Activity._meta.db_table} t {join} AND t.deleted_at IS NULL "
@@ -248,6 +249,10 @@ class DutyProvider:
     def _statuses(self, scope: Scope):  # type: ignore[no-untyped-def]
         from qinglian.records.selectors import duties_in, duty_statuses
 
+        from qinglian.records.models import DutyList
+
+        if not DutyList.objects.filter(subtree_q(scope.root), year=scope.date_to.year).exists():
+            return []  # the common case outside the units that keep lists: one cheap query
         as_of = min(scope.date_to, timezone.localdate())
         return duty_statuses(list(duties_in(scope.root, scope.date_to.year)), as_of)
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from qinglian.lib.forms import ChineseDateField
 from qinglian.lib.views import business_required, current_unit, unit_from_param
+from qinglian.org.models import Unit
+from qinglian.org.scoping import may_see_unit
 from qinglian.stats import engine
+from qinglian.stats.registry import Figure
 
 
 class StatsForm(forms.Form):
@@ -92,26 +97,62 @@ def _iso(value: str | None, name: str) -> dt.date:
         raise engine.PeriodError(f"{name}={value} 不是有效日期，请写成 YYYY-MM-DD，如 2023-01-01。") from exc
 
 
+def _unit(request: HttpRequest) -> Unit:
+    """The unit asked about (404 when the user may not see it), fetched with the user's own root in one query:
+    the endpoint is called often, and the scoping rule (org.scoping.may_see_unit) then needs no query."""
+    user: Any = request.user
+    if not request.GET.get("unit"):
+        return current_unit(request)
+    try:
+        pk = int(request.GET["unit"])
+    except ValueError as exc:
+        raise Http404 from exc
+    if not user.unit_id:
+        raise Http404
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=[pk, user.unit_id])
+             .only("id", "name", "full_name", "path", "parent_id", "deleted_at")}
+    if user.unit_id in found:
+        user.unit = found[user.unit_id]  # fills the cached relation used by scope_root
+    unit = found.get(pk)
+    if unit is None or unit.deleted_at is not None or not may_see_unit(user, unit):
+        raise Http404
+    return unit
+
+
+def _figure_json(f: Figure) -> dict[str, Any]:
+    return {"kind": f.kind, "name": f.name, "counting_unit": f.counting_unit, "count": f.count, "late": f.late,
+            "group": f.group}
+
+
 @business_required
 def figures_json(request: HttpRequest) -> HttpResponse:
-    """/stats/figures.json?unit=ID&from=YYYY-MM-DD&to=YYYY-MM-DD[&records=KIND]"""
-    unit = unit_from_param(request, request.GET["unit"]) if request.GET.get("unit") else current_unit(request)
+    """/stats/figures.json?unit=ID&from=YYYY-MM-DD&to=YYYY-MM-DD[&records=KIND]
+
+    Without `records` the encoded answer itself is memoised under the engine's key (exact: the key changes
+    with every write), so a repeated question costs the session, the scope check and one small query.
+    """
+    unit = _unit(request)
+    kind = request.GET.get("records")
     try:
         date_from, date_to = _iso(request.GET.get("from"), "from"), _iso(request.GET.get("to"), "to")
-        figures = engine.figures(unit=unit, date_from=date_from, date_to=date_to)
-        body: dict[str, Any] = {
-            "unit": {"id": unit.pk, "full_name": unit.full_name}, "from": date_from.isoformat(),
-            "to": date_to.isoformat(),
-            "figures": [{"kind": f.kind, "name": f.name, "counting_unit": f.counting_unit, "count": f.count,
-                         "late": f.late, "group": f.group} for f in figures],
-        }
-        if kind := request.GET.get("records"):
-            body["records"] = [
-                {"type": r.type, "id": r.id, "label": r.label, "date": r.date.isoformat() if r.date else None,
-                 "late": r.late, "weight": r.weight, "url": r.url}
-                for r in engine.records(unit=unit, date_from=date_from, date_to=date_to, kind=kind)]
+        scope = engine.make_scope(unit=unit, date_from=date_from, date_to=date_to)
+        key = engine.memo_key(scope) + "|json" if not kind else ""
+        content = cache.get(key) if key else None
+        if content is None:
+            figures = engine.figures(unit=unit, date_from=date_from, date_to=date_to)
+            body: dict[str, Any] = {"unit": {"id": unit.pk, "full_name": unit.full_name},
+                                    "from": date_from.isoformat(), "to": date_to.isoformat(),
+                                    "figures": [_figure_json(f) for f in figures]}
+            if kind:
+                body["records"] = [
+                    {"type": r.type, "id": r.id, "label": r.label, "date": r.date.isoformat() if r.date else None,
+                     "late": r.late, "weight": r.weight, "url": r.url}
+                    for r in engine.records(unit=unit, date_from=date_from, date_to=date_to, kind=kind)]
+            content = json.dumps(body, ensure_ascii=False).encode()
+            if key:
+                cache.set(key, content, engine.MEMO_SECONDS)
     except engine.PeriodError as exc:
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
     except engine.UnknownKind as exc:
         return JsonResponse({"error": str(exc)}, status=404, json_dumps_params={"ensure_ascii": False})
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(content, content_type="application/json")
