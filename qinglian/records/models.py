@@ -128,7 +128,9 @@ class Activity(Record):
         ordering = ["-happened_on", "-id"]
         base_manager_name = "with_deleted"
         indexes = [
-            models.Index(fields=["unit", "happened_on"], name="activity_unit_day"),
+            # covering for counting: the days of a subtree's partial months are summed from the index alone
+            models.Index(fields=["unit", "happened_on", "kind", "weight", "late", "deleted_at"],
+                         name="activity_unit_day"),
             models.Index(fields=["kind", "happened_on"], name="activity_kind_day"),
         ]
 
