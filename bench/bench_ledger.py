@@ -24,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="qinglian-bench-ledger-")
+KEEP = os.environ.get("BENCH_LEDGER_DIR", "")  # set it to keep (and reuse) the data between runs
+TMP = KEEP or tempfile.mkdtemp(prefix="qinglian-bench-ledger-")
 os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/ledger.sqlite3"
 os.environ["QINGLIAN_DATA_DIR"] = f"{TMP}/var"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinglian.settings")
@@ -205,7 +206,13 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    county, units = build(args.measures)
+    if Unit.objects.exists():
+        units = list(Unit.objects.order_by("path"))
+        county = units[0]
+        User.objects.filter(username__startswith="bench_").delete()
+        Source.objects.filter(kind="audit").update(deleted_at=dt.datetime.now(dt.UTC), issued_by="旧")
+    else:
+        county, units = build(args.measures)
     count = Measure.objects.count()
     print(f"数据：{len(units)} 个单位，{count} 条整改措施（用时 {time.perf_counter() - started:.0f} s）")
 
@@ -262,7 +269,8 @@ def main() -> None:
 
     import_bench(units[1], args.import_rows)
     print(f"\n总用时 {time.perf_counter() - started:.0f} s")
-    shutil.rmtree(TMP, ignore_errors=True)
+    if not KEEP:
+        shutil.rmtree(TMP, ignore_errors=True)
 
 
 if __name__ == "__main__":

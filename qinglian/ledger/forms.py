@@ -20,7 +20,7 @@ class LedgerFilter(forms.Form):
     level = forms.ChoiceField(label="预警", choices=LEVELS, required=False)
     kind = forms.ChoiceField(label="来源", choices=[("", "全部"), *SourceKind.choices], required=False)
     source = forms.IntegerField(label="反馈来源编号", required=False, min_value=1, widget=forms.HiddenInput)
-    owner = forms.CharField(label="责任人/责任领导", required=False, max_length=50)
+    owner = forms.CharField(label="责任人", required=False, max_length=50)
     overdue = forms.BooleanField(label="只看逾期", required=False)
     q = forms.CharField(label="关键词", required=False, max_length=50)
 

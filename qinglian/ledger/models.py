@@ -172,6 +172,17 @@ def warning_q(level: str, bounds: dict[str, dt.date]) -> Q:
     return Q(pk__in=[])
 
 
+def deadline_level(deadline: dt.date, bounds: dict[str, dt.date]) -> str:
+    """The level of an open item due on `deadline` (the row twin of `warning_q`)."""
+    if deadline < bounds["today"]:
+        return "red"
+    if deadline <= bounds["yellow"]:
+        return "yellow"
+    if deadline <= bounds["green"]:
+        return "green"
+    return ""
+
+
 class Measure(Record):
     problem = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.PROTECT, related_name="measures")
     aspect = models.ForeignKey(Aspect, verbose_name="方面", on_delete=models.PROTECT, related_name="+")
@@ -232,13 +243,7 @@ class Measure(Record):
         """Row twin of `warning_q`: "red" / "yellow" / "green" / ""."""
         if not self.is_active or self.deadline is None:
             return ""
-        if self.deadline < bounds["today"]:
-            return "red"
-        if self.deadline <= bounds["yellow"]:
-            return "yellow"
-        if self.deadline <= bounds["green"]:
-            return "green"
-        return ""
+        return deadline_level(self.deadline, bounds)
 
 
 class Progress(Record):

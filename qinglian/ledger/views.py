@@ -18,7 +18,7 @@ from qinglian.ledger.models import (
     Aspect, Evidence, FollowUp, Measure, OrderState, Problem, Source, SupervisionOrder,
 )
 from qinglian.ledger.selectors import (
-    ROW_RELATED, measure_json, measure_rows, open_order_counts, problem_timeline, todo_for, with_warnings,
+    ROW_RELATED, ledger_rows, measure_rows, open_order_counts, row_values, problem_timeline, todo_for, with_warnings,
 )
 from qinglian.lib.services import ConflictError
 from qinglian.lib.views import (
@@ -48,9 +48,8 @@ def _act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
 def ledger(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerFilter(request.GET)
     unit = current_unit(request)
-    qs = measure_rows(request.user, unit, form.filters()).select_related(*ROW_RELATED)
-    page = paginate(qs, request)
-    page.rows = with_warnings(list(page.rows))
+    page = paginate(row_values(measure_rows(request.user, unit, form.filters())), request)
+    page.rows = ledger_rows(page.rows)
     context = {"form": form, "page": page, "unit": unit, "open_orders": open_order_counts(request.user, unit)}
     return render_page(request, "ledger/ledger.html", context, fragment="ledger/_rows.html")
 
@@ -60,9 +59,8 @@ def measures_json(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerFilter(request.GET)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400, json_dumps_params={"ensure_ascii": False})
-    qs = measure_rows(request.user, current_unit(request), form.filters()).select_related(*ROW_RELATED)
-    page = paginate(qs, request)
-    rows = [measure_json(r) for r in with_warnings(list(page.rows))]
+    page = paginate(row_values(measure_rows(request.user, current_unit(request), form.filters())), request)
+    rows = [r.as_json() for r in ledger_rows(page.rows)]
     return JsonResponse({"page": page.number, "has_next": page.has_next, "rows": rows},
                         json_dumps_params={"ensure_ascii": False})
 
