@@ -75,7 +75,7 @@ def build(measures_wanted: int) -> tuple[Unit, list[Unit]]:
 
     per_unit = max(1, measures_wanted // len(units))
     aspects_n, measures_per_problem = 5, 5
-    problems_per_aspect = max(1, per_unit // (aspects_n * measures_per_problem))
+    problems_per_aspect = max(1, -(-per_unit // (aspects_n * measures_per_problem)))  # round up: ≥ the target
     sources = Source.objects.bulk_create([
         Source(unit=u, kind="inspection", issued_by=f"县委第{i % 9 + 1}巡察组", version=1,
                feedback_date=dt.date(2025, 1, 1) + dt.timedelta(days=i * 3)) for i, u in enumerate(units)])

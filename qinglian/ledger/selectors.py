@@ -21,8 +21,23 @@ from django.utils import timezone
 from qinglian.audit.models import AuditEntry
 from qinglian.ledger.calendar import PROVISIONAL_NOTE, countdown, warning_bounds, work_calendar
 from qinglian.ledger.models import (
-    ACTIVE_STATUSES, SourceKind, Aspect, Closure, ClosureStep, FollowUp, FollowUpResult, Measure, MeasureStatus, OrderState,
-    Problem, Progress, Source, SupervisionOrder, deadline_level, overdue_q, warning_q,
+    ACTIVE_STATUSES,
+    Aspect,
+    Closure,
+    ClosureStep,
+    FollowUp,
+    FollowUpResult,
+    Measure,
+    MeasureStatus,
+    OrderState,
+    Problem,
+    Progress,
+    Source,
+    SourceKind,
+    SupervisionOrder,
+    deadline_level,
+    overdue_q,
+    warning_q,
 )
 from qinglian.org.models import Person, Role, TeamRole, Unit
 from qinglian.org.scoping import subtree_q

@@ -15,14 +15,34 @@ from django.views.decorators.http import require_POST
 
 from qinglian.ledger import forms, services
 from qinglian.ledger.models import (
-    Aspect, Evidence, FollowUp, Measure, OrderState, Problem, Source, SupervisionOrder,
+    Aspect,
+    Evidence,
+    FollowUp,
+    Measure,
+    OrderState,
+    Problem,
+    Source,
+    SupervisionOrder,
 )
 from qinglian.ledger.selectors import (
-    ROW_RELATED, ledger_rows, measure_rows, open_order_counts, row_values, problem_timeline, todo_for, with_warnings,
+    ROW_RELATED,
+    ledger_rows,
+    measure_rows,
+    open_order_counts,
+    problem_timeline,
+    row_values,
+    todo_for,
+    with_warnings,
 )
 from qinglian.lib.services import ConflictError
 from qinglian.lib.views import (
-    business_required, current_unit, leader_required, paginate, render_page, roles_required, writer_required,
+    business_required,
+    current_unit,
+    leader_required,
+    paginate,
+    render_page,
+    roles_required,
+    writer_required,
 )
 from qinglian.org.models import Role
 from qinglian.org.scoping import subtree_q

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 
 from qinglian.ledger import forms
 from qinglian.ledger.excel import FIELD_LABELS
+from qinglian.ledger.models import Source
 from qinglian.ledger.transfer import ledger_export_xlsx, ledger_import_xlsx
 from qinglian.lib.exports import XLSX, file_response
 from qinglian.lib.views import business_required, current_unit, render_page, writer_required
 from qinglian.org.models import Unit
-from qinglian.ledger.models import Source
 from qinglian.org.scoping import may_write_unit, subtree_q
 
 SESSION_KEY = "ledger_imports"
@@ -98,7 +98,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     pending = _pending(request, token)
-    unit, outcome = _run(request, token, pending, dry_run=False)
+    _unit, outcome = _run(request, token, pending, dry_run=False)
     if not outcome.ok:
         messages.error(request, "导入未完成：文件中仍有问题，未写入任何内容。")
         return redirect("ledger:import_preview", token)

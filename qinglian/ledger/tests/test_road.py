@@ -10,7 +10,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qinglian.audit.models import AuditEntry
 from qinglian.ledger.models import (
-    Aspect, Closure, Evidence, FollowUp, Measure, MeasureStatus, OrderState, Problem, Source, SupervisionOrder,
+    Aspect,
+    Closure,
+    Evidence,
+    FollowUp,
+    Measure,
+    MeasureStatus,
+    OrderState,
+    Problem,
+    Source,
+    SupervisionOrder,
 )
 
 
