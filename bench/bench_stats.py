@@ -176,7 +176,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--units", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gthread keeps connections alive)")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, or gthread)")
     parser.add_argument("--load-only", action="store_true", help="skip the latency figures (with QINGLIAN_BENCH_KEEP)")
     args = parser.parse_args()
     started = time.perf_counter()

@@ -252,9 +252,8 @@ class DutyProvider:
     prefix = "duty"
 
     def _statuses(self, scope: Scope):  # type: ignore[no-untyped-def]
-        from qinglian.records.selectors import duties_in, duty_statuses
-
         from qinglian.records.models import DutyList
+        from qinglian.records.selectors import duties_in, duty_statuses
 
         if not DutyList.objects.filter(subtree_q(scope.root), year=scope.date_to.year).exists():
             return []  # the common case outside the units that keep lists: one cheap query

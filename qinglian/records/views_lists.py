@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -90,7 +91,7 @@ def duty_list_new(request: HttpRequest) -> HttpResponse:
             return redirect("records:duty_list", pk=dl.pk)
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect(f"{request.path.rsplit('/', 2)[0]}/?year={request.POST.get('year', '')}")
+    return redirect(f"{reverse('records:duties')}?year={form.data.get('year', '')}")
 
 
 @business_required
@@ -175,7 +176,7 @@ def letters_issue_view(request: HttpRequest) -> HttpResponse:
     year, kind = form.cleaned_data["year"], form.cleaned_data["kind"]
     created = letters_issue(user=request.user, issuer=unit, year=year, kind=kind, request=request)
     messages.success(request, f"已生成 {len(created)} 份{LetterKind(kind).label}（已有的保持不变）。")
-    return redirect(f"/records/letters/?unit={unit.pk}&year={year}&kind={kind}")
+    return redirect(f"{reverse('records:letters')}?unit={unit.pk}&year={year}&kind={kind}")
 
 
 @business_required
