@@ -136,7 +136,8 @@ def figures_json(request: HttpRequest) -> HttpResponse:
     try:
         date_from, date_to = _iso(request.GET.get("from"), "from"), _iso(request.GET.get("to"), "to")
         scope = engine.make_scope(unit=unit, date_from=date_from, date_to=date_to)
-        key = engine.memo_key(scope) + "|json" if not kind else ""
+        key = engine.memo_key(scope) if not kind else ""
+        key = key + "|json" if key and not key.endswith("|") else ""
         content = cache.get(key) if key else None
         if content is None:
             figures = engine.figures(unit=unit, date_from=date_from, date_to=date_to)
