@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import chinese_calendar
+from chinese_calendar.constants import holidays as _OFFICIAL_HOLIDAYS
+from chinese_calendar.constants import workdays as _OFFICIAL_WORKDAYS
 
 __all__ = [
     "FREQUENCIES",
@@ -105,6 +107,7 @@ class WorkCalendar:
         self._known: dict[int, bool] = {}
         # per year: prefix[i] = working days among the first i days of the year
         self._prefix: dict[int, list[int]] = {}
+        self._days: dict[int, list[bool]] = {}
 
     # -- single days -------------------------------------------------------------------------------
     def _is_official(self, year: int) -> bool:
@@ -117,15 +120,30 @@ class WorkCalendar:
         return d.year not in self._overrides and not self._is_official(d.year)
 
     def is_workday(self, d: dt.date) -> bool:
-        override = self._overrides.get(d.year)
-        if override is not None:
-            if d in override.holidays:
-                return False
-            if d in override.workdays:
-                return True
-        if self._is_official(d.year):
-            return bool(chinese_calendar.is_workday(d))
-        return d.weekday() < 5
+        return self._year_days(d.year)[d.timetuple().tm_yday - 1]
+
+    def _year_days(self, year: int) -> list[bool]:
+        """Whether each day of ``year`` is a working day, computed once per year: pages ask this for every
+        row, and chinese_calendar validates each date against all its years on every call."""
+        days = self._days.get(year)
+        if days is None:
+            official = self._is_official(year)
+            override = self._overrides.get(year)
+            days = []
+            day = dt.date(year, 1, 1)
+            while day.year == year:
+                if override is not None and day in override.holidays:
+                    work = False
+                elif override is not None and day in override.workdays:
+                    work = True
+                elif official:
+                    work = day in _OFFICIAL_WORKDAYS or (day.weekday() < 5 and day not in _OFFICIAL_HOLIDAYS)
+                else:
+                    work = day.weekday() < 5
+                days.append(work)
+                day += dt.timedelta(days=1)
+            self._days[year] = days
+        return days
 
     def holiday_name(self, d: dt.date) -> str | None:
         """Chinese name of the statutory holiday ``d`` falls in; None on working days and plain weekends."""
@@ -144,11 +162,9 @@ class WorkCalendar:
     def _year_prefix(self, year: int) -> list[int]:
         prefix = self._prefix.get(year)
         if prefix is None:
-            day = dt.date(year, 1, 1)
             prefix = [0]
-            while day.year == year:
-                prefix.append(prefix[-1] + self.is_workday(day))
-                day += dt.timedelta(days=1)
+            for work in self._year_days(year):
+                prefix.append(prefix[-1] + work)
             self._prefix[year] = prefix
         return prefix
 

@@ -57,7 +57,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     first: dict[str, int] = {}
     for entry in entries:
         first[entry["section"]] = min(first.get(entry["section"], entry["order"]), entry["order"])
-    entries.sort(key=lambda e: (first[e["section"]], e["order"]))
+    entries.sort(key=lambda e: (first[e["section"]], e["section"], e["order"]))
     # Only the most specific match is highlighted (/ledger/ and /ledger/sources/ both prefix-match).
     longest = max((len(e["url"]) for e in entries if e["active"]), default=0)
     for entry in entries:
