@@ -15,6 +15,7 @@ NAV = [
     NavItem("反馈来源", "ledger:sources", BUSINESS_ROLES, section="整改", order=22),
     NavItem("督办", "ledger:orders", BUSINESS_ROLES, section="整改", order=23),
     NavItem("导入台账", "ledger:import", WRITER_ROLES, section="整改", order=24),
+    NavItem("导入报告", "ledger:report_import", WRITER_ROLES, section="整改", order=25),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinglian.ledger import views, views_io
+from qinglian.ledger import views, views_io, views_report_import
 
 app_name = "ledger"
 
@@ -35,4 +35,7 @@ urlpatterns = [
     path("import/<str:token>/", views_io.import_preview, name="import_preview"),
     path("import/<str:token>/confirm/", views_io.import_confirm, name="import_confirm"),
     path("export.xlsx", views_io.export, name="export"),
+    path("report-import/", views_report_import.report_upload, name="report_import"),
+    path("report-import/<str:token>/", views_report_import.report_preview, name="report_import_preview"),
+    path("report-import/<str:token>/confirm/", views_report_import.report_confirm, name="report_import_confirm"),
 ]
