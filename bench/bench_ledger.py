@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import os
 import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -38,6 +34,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.loadtest import Gunicorn, load  # noqa: E402
 from qinglian.ledger.models import Aspect, Measure, Problem, Source, measure_position  # noqa: E402
 from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, UnitKind, User  # noqa: E402
 
@@ -119,49 +116,6 @@ def timed(client: Client, path: str, runs: int) -> tuple[float, float]:
     return statistics.median(samples), pct(samples, 95)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def load(port: int, path: str, cookie: str, connections: int, seconds: float) -> tuple[int, int, list[float]]:
-    """Bounded loopback load: `connections` threads, each one request at a time, for `seconds`."""
-    stop = time.perf_counter() + seconds
-    ok, bad, lat = [0], [0], []
-    lock = threading.Lock()
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        good = failed = 0
-        mine: list[float] = []
-        while time.perf_counter() < stop:
-            t = time.perf_counter()
-            try:
-                conn.request("GET", path, headers={"Cookie": cookie})
-                r = conn.getresponse()
-                r.read()
-                good, failed = (good + 1, failed) if r.status == 200 else (good, failed + 1)
-                if r.getheader("Connection", "").lower() == "close":
-                    conn.close()
-            except (OSError, http.client.HTTPException):
-                failed += 1
-                conn.close()
-            mine.append((time.perf_counter() - t) * 1000)
-        conn.close()
-        with lock:
-            ok[0] += good
-            bad[0] += failed
-            lat.extend(mine)
-
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return ok[0], bad[0], lat
-
-
 def import_bench(unit: Unit, rows: int) -> None:
     from qinglian.ledger.excel import read_ledger, write_ledger
     from qinglian.ledger.transfer import ledger_import_xlsx
@@ -236,36 +190,12 @@ def main() -> None:
 
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     connection.close()
-    port = free_port()
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    env = {**os.environ, "QINGLIAN_LOG_LEVEL": "ERROR"}
-    server = subprocess.Popen([gunicorn, "qinglian.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "--access-logfile", "/dev/null"], cwd=ROOT, env=env)
-    try:
-        for label, path, target in (("HTML 台账页", "/ledger/?status=in_progress", 150),
-                                    ("JSON 列表", "/ledger/measures.json?status=in_progress", 300)):
-            deadline = time.perf_counter() + 30
-            while True:
-                try:
-                    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                    c.request("GET", path, headers={"Cookie": cookie})
-                    r = c.getresponse()
-                    body = r.read()
-                    c.close()
-                    if r.status != 200:
-                        raise SystemExit(f"{path} 返回 {r.status}：{body[:200]!r}")
-                    break
-                except OSError:
-                    if time.perf_counter() > deadline:
-                        raise
-                    time.sleep(0.3)
-            ok, bad, lat = load(port, path, cookie, 8, args.seconds)
-            print(f"\n{label}吞吐：gunicorn 2 个 worker，本机回环 8 个连接 {args.seconds:.0f} s：{ok / args.seconds:.0f} req/s"
-                  f"（成功 {ok}，失败 {bad}；延迟 p50 {statistics.median(lat):.1f} ms，p95 {pct(lat, 95):.1f} ms）"
-                  f"（目标 ≥ {target} req/s）")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    for label, path, target in (("HTML 台账页", "/ledger/?status=in_progress", 150),
+                                ("JSON 列表", "/ledger/measures.json?status=in_progress", 300)):
+        with Gunicorn(ROOT, path, cookie) as port:
+            result = load(port, path, cookie, 8, args.seconds)
+        print(f"\n{label}吞吐：gunicorn 2 个 worker，本机回环 8 个连接 {args.seconds:.0f} s：{result.line()}"
+              f"（目标 ≥ {target} req/s）")
 
     import_bench(units[1], args.import_rows)
     print(f"\n总用时 {time.perf_counter() - started:.0f} s")

@@ -13,17 +13,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import os
 import random
 import shutil
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -45,6 +41,8 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+
+from bench.loadtest import Gunicorn, load  # noqa: E402
 
 YEAR = 2025
 TODAY = dt.date(2026, 11, 23)
@@ -123,52 +121,6 @@ def raw_group_by(con: sqlite3.Connection, path: str, end: str, a: str, b: str) -
         "SELECT a.kind_id, COUNT(*), SUM(a.weight), SUM(a.late) FROM records_activity a "
         "JOIN org_unit u ON u.id = a.unit_id WHERE u.path >= ? AND u.path < ? AND a.happened_on >= ? "
         "AND a.happened_on <= ? AND a.deleted_at IS NULL GROUP BY a.kind_id", (path, end, a, b)).fetchall()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def load(port: int, path: str, cookie: str, connections: int, seconds: float) -> tuple[int, int, list[float]]:
-    """Bounded loopback load: `connections` threads, each one request at a time, for `seconds`."""
-    stop = time.perf_counter() + seconds
-    ok, bad, lat = [0], [0], []
-    lock = threading.Lock()
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        mine_ok = mine_bad = 0
-        mine_lat = []
-        while time.perf_counter() < stop:
-            t = time.perf_counter()
-            try:
-                conn.request("GET", path, headers={"Cookie": cookie})
-                r = conn.getresponse()
-                r.read()
-                if r.status == 200:
-                    mine_ok += 1
-                else:
-                    mine_bad += 1
-                if r.getheader("Connection", "").lower() == "close":
-                    conn.close()
-            except (OSError, http.client.HTTPException):
-                mine_bad += 1
-                conn.close()
-            mine_lat.append((time.perf_counter() - t) * 1000)
-        conn.close()
-        with lock:
-            ok[0] += mine_ok
-            bad[0] += mine_bad
-            lat.extend(mine_lat)
-
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return ok[0], bad[0], lat
 
 
 def main() -> None:
@@ -265,38 +217,11 @@ def _load(args, county, root, a, b) -> None:  # type: ignore[no-untyped-def]
     client.force_login(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     connection.close()
-    port = free_port()
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    env = {**os.environ, "QINGLIAN_LOG_LEVEL": "ERROR"}
-    server = subprocess.Popen([gunicorn, "qinglian.wsgi", "--workers", "2", "--worker-class", args.worker_class,
-                               "--threads", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-                               "--access-logfile", "/dev/null"], cwd=ROOT, env=env)
-    try:
-        path = f"/stats/figures.json?unit={county.pk}&from={a}&to={b}"
-        deadline = time.perf_counter() + 30
-        while True:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                c.request("GET", path, headers={"Cookie": cookie})
-                r = c.getresponse()
-                body = r.read()
-                c.close()
-                if r.status != 200:
-                    raise SystemExit(f"JSON 端点返回 {r.status}：{body[:200]!r}")
-                break
-            except OSError:
-                if time.perf_counter() > deadline:
-                    raise
-                time.sleep(0.3)
-        ok, bad, lat = load(port, path, cookie, 8, args.seconds)
-        print(f"\nJSON 端点（县级问题）吞吐：gunicorn 2 个 worker（{args.worker_class}），本机回环 8 个连接 "
-              f"{args.seconds:.0f} s："
-              f"{ok / args.seconds:.0f} req/s（成功 {ok}，失败 {bad}；延迟 p50 {statistics.median(lat):.1f} ms，"
-              f"p95 {pct(lat, 95):.1f} ms）（目标 ≥ 300 req/s）")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
+    path = f"/stats/figures.json?unit={county.pk}&from={a}&to={b}"
+    with Gunicorn(ROOT, path, cookie, "--worker-class", args.worker_class, "--threads", "2") as port:
+        result = load(port, path, cookie, 8, args.seconds)
+    print(f"\nJSON 端点（县级问题）吞吐：gunicorn 2 个 worker（{args.worker_class}），本机回环 8 个连接 "
+          f"{args.seconds:.0f} s：{result.line()}（目标 ≥ 300 req/s）")
 
 if __name__ == "__main__":
     main()

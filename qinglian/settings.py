@@ -163,6 +163,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Import previews post ~7 fields per measure; a 300-problem notice must not hit the 1,000 default.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # Largest file a user may upload (evidence, ledgers, reports); checked by the forms before parsing.
 QINGLIAN_MAX_UPLOAD_BYTES = env_int("QINGLIAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 

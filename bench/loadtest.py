@@ -1,0 +1,137 @@
+"""Bounded loopback load for the throughput benchmarks: wrk (Debian's package, C, one thread, so the
+server keeps the cores) when installed, else a threaded http.client loop. Loopback only; bounded in
+connections and seconds; stops by itself."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+import statistics
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class Load:
+    tool: str
+    requests: int
+    errors: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    def line(self) -> str:
+        return (f"{self.rps:.0f} req/s（{self.tool}；成功 {self.requests}，失败 {self.errors}；"
+                f"延迟 p50 {self.p50_ms:.1f} ms，p99 {self.p99_ms:.1f} ms）")
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def load(port: int, path: str, cookie: str, connections: int = 8, seconds: float = 20.0) -> Load:
+    assert 0 < connections <= 64 and 0 < seconds <= 120
+    url = f"http://127.0.0.1:{port}{path}"
+    if shutil.which("wrk"):
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "--timeout", "10s",
+                              "-H", f"Cookie: {cookie}", url], capture_output=True, text=True, check=True,
+                             timeout=seconds + 30).stdout
+        total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+        non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+        errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
+        p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+        p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+        return Load("wrk", total - (int(non2xx.group(1)) if non2xx else 0), errors, seconds, p50, p99)
+    return _threaded(port, path, cookie, connections, seconds)
+
+
+def _threaded(port: int, path: str, cookie: str, connections: int, seconds: float) -> Load:
+    stop = time.perf_counter() + seconds
+    ok, bad, lat = [0], [0], []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        good = failed = 0
+        mine: list[float] = []
+        while time.perf_counter() < stop:
+            t = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Cookie": cookie})
+                r = conn.getresponse()
+                r.read()
+                good, failed = (good + 1, failed) if r.status == 200 else (good, failed + 1)
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                conn.close()
+            mine.append((time.perf_counter() - t) * 1000)
+        conn.close()
+        with lock:
+            ok[0] += good
+            bad[0] += failed
+            lat.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lat.sort()
+    return Load("Python 线程客户端", ok[0], bad[0], seconds, statistics.median(lat) if lat else 0.0,
+                lat[int(len(lat) * 0.99)] if lat else 0.0)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Gunicorn:
+    """`with Gunicorn(root) as port:` serves the project with 2 workers on a free loopback port, waits until
+    `path` answers 200 with `cookie`, and stops the server on exit."""
+
+    def __init__(self, root: object, path: str, cookie: str, *extra: str) -> None:
+        import os
+        import sys
+        from pathlib import Path
+
+        self.root, self.path, self.cookie, self.extra = root, path, cookie, extra
+        self.port = free_port()
+        self.command = [shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn",
+                        "qinglian.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
+                        "--log-level", "warning", "--access-logfile", "/dev/null", *extra]
+        self.env = {**os.environ, "QINGLIAN_LOG_LEVEL": "ERROR"}
+
+    def __enter__(self) -> int:
+        self.server = subprocess.Popen(self.command, cwd=self.root, env=self.env)  # type: ignore[call-overload]
+        deadline = time.perf_counter() + 30
+        while True:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                c.request("GET", self.path, headers={"Cookie": self.cookie})
+                r = c.getresponse()
+                body = r.read()
+                c.close()
+                if r.status != 200:
+                    raise SystemExit(f"{self.path} 返回 {r.status}：{body[:200]!r}")
+                return self.port
+            except OSError:
+                if time.perf_counter() > deadline:
+                    raise
+                time.sleep(0.3)
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.terminate()
+        self.server.wait(timeout=10)
