@@ -11,3 +11,8 @@ class LedgerConfig(AppConfig):
         from qinglian.stats.registry import register
 
         register(LedgerProvider())
+
+        from qinglian.ledger.services import ledger_sync_positions
+        from qinglian.org.services import on_unit_moved
+
+        on_unit_moved(ledger_sync_positions)

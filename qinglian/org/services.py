@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -33,6 +34,17 @@ def unit_create(*, user: Any, name: str, kind: str, parent: Unit | None, short_n
         return record_create(user=user, obj=unit, request=request)
 
 
+# Apps that copy a unit's tree path into their own rows register here (in AppConfig.ready) to be told,
+# inside the same transaction, that the subtree under `unit` moved. Explicit, not a signal.
+UNIT_MOVED_HOOKS: list[Callable[..., Any]] = []
+
+
+def on_unit_moved(hook: Callable[..., Any]) -> Callable[..., Any]:
+    if hook not in UNIT_MOVED_HOOKS:
+        UNIT_MOVED_HOOKS.append(hook)
+    return hook
+
+
 def unit_save(*, user: Any, unit: Unit, request: Any = None) -> Unit:
     """Create or update a unit from the admin; moving it rewrites the paths and names of its subtree."""
     if unit.pk is None:
@@ -52,6 +64,9 @@ def unit_save(*, user: Any, unit: Unit, request: Any = None) -> Unit:
             child.path = new_path + child.path[len(old.path):]
             child.full_name = new_full + child.full_name[len(old.full_name):]
         Unit.with_deleted.bulk_update(descendants, ["path", "full_name"], batch_size=500)
+        if new_path != old.path:
+            for hook in UNIT_MOVED_HOOKS:
+                hook(unit=unit)
         audit_log(action=Action.UPDATE, summary=f"修改单位：{unit.full_name}", actor=user, ip=client_ip(request),
                   obj=unit, before={"full_name": old.full_name, "kind": old.kind}, after={"full_name": new_full,
                                                                                        "kind": unit.kind})

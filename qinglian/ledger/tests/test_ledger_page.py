@@ -79,3 +79,17 @@ def test_stats_provider_counts_and_traces(world) -> None:
     assert {f.kind for f in provider.figures(scope)} >= {
         "ledger.sources", "ledger.aspects", "ledger.problems", "ledger.measures", "ledger.done",
         "ledger.in_progress", "ledger.long_term", "ledger.overdue", "ledger.closed"}
+
+
+def test_measures_follow_their_unit_when_the_unit_moves(world) -> None:
+    """Measure.position copies the unit's tree path; moving the unit must not drop its rows from pages."""
+    from qinglian.org.models import Unit
+    from qinglian.org.services import unit_save
+
+    _load(world, 3)
+    a = Unit.objects.get(pk=world.a.pk)
+    a.parent = world.b
+    unit_save(user=world.sysadmin, unit=a)
+    body = world.client("clerk_b").get("/ledger/").content.decode()
+    assert "措施0-0" in body and "B措施" in body
+    assert "措施0-0" in world.client("clerk_a").get("/ledger/").content.decode()
