@@ -4,19 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTMX_VERSION := 2.0.11
-ECHARTS_VERSION := 5.6.0
 VENDOR := qinglian/static/vendor
 PORT ?= 8000
 RUN_DB ?= sqlite:///$(CURDIR)/var/qinglian.sqlite3
 export PYTHONDONTWRITEBYTECODE := 1
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -ec
-# This machine's pip config names local wheel folders that may be absent; its warnings are noise here.
-QUIET_PIP := grep -v "^WARNING: Location" || true
+# Show only pip's errors: this machine's pip config names absent wheel folders, and setuptools warns about
+# editable installs; neither is anything a newcomer must act on. A failed install still stops make (pipefail).
+QUIET_PIP := grep -E "^(ERROR|error:)" || true
 
 .PHONY: install run test test-sqlite test-postgres bench lint system-deps clean
 
-install: $(STAMP) $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
+install: $(STAMP) $(VENDOR)/htmx.min.js
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,6 @@ $(VENDOR)/htmx.min.js:
 	@mkdir -p $(VENDOR) .tmp
 	@cd .tmp && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null && tar -xzf htmx.org-$(HTMX_VERSION).tgz
 	@cp .tmp/package/dist/htmx.min.js $@ && rm -rf .tmp
-
-$(VENDOR)/echarts.min.js:
-	@mkdir -p $(VENDOR) .tmp
-	@cd .tmp && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null && tar -xzf echarts-$(ECHARTS_VERSION).tgz
-	@cp .tmp/package/dist/echarts.min.js $@ && rm -rf .tmp
 
 run: install
 	@mkdir -p var
