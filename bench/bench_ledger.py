@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -35,15 +34,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.loadtest import Gunicorn, load  # noqa: E402
+from bench.timing import timed as sample  # noqa: E402
 from qinglian.ledger.models import Aspect, Measure, Problem, Source, measure_position  # noqa: E402
 from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, UnitKind, User  # noqa: E402
 
 STATUSES = ["not_started", "in_progress", "in_progress", "done", "long_term"]
-
-
-def pct(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def build(measures_wanted: int) -> tuple[Unit, list[Unit]]:
@@ -105,15 +100,10 @@ def build(measures_wanted: int) -> tuple[Unit, list[Unit]]:
 
 
 def timed(client: Client, path: str, runs: int) -> tuple[float, float]:
-    for _ in range(5):
+    def get() -> None:
         assert client.get(path).status_code == 200
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(path)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-    return statistics.median(samples), pct(samples, 95)
+
+    return sample(get, runs, warmup=5)
 
 
 def import_bench(unit: Unit, rows: int) -> None:

@@ -7,7 +7,6 @@ Builds its own data in temporary SQLite databases; prints figures; changes nothi
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -27,21 +26,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 
-
-def pct(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def timed(fn, runs: int = 300) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    for _ in range(10):
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), pct(samples, 95)
+from bench.timing import timed  # noqa: E402
 
 
 def main() -> None:
@@ -91,7 +76,7 @@ def main() -> None:
                       ("根用户可见干部第一页（50 行，按单位树排序）", root_page),
                       ("县级用户可见干部第一页（50 行）", county_page),
                       ("根用户全部可见单位编号（约 10,000 个；无页面使用，仅作对照）", root_ids)]:
-        p50, p95 = timed(fn)
+        p50, p95 = timed(fn, 300, warmup=10)
         print(f"{label}：p50 {p50:.2f} ms，p95 {p95:.2f} ms")
     print("目标：单位树范围查询 p95 < 5 ms（SQLite）")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -32,24 +31,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.timing import timed  # noqa: E402
+
 TODAY = date(2026, 11, 23)
 PIECES_AT_SCALE_1 = 3_900  # what qinglian.publicity.demo makes for the demo county at scale 1
-
-
-def pct(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def timed(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), pct(samples, 95)
 
 
 def main() -> None:

@@ -17,7 +17,6 @@ import os
 import random
 import shutil
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -43,6 +42,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench.loadtest import Gunicorn, load  # noqa: E402
+from bench.timing import timed  # noqa: E402
 
 YEAR = 2025
 TODAY = dt.date(2026, 11, 23)
@@ -57,22 +57,6 @@ KIND_WEIGHTS = {
 }
 UNIT_WEIGHTS = {"department": 4, "town": 5, "organ": 2, "county": 2, "city": 2, "province": 2, "office": 1,
                 "branch": 1}
-
-
-def pct(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def timed(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    for _ in range(max(1, runs // 10)):
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), pct(samples, 95)
 
 
 def generate(records: int) -> None:
