@@ -39,25 +39,34 @@ def _all_items() -> tuple[NavItem, ...]:
     return tuple(sorted(items, key=lambda i: (i.order, i.label)))
 
 
-def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
-    role = getattr(request.user, "role", "")
-    entries = []
+@cache
+def _entries_for(role: str) -> tuple[tuple[str, str, str], ...]:
+    """(label, url, section) for a role, reversed once per process: URLs do not change at run time.
+
+    Sections stay together (the template regroups consecutive entries), in the order of their first entry;
+    entries follow their own order within a section.
+    """
+    rows = []
     for item in _all_items():
         if role not in item.roles:
             continue
         try:
-            url = reverse(item.url_name)
+            rows.append((item.label, reverse(item.url_name), item.section, item.order))
         except NoReverseMatch:
             continue
-        active = request.path == url or (url != "/" and request.path.startswith(url))
-        entries.append({"label": item.label, "url": url, "section": item.section, "active": active,
-                        "order": item.order})
-    # Keep each section together (the template regroups consecutive entries), sections in the order of
-    # their first entry, entries by their own order within a section.
     first: dict[str, int] = {}
-    for entry in entries:
-        first[entry["section"]] = min(first.get(entry["section"], entry["order"]), entry["order"])
-    entries.sort(key=lambda e: (first[e["section"]], e["section"], e["order"]))
+    for _, _, section, order in rows:
+        first[section] = min(first.get(section, order), order)
+    rows.sort(key=lambda r: (first[r[2]], r[2], r[3]))
+    return tuple((label, url, section) for label, url, section, _ in rows)
+
+
+def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
+    entries = [
+        {"label": label, "url": url, "section": section,
+         "active": request.path == url or (url != "/" and request.path.startswith(url))}
+        for label, url, section in _entries_for(getattr(request.user, "role", ""))
+    ]
     # Only the most specific match is highlighted (/ledger/ and /ledger/sources/ both prefix-match).
     longest = max((len(e["url"]) for e in entries if e["active"]), default=0)
     for entry in entries:
