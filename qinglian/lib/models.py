@@ -10,7 +10,6 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 
 class RecordQuerySet(models.QuerySet):
@@ -19,10 +18,6 @@ class RecordQuerySet(models.QuerySet):
 
     def deleted(self) -> Self:
         return self.filter(deleted_at__isnull=False)
-
-    def in_units(self, unit_ids: Any) -> Self:
-        """Rows whose unit is one of `unit_ids` (a queryset of ids or a list)."""
-        return self.filter(**{f"{self.model.unit_field}__in": unit_ids})
 
     def visible_to(self, user: Any) -> Self:
         """The one scoping rule for every business list, detail, export and search (see org.scoping).
@@ -97,9 +92,3 @@ class Record(models.Model):
         except Exception:
             return name
 
-
-def unit_prefix_q(path: str, field: str = "unit") -> Q:
-    """Rows whose unit lies in the subtree rooted at the unit with materialised path `path`."""
-    from qinglian.org.models import path_successor
-
-    return Q(**{f"{field}__path__gte": path, f"{field}__path__lt": path_successor(path)})

@@ -26,16 +26,22 @@ class NavItem:
 
 
 @cache
-def _all_items() -> tuple[NavItem, ...]:
-    items: list[NavItem] = []
+def _nav_modules() -> tuple[Any, ...]:
+    """Each project app's optional `nav` module, imported once."""
+    modules = []
     for config in apps.get_app_configs():
         if not config.name.startswith("qinglian."):
             continue
         try:
-            module = importlib.import_module(f"{config.name}.nav")
+            modules.append(importlib.import_module(f"{config.name}.nav"))
         except ModuleNotFoundError:
             continue
-        items.extend(getattr(module, "NAV", []))
+    return tuple(modules)
+
+
+@cache
+def _all_items() -> tuple[NavItem, ...]:
+    items = [item for module in _nav_modules() for item in getattr(module, "NAV", [])]
     return tuple(sorted(items, key=lambda i: (i.order, i.label)))
 
 
@@ -78,13 +84,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     """Cards for the home page: each app's nav.py may define `home_card(request) -> dict | None`
     returning {"title": str, "lines": [(label, value, url)], "order": int}."""
     cards = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qinglian."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.nav")
-        except ModuleNotFoundError:
-            continue
+    for module in _nav_modules():
         build = getattr(module, "home_card", None)
         if build is not None and (card := build(request)):
             cards.append(card)

@@ -9,7 +9,6 @@ clerk_a / leader_a work in A; clerk_b in B; supervisor reads the whole county; t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.test import Client
@@ -91,6 +90,3 @@ def build_world() -> World:
         auditor=make_user("auditor", Role.AUDITOR),
     )
 
-
-def refresh(obj: Any) -> Any:
-    return type(obj).with_deleted.get(pk=obj.pk) if hasattr(type(obj), "with_deleted") else type(obj).objects.get(pk=obj.pk)
