@@ -184,7 +184,7 @@ def main() -> None:
                                 ("JSON 列表", "/ledger/measures.json?status=in_progress", 300)):
         with Gunicorn(ROOT, path, cookie) as port:
             result = load(port, path, cookie, 8, args.seconds)
-        print(f"\n{label}吞吐：gunicorn 2 个 worker，本机回环 8 个连接 {args.seconds:.0f} s：{result.line()}"
+        print(f"\n{label}吞吐：gunicorn 2 个 worker（gthread，同 qinglian serve），本机回环 8 个连接 {args.seconds:.0f} s：{result.line()}"
               f"（目标 ≥ {target} req/s）")
 
     import_bench(units[1], args.import_rows)

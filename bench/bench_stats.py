@@ -5,7 +5,7 @@ Builds its own data in a temporary SQLite database; prints figures; changes noth
 
 Prints, for a county subtree and for the root: p50/p95 of `stats.engine.figures()` (no record lists), the
 ratio to the hand-written GROUP BY over the same scope run directly with sqlite3, and the JSON endpoint's
-throughput under a bounded loopback load (8 connections, 20 s) against gunicorn with 2 workers.
+throughput under a bounded loopback load (8 connections, 20 s) against gunicorn with 2 threaded workers (as `qinglian serve`).
 Targets (SQLite): county < 10 ms p95, root < 200 ms p95, ratio ≤ 1.5, ≥ 300 req/s.
 """
 
@@ -112,7 +112,6 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--units", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, or gthread)")
     parser.add_argument("--load-only", action="store_true", help="skip the latency figures (with QINGLIAN_BENCH_KEEP)")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -202,9 +201,9 @@ def _load(args, county, root, a, b) -> None:  # type: ignore[no-untyped-def]
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     connection.close()
     path = f"/stats/figures.json?unit={county.pk}&from={a}&to={b}"
-    with Gunicorn(ROOT, path, cookie, "--worker-class", args.worker_class, "--threads", "2") as port:
+    with Gunicorn(ROOT, path, cookie) as port:
         result = load(port, path, cookie, 8, args.seconds)
-    print(f"\nJSON 端点（县级问题）吞吐：gunicorn 2 个 worker（{args.worker_class}），本机回环 8 个连接 "
+    print(f"\nJSON 端点（县级问题）吞吐：gunicorn 2 个 worker（gthread），本机回环 8 个连接 "
           f"{args.seconds:.0f} s：{result.line()}（目标 ≥ 300 req/s）")
 
 if __name__ == "__main__":

@@ -99,19 +99,17 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """`with Gunicorn(root) as port:` serves the project with 2 workers on a free loopback port, waits until
-    `path` answers 200 with `cookie`, and stops the server on exit."""
+    """`with Gunicorn(root) as port:` serves the project as `qinglian serve` does (2 threaded workers) on a free
+    loopback port, waits until `path` answers 200 with `cookie`, and stops the server on exit."""
 
-    def __init__(self, root: object, path: str, cookie: str, *extra: str) -> None:
+    def __init__(self, root: object, path: str, cookie: str) -> None:
         import os
-        import sys
-        from pathlib import Path
 
-        self.root, self.path, self.cookie, self.extra = root, path, cookie, extra
+        from qinglian.lib.serving import gunicorn_argv
+
+        self.root, self.path, self.cookie = root, path, cookie
         self.port = free_port()
-        self.command = [shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn",
-                        "qinglian.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
-                        "--log-level", "warning", "--access-logfile", "/dev/null", *extra]
+        self.command = [*gunicorn_argv(f"127.0.0.1:{self.port}", access_log="/dev/null"), "--log-level", "warning"]
         self.env = {**os.environ, "QINGLIAN_LOG_LEVEL": "ERROR"}
 
     def __enter__(self) -> int:

@@ -11,6 +11,16 @@ def _fast_password_hasher(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar():  # type: ignore[no-untyped-def]
+    """A rolled-back test's holiday arrangement must not stay in the process's calendar."""
+    from qinglian.ledger import calendar
+
+    calendar.forget()
+    yield
+    calendar.forget()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -14,8 +15,11 @@ from paperwork.calendar import Countdown, WorkCalendar, YearArrangement
 
 PROVISIONAL_NOTE = "（暂按周一至周五计）"
 _RANGE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})\s*(?:~|～|至|—|--)\s*(\d{4}-\d{1,2}-\d{1,2})$")
-_cache: dict[str, Any] = {"key": None, "calendar": None}
+_cache: dict[str, Any] = {"key": None, "calendar": None, "checked": 0.0}
 _lock = threading.Lock()
+# Arrangements change about once a year: each process asks the database whether they changed at most this
+# often (a save in this process takes effect at once; in the other workers within these seconds).
+RECHECK_SECONDS = 30.0
 
 
 def _dates(text: str, what: str) -> set[dt.date]:
@@ -49,16 +53,27 @@ def arrangement_from_text(year: int, holidays: str, workdays: str) -> YearArrang
                            workdays=frozenset(_dates(workdays, "调休上班日期")))
 
 
+def forget() -> None:
+    """Drop this process's calendar: the next page reads the arrangements again."""
+    with _lock:
+        _cache.update(key=None, calendar=None, checked=0.0)
+
+
 def work_calendar() -> WorkCalendar:
     """The calendar with every admin-entered arrangement; rebuilt only when an arrangement changes."""
     from django.db.models import Count, Max
 
     from qinglian.ledger.models import HolidayArrangement
 
+    now = time.monotonic()
+    with _lock:
+        if _cache["calendar"] is not None and now - _cache["checked"] < RECHECK_SECONDS:
+            return _cache["calendar"]  # type: ignore[no-any-return]
     stamp = HolidayArrangement.objects.aggregate(n=Count("id"), t=Max("updated_at"))
     key = (stamp["n"], stamp["t"])
     with _lock:
         if _cache["key"] == key and _cache["calendar"] is not None:
+            _cache["checked"] = now
             return _cache["calendar"]  # type: ignore[no-any-return]
     overrides = {}
     for row in HolidayArrangement.objects.all():
@@ -68,7 +83,7 @@ def work_calendar() -> WorkCalendar:
             continue  # the admin form refuses bad text; a row broken by hand must not break every page
     calendar = WorkCalendar(overrides)
     with _lock:
-        _cache.update(key=key, calendar=calendar)
+        _cache.update(key=key, calendar=calendar, checked=now)
     return calendar
 
 

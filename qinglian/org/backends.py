@@ -12,5 +12,8 @@ from qinglian.org.models import User
 
 class UnitAwareBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        user = User.objects.select_related("unit", "person").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:  # get(), not first(): no ORDER BY on the one query every request makes
+            user = User.objects.select_related("unit", "person").get(pk=user_id)
+        except (User.DoesNotExist, ValueError, TypeError):
+            return None
+        return user if self.user_can_authenticate(user) else None

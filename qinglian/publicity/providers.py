@@ -7,16 +7,18 @@ the same records always agree.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from qinglian.org.models import SEGMENT, Unit
+from qinglian.org.models import SEGMENT, Unit, path_successor
 from qinglian.org.scoping import subtree_q
 from qinglian.publicity.models import (
     AlertLetter,
@@ -63,11 +65,6 @@ def _publication_kinds() -> list[Kind]:
 
 
 PUBLICATION_KINDS = {k.code: k for k in _publication_kinds()}
-
-
-def _late(moment_field: str, late_days: int) -> Q:
-    """Entered more than `late_days` after the event (tickets; few rows, so the arithmetic is cheap)."""
-    return Q(created_at__gt=F(moment_field) + timedelta(days=late_days + 1))
 
 
 def day_span(scope: Scope) -> tuple[dt.datetime, dt.datetime]:
@@ -148,44 +145,42 @@ class OpinionProvider:
 
     prefix = "opinion"
 
-    def _querysets(self, scope: Scope) -> dict[str, tuple[str, str, QuerySet[Any], str]]:
+    KINDS = {"opinion.tickets": ("监测处置舆情", "条"), "opinion.closed": ("办结舆情", "件"),
+             "opinion.alert_letters": ("《舆情提示函》", "期"), "opinion.letters_received": ("收到《舆情提示函》", "件"),
+             "opinion.digests": ("《网上舆情》", "期")}
+
+    def _querysets(self, scope: Scope) -> dict[str, QuerySet[Any]]:
+        """kind → the rows behind it (the traces); `opinion_counts` counts the same in one statement."""
         span = (scope.date_from, scope.date_to)
         start, end = day_span(scope)
         return {
-            "opinion.tickets": ("监测处置舆情", "条", OpinionTicket.objects.filter(
-                subtree_q(scope.root, "issuing_unit"), captured_at__gte=start, captured_at__lt=end), "captured_at"),
-            "opinion.closed": ("办结舆情", "件", OpinionTicket.objects.filter(
+            "opinion.tickets": OpinionTicket.objects.filter(
+                subtree_q(scope.root, "issuing_unit"), captured_at__gte=start, captured_at__lt=end),
+            "opinion.closed": OpinionTicket.objects.filter(
                 subtree_q(scope.root, "issuing_unit"), state=TicketState.CLOSED, closed_at__gte=start,
-                closed_at__lt=end), ""),
-            "opinion.alert_letters": ("《舆情提示函》", "期", AlertLetter.objects.filter(
-                subtree_q(scope.root, "issuing_unit"), issued_on__range=span), ""),
-            "opinion.letters_received": ("收到《舆情提示函》", "件", AlertLetter.objects.filter(
-                subtree_q(scope.root, "unit"), issued_on__range=span), ""),
-            "opinion.digests": ("《网上舆情》", "期", OpinionDigest.objects.filter(
-                subtree_q(scope.root), issued_on__range=span), ""),
+                closed_at__lt=end),
+            "opinion.alert_letters": AlertLetter.objects.filter(subtree_q(scope.root, "issuing_unit"),
+                                                                issued_on__range=span),
+            "opinion.letters_received": AlertLetter.objects.filter(subtree_q(scope.root, "unit"), issued_on__range=span),
+            "opinion.digests": OpinionDigest.objects.filter(subtree_q(scope.root), issued_on__range=span),
         }
 
     def figures(self, scope: Scope) -> list[Figure]:
-        figures = []
-        for code, (name, counting_unit, qs, moment) in self._querysets(scope).items():
-            counts = {"n": Count("id")}
-            if moment:
-                counts["late"] = Count("id", filter=_late(moment, scope.late_days))
-            agg = qs.aggregate(**counts)
-            figures.append(Figure(kind=code, name=name, counting_unit=counting_unit, count=agg["n"],
-                                  late=agg.get("late", 0), group="舆情"))
-        return figures
+        counts = opinion_counts(scope)
+        return [Figure(kind=code, name=name, counting_unit=counting_unit, count=counts[code][0],
+                       late=counts[code][1], group="舆情") for code, (name, counting_unit) in self.KINDS.items()]
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
-        spec = self._querysets(scope).get(kind)
-        if spec is None:
+        qs = self._querysets(scope).get(kind)
+        if qs is None:
             return []
-        qs = spec[2].order_by("id")
+        qs = qs.order_by("id")
         refs = []
         for obj in qs:
             if isinstance(obj, OpinionTicket):
+                late = obj.created_at > obj.captured_at + timedelta(days=scope.late_days + 1)
                 refs.append(RecordRef(type="publicity.opinionticket", id=obj.pk, label=obj.summary[:40],
-                                      date=obj.captured_at.date(), url=reverse("publicity:ticket", args=[obj.pk])))
+                                      date=obj.captured_at.date(), late=late, url=reverse("publicity:ticket", args=[obj.pk])))
             elif isinstance(obj, AlertLetter):
                 refs.append(RecordRef(type="publicity.alertletter", id=obj.pk, label=str(obj), date=obj.issued_on,
                                       url=reverse("publicity:ticket", args=[obj.ticket_id])))
@@ -193,6 +188,51 @@ class OpinionProvider:
                 refs.append(RecordRef(type="publicity.opiniondigest", id=obj.pk, label=str(obj), date=obj.issued_on,
                                       url=reverse("publicity:digest", args=[obj.pk])))
         return refs
+
+
+@functools.cache
+def _opinion_sql(vendor: str) -> str:
+    """`OpinionProvider._querysets` counted in one statement (five ORM aggregates cost ~4 ms to build on every
+    statistics question; this runs in a fraction of one). The querysets stay the definition: the traces list
+    their rows, and a test holds figure and trace equal. A ticket is 补录 when entered more than `late_days`
+    days after its capture (`records` says the same of each ticket)."""
+    t = {m.__name__.lower(): m._meta.db_table for m in (OpinionTicket, AlertLetter, OpinionDigest, Unit)}
+    late = ("t.created_at > django_format_dtdelta('+', t.captured_at, %(late_us)s)" if vendor == "sqlite"
+            else "t.created_at > t.captured_at + %(late_delta)s")
+
+    def count(table: str, unit_field: str, where: str) -> str:
+        return (f"(SELECT COUNT(*) FROM {t[table]} x JOIN {t['unit']} u ON u.id = x.{unit_field} WHERE "
+                f"x.deleted_at IS NULL AND u.path >= %(lo)s AND u.path < %(hi)s AND {where})")
+
+    return f"""
+        SELECT tickets.n, tickets.late,
+            {count("opinionticket", "issuing_unit_id",
+                   "x.state = %(closed)s AND x.closed_at >= %(start)s AND x.closed_at < %(end)s")},
+            {count("alertletter", "issuing_unit_id", "x.issued_on BETWEEN %(date_from)s AND %(date_to)s")},
+            {count("alertletter", "unit_id", "x.issued_on BETWEEN %(date_from)s AND %(date_to)s")},
+            {count("opiniondigest", "unit_id", "x.issued_on BETWEEN %(date_from)s AND %(date_to)s")}
+        FROM (SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN {late} THEN 1 ELSE 0 END), 0) AS late
+              FROM {t["opinionticket"]} t JOIN {t["unit"]} u ON u.id = t.issuing_unit_id
+              WHERE t.deleted_at IS NULL AND u.path >= %(lo)s AND u.path < %(hi)s
+                AND t.captured_at >= %(start)s AND t.captured_at < %(end)s) tickets"""
+
+
+def opinion_counts(scope: Scope) -> dict[str, tuple[int, int]]:
+    """kind → (count, 补录) of every opinion figure, from one statement."""
+    ops = connection.ops
+    start, end = day_span(scope)
+    late_delta = timedelta(days=scope.late_days + 1)
+    params = {"lo": scope.root.path, "hi": path_successor(scope.root.path), "closed": TicketState.CLOSED,
+              "start": ops.adapt_datetimefield_value(start), "end": ops.adapt_datetimefield_value(end),
+              "date_from": ops.adapt_datefield_value(scope.date_from),
+              "date_to": ops.adapt_datefield_value(scope.date_to),
+              **({"late_us": late_delta // timedelta(microseconds=1)} if connection.vendor == "sqlite"
+                 else {"late_delta": late_delta})}
+    with connection.cursor() as cursor:
+        cursor.execute(_opinion_sql(connection.vendor), params)
+        n, late, closed, letters, received, digests = map(int, cursor.fetchone())
+    return {"opinion.tickets": (n, late), "opinion.closed": (closed, 0), "opinion.alert_letters": (letters, 0),
+            "opinion.letters_received": (received, 0), "opinion.digests": (digests, 0)}
 
 
 class ReviewProvider:

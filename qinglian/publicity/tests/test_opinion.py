@@ -156,3 +156,30 @@ def test_close_without_letter(world):
     ticket = _capture(world)
     world.client("clerk_a").post(f"/publicity/opinion/{ticket.pk}/close/", {"note": "经研判信息不实", "version": 1})
     assert OpinionTicket.objects.get().state == "closed"
+
+
+def test_opinion_figures_count_the_subtree_and_period_with_late_entries(world):
+    """Figures and traces agree: a ticket entered 31 days after capture is 补录 (the default threshold is 30),
+    one entered on the 30th day is not, one captured after the period or outside the subtree does not count."""
+    from qinglian.stats import engine
+
+    def ticket(unit, captured: str, entered_after: timedelta | None = None) -> OpinionTicket:
+        moment = timezone.make_aware(timezone.datetime.fromisoformat(captured))
+        made = OpinionTicket.objects.create(issuing_unit=unit, source="微博", link="https://weibo.example/x",
+                                            captured_at=moment, summary=f"舆情{captured}")
+        OpinionTicket.objects.filter(pk=made.pk).update(created_at=moment + (entered_after or timedelta(hours=2)))
+        return made
+
+    ticket(world.a1, "2026-03-02 09:30")
+    late = ticket(world.a, "2026-03-03 23:50", timedelta(days=32))
+    ticket(world.a, "2026-03-04 08:00", timedelta(days=30, hours=23))
+    ticket(world.a, "2026-04-01 00:10")  # after the period
+    ticket(world.b, "2026-03-05 10:00")  # another subtree
+    period = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
+    found = {f.kind: f for f in engine.figures(unit=world.a, kinds=["opinion."], **period, memo=False)}
+    assert (found["opinion.tickets"].count, found["opinion.tickets"].late) == (3, 1)
+    assert found["opinion.closed"].count == 0 and found["opinion.digests"].count == 0
+    refs = engine.records(unit=world.a, kind="opinion.tickets", **period)
+    assert len(refs) == 3 and [r.id for r in refs if r.late] == [late.pk]
+    whole = {f.kind: f.count for f in engine.figures(unit=world.county, kinds=["opinion."], **period, memo=False)}
+    assert whole["opinion.tickets"] == 4
