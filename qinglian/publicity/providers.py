@@ -14,20 +14,23 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from qinglian.org.models import SEGMENT, Unit, path_successor
+from qinglian.lib import sql
+from qinglian.org.models import SEGMENT, Unit
 from qinglian.org.scoping import subtree_q
 from qinglian.publicity.models import (
     AlertLetter,
     Channel,
     CountingUnit,
     Decision,
+    Draft,
     Level,
     OpinionDigest,
     OpinionTicket,
+    Outlet,
     Publication,
     PublicityRule,
     SignOff,
@@ -81,16 +84,45 @@ def publications_in(scope: Scope) -> QuerySet[Publication]:
                                       published_on__lte=scope.date_to)
 
 
+def counting_unit_for(unit: Unit) -> str:
+    """`PublicityRule.for_unit(unit).counting_unit` in one plain statement: the nearest rule up the tree."""
+    prefixes = {f"p{i}": unit.path[:end] for i, end in enumerate(range(SEGMENT, len(unit.path) + 1, SEGMENT))}
+    found = sql.fetch(_rule_sql(len(prefixes)), prefixes)
+    return found[0][0] if found else PublicityRule._meta.get_field("counting_unit").get_default()
+
+
+@functools.cache
+def _rule_sql(depth: int) -> str:
+    t = sql.tables(PublicityRule)
+    paths = ", ".join(f"%(p{i})s" for i in range(depth))
+    return (f"SELECT r.counting_unit FROM {t['publicityrule']} r JOIN {t['unit']} u ON u.id = r.unit_id "
+            f"WHERE r.deleted_at IS NULL AND u.path IN ({paths}) ORDER BY u.path DESC LIMIT 1")
+
+
 class PublicityProvider:
     """Publications counted by outlet level and channel; one grouped query per call."""
 
     prefix = "publicity"
-    GROUPS = ("adopted", "outlet__level", "outlet__channel", "counting_unit")
 
-    def _rows(self, scope: Scope, *extra: str) -> list[dict[str, Any]]:
-        return list(publications_in(scope).values(*self.GROUPS, *extra)
-                    .annotate(n=Count("id"), late=Count("id", filter=Q(entry_lag__gt=scope.late_days)))
-                    .order_by())
+    KEYS = ("adopted", "outlet__level", "outlet__channel", "counting_unit", "n", "late")
+
+    @staticmethod
+    @functools.cache
+    def _sql(by_unit: bool) -> str:
+        """`publications_in` grouped as `_figures` reads it, in one statement (see lib.sql)."""
+        t = sql.tables(Publication, Outlet)
+        path = ", u.path" if by_unit else ""
+        return (f"SELECT p.adopted, o.level, o.channel, p.counting_unit, COUNT(*), "
+                f"COALESCE(SUM(CASE WHEN p.entry_lag > %(late_days)s THEN 1 ELSE 0 END), 0){path} "
+                f"FROM {t['publication']} p JOIN {t['unit']} u ON u.id = p.unit_id "
+                f"JOIN {t['outlet']} o ON o.id = p.outlet_id WHERE p.deleted_at IS NULL AND {sql.IN_SUBTREE} "
+                f"AND p.published_on >= %(date_from)s AND p.published_on <= %(date_to)s "
+                f"GROUP BY p.adopted, o.level, o.channel, p.counting_unit{path}")
+
+    def _rows(self, scope: Scope, by_unit: bool = False) -> list[dict[str, Any]]:
+        keys = (*self.KEYS, "unit__path") if by_unit else self.KEYS
+        params = {**_period(scope), "late_days": scope.late_days}
+        return [dict(zip(keys, row, strict=True)) for row in sql.fetch(self._sql(by_unit), params)]
 
     @staticmethod
     def _figures(rows: list[dict[str, Any]], default_unit: str) -> list[Figure]:
@@ -104,7 +136,7 @@ class PublicityProvider:
         return figures
 
     def figures(self, scope: Scope) -> list[Figure]:
-        return self._figures(self._rows(scope), PublicityRule.for_unit(scope.root).counting_unit)
+        return self._figures(self._rows(scope), counting_unit_for(scope.root))
 
     def figures_by_child(self, scope: Scope) -> dict[int, list[Figure]]:
         """The figures of each direct sub-unit's subtree, from one query grouped by unit — what
@@ -112,11 +144,11 @@ class PublicityProvider:
         children = dict(Unit.objects.filter(parent=scope.root).values_list("path", "id"))
         depth = len(scope.root.path) + SEGMENT
         buckets: dict[int, list[dict[str, Any]]] = {pk: [] for pk in children.values()}
-        for row in self._rows(scope, "unit__path"):
+        for row in self._rows(scope, by_unit=True):
             child = children.get(row["unit__path"][:depth])
             if child is not None:
                 buckets[child].append(row)
-        default_unit = PublicityRule.for_unit(scope.root).counting_unit
+        default_unit = counting_unit_for(scope.root)
         return {pk: self._figures(rows, default_unit) for pk, rows in buckets.items()}
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
@@ -192,17 +224,15 @@ class OpinionProvider:
 
 @functools.cache
 def _opinion_sql(vendor: str) -> str:
-    """`OpinionProvider._querysets` counted in one statement (five ORM aggregates cost ~4 ms to build on every
-    statistics question; this runs in a fraction of one). The querysets stay the definition: the traces list
-    their rows, and a test holds figure and trace equal. A ticket is 补录 when entered more than `late_days`
-    days after its capture (`records` says the same of each ticket)."""
-    t = {m.__name__.lower(): m._meta.db_table for m in (OpinionTicket, AlertLetter, OpinionDigest, Unit)}
+    """`OpinionProvider._querysets` counted in one statement (see lib.sql). A ticket is 补录 when entered more
+    than `late_days` days after its capture, compared as the ORM compares it on each database."""
+    t = sql.tables(OpinionTicket, AlertLetter, OpinionDigest)
     late = ("t.created_at > django_format_dtdelta('+', t.captured_at, %(late_us)s)" if vendor == "sqlite"
             else "t.created_at > t.captured_at + %(late_delta)s")
 
     def count(table: str, unit_field: str, where: str) -> str:
-        return (f"(SELECT COUNT(*) FROM {t[table]} x JOIN {t['unit']} u ON u.id = x.{unit_field} WHERE "
-                f"x.deleted_at IS NULL AND u.path >= %(lo)s AND u.path < %(hi)s AND {where})")
+        return (f"(SELECT COUNT(*) FROM {t[table]} x JOIN {t['unit']} u ON u.id = x.{unit_field} "
+                f"WHERE x.deleted_at IS NULL AND {sql.IN_SUBTREE} AND {where})")
 
     return f"""
         SELECT tickets.n, tickets.late,
@@ -213,25 +243,26 @@ def _opinion_sql(vendor: str) -> str:
             {count("opiniondigest", "unit_id", "x.issued_on BETWEEN %(date_from)s AND %(date_to)s")}
         FROM (SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN {late} THEN 1 ELSE 0 END), 0) AS late
               FROM {t["opinionticket"]} t JOIN {t["unit"]} u ON u.id = t.issuing_unit_id
-              WHERE t.deleted_at IS NULL AND u.path >= %(lo)s AND u.path < %(hi)s
+              WHERE t.deleted_at IS NULL AND {sql.IN_SUBTREE}
                 AND t.captured_at >= %(start)s AND t.captured_at < %(end)s) tickets"""
+
+
+def _period(scope: Scope) -> dict[str, Any]:
+    """The statement parameters of a scope: its subtree, its days, and its days as [start, end) moments."""
+    start, end = day_span(scope)
+    return {**sql.subtree(scope.root), "date_from": sql.day(scope.date_from), "date_to": sql.day(scope.date_to),
+            "start": sql.moment(start), "end": sql.moment(end)}
 
 
 def opinion_counts(scope: Scope) -> dict[str, tuple[int, int]]:
     """kind → (count, 补录) of every opinion figure, from one statement."""
-    ops = connection.ops
-    start, end = day_span(scope)
     late_delta = timedelta(days=scope.late_days + 1)
-    params = {"lo": scope.root.path, "hi": path_successor(scope.root.path), "closed": TicketState.CLOSED,
-              "start": ops.adapt_datetimefield_value(start), "end": ops.adapt_datetimefield_value(end),
-              "date_from": ops.adapt_datefield_value(scope.date_from),
-              "date_to": ops.adapt_datefield_value(scope.date_to),
-              **({"late_us": late_delta // timedelta(microseconds=1)} if connection.vendor == "sqlite"
+    vendor = connection.vendor
+    params = {**_period(scope), "closed": TicketState.CLOSED,
+              **({"late_us": late_delta // timedelta(microseconds=1)} if vendor == "sqlite"
                  else {"late_delta": late_delta})}
-    with connection.cursor() as cursor:
-        cursor.execute(_opinion_sql(connection.vendor), params)
-        n, late, closed, letters, received, digests = map(int, cursor.fetchone())
-    return {"opinion.tickets": (n, late), "opinion.closed": (closed, 0), "opinion.alert_letters": (letters, 0),
+    ((n, late, closed, letters, received, digests),) = sql.fetch(_opinion_sql(vendor), params)
+    return {"opinion.tickets": (n, int(late)), "opinion.closed": (closed, 0), "opinion.alert_letters": (letters, 0),
             "opinion.letters_received": (received, 0), "opinion.digests": (digests, 0)}
 
 
@@ -246,8 +277,18 @@ class ReviewProvider:
             subtree_q(scope.root, "draft__unit"), draft__deleted_at__isnull=True, stage=Stage.FINAL,
             decision=Decision.APPROVE, voided_at__isnull=True, signed_at__gte=start, signed_at__lt=end)
 
+    @staticmethod
+    @functools.cache
+    def _sql() -> str:
+        """`_final_signoffs` counted by draft in one statement (see lib.sql)."""
+        t = sql.tables(SignOff, Draft)
+        return (f"SELECT COUNT(DISTINCT s.draft_id) FROM {t['signoff']} s JOIN {t['draft']} d ON d.id = s.draft_id "
+                f"JOIN {t['unit']} u ON u.id = d.unit_id WHERE s.deleted_at IS NULL AND d.deleted_at IS NULL "
+                f"AND {sql.IN_SUBTREE} AND s.stage = %(stage)s AND s.decision = %(decision)s "
+                f"AND s.voided_at IS NULL AND s.signed_at >= %(start)s AND s.signed_at < %(end)s")
+
     def figures(self, scope: Scope) -> list[Figure]:
-        n = self._final_signoffs(scope).values("draft").distinct().count()
+        ((n,),) = sql.fetch(self._sql(), {**_period(scope), "stage": Stage.FINAL, "decision": Decision.APPROVE})
         return [Figure(kind="review.drafts_signed", name="经三审的稿件", counting_unit="篇", count=n, group="宣传")]
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:

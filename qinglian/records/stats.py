@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections import defaultdict
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from qinglian.org.models import TeamRole, Unit, path_successor
+from qinglian.lib import sql
+from qinglian.org.models import Person, TeamRole, Unit, path_successor
 from qinglian.org.scoping import subtree_q
 from qinglian.records.models import (
     Activity,
@@ -157,6 +159,10 @@ class ActivityProvider:
                           late=a.late, weight=a.weight, url=_activity_url(a.pk)) for a in rows]
 
 
+def _period(scope: Scope) -> dict[str, Any]:
+    return {**sql.subtree(scope.root), "date_from": sql.day(scope.date_from), "date_to": sql.day(scope.date_to)}
+
+
 # -- risk points --------------------------------------------------------------------------------------------
 TEAM = [TeamRole.PRINCIPAL, TeamRole.TEAM_MEMBER]
 
@@ -176,11 +182,19 @@ class RiskProvider:
         return RiskPoint.objects.filter(subtree_q(scope.root), identified_on__gte=scope.date_from,
                                         identified_on__lte=scope.date_to)
 
+    @staticmethod
+    @functools.cache
+    def _sql() -> str:
+        """`_base` grouped by what the figures split on, in one statement (see lib.sql)."""
+        t = sql.tables(RiskPoint, Person)
+        return (f"SELECT r.category, r.level, p.team_role, r.late, COUNT(*) FROM {t['riskpoint']} r "
+                f"JOIN {t['unit']} u ON u.id = r.unit_id LEFT JOIN {t['person']} p ON p.id = r.holder_id "
+                f"WHERE r.deleted_at IS NULL AND {sql.IN_SUBTREE} AND r.identified_on >= %(date_from)s "
+                f"AND r.identified_on <= %(date_to)s GROUP BY r.category, r.level, p.team_role, r.late")
+
     def figures(self, scope: Scope) -> list[Figure]:
-        # one small GROUP BY; the figures are sums of its rows (a query with a FILTER per figure costs more to
-        # build than to run)
-        groups = (self._base(scope).order_by().values_list("category", "level", "holder__team_role", "late")
-                  .annotate(n=Count("id")))
+        # one small GROUP BY; the figures are sums of its rows
+        groups = sql.fetch(self._sql(), _period(scope))
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for category, level, team_role, late, n in groups:
             for code in ("risk.points", f"risk.{category}", f"risk.level_{level}",
@@ -221,11 +235,20 @@ class LetterProvider:
         # letters of the period's years still unsigned
         return qs.filter(year__gte=scope.date_from.year, year__lte=scope.date_to.year, signed_on__isnull=True)
 
+    @staticmethod
+    @functools.cache
+    def _sql() -> str:
+        """`_query` of every kind at once, grouped by kind (see lib.sql): signed in the period, or of the
+        period's years and still unsigned."""
+        t = sql.tables(Letter)
+        return (f"SELECT x.kind, x.late, COUNT(x.signed_on), COUNT(*) FROM {t['letter']} x "
+                f"JOIN {t['unit']} u ON u.id = x.unit_id WHERE x.deleted_at IS NULL AND {sql.IN_SUBTREE} "
+                f"AND ((x.signed_on >= %(date_from)s AND x.signed_on <= %(date_to)s) OR (x.signed_on IS NULL "
+                f"AND x.year >= %(year_from)s AND x.year <= %(year_to)s)) GROUP BY x.kind, x.late")
+
     def figures(self, scope: Scope) -> list[Figure]:
-        in_period = Q(signed_on__gte=scope.date_from, signed_on__lte=scope.date_to)
-        unsigned = Q(year__gte=scope.date_from.year, year__lte=scope.date_to.year, signed_on__isnull=True)
-        groups = (Letter.objects.filter(subtree_q(scope.root)).filter(in_period | unsigned).order_by()
-                  .values_list("kind", "late").annotate(signed=Count("signed_on"), n=Count("id")))
+        params = {**_period(scope), "year_from": scope.date_from.year, "year_to": scope.date_to.year}
+        groups = sql.fetch(self._sql(), params)
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for kind, late, signed, n in groups:
             # rows in the period are signed, the others unsigned (a row is one or the other)
@@ -255,8 +278,11 @@ class DutyProvider:
         from qinglian.records.models import DutyList
         from qinglian.records.selectors import duties_in, duty_statuses
 
-        if not DutyList.objects.filter(subtree_q(scope.root), year=scope.date_to.year).exists():
-            return []  # the common case outside the units that keep lists: one cheap query
+        t = sql.tables(DutyList)
+        if not sql.fetch(f"SELECT 1 FROM {t['dutylist']} d JOIN {t['unit']} u ON u.id = d.unit_id WHERE "
+                         f"d.deleted_at IS NULL AND {sql.IN_SUBTREE} AND d.year = %(year)s LIMIT 1",
+                         {**sql.subtree(scope.root), "year": scope.date_to.year}):
+            return []  # the common case outside the units that keep lists: one cheap statement
         as_of = min(scope.date_to, timezone.localdate())
         return duty_statuses(list(duties_in(scope.root, scope.date_to.year)), as_of)
 
