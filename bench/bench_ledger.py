@@ -29,12 +29,15 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.loadtest import Gunicorn, load  # noqa: E402
 from bench.timing import timed as sample  # noqa: E402
+from qinglian.audit.models import Action  # noqa: E402
+from qinglian.audit.services import audit_log  # noqa: E402
 from qinglian.ledger.models import Aspect, Measure, Problem, Source, measure_position  # noqa: E402
 from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, UnitKind, User  # noqa: E402
 
@@ -99,8 +102,10 @@ def build(measures_wanted: int) -> tuple[Unit, list[Unit]]:
     return units[0], units
 
 
-def timed(client: Client, path: str, runs: int) -> tuple[float, float]:
+def timed(client: Client, path: str, runs: int, fresh: bool = False) -> tuple[float, float]:
     def get() -> None:
+        if fresh:
+            cache.clear()
         assert client.get(path).status_code == 200
 
     return sample(get, runs, warmup=5)
@@ -153,39 +158,47 @@ def main() -> None:
     if Unit.objects.exists():
         units = list(Unit.objects.order_by("path"))
         county = units[0]
-        User.objects.filter(username__startswith="bench_").delete()
         Source.objects.filter(kind="audit").update(deleted_at=dt.datetime.now(dt.UTC), issued_by="旧")
     else:
         county, units = build(args.measures)
     count = Measure.objects.count()
     print(f"数据：{len(units)} 个单位，{count} 条整改措施（用时 {time.perf_counter() - started:.0f} s）")
 
-    user = User.objects.create(username="bench_county", role=Role.LEADER, unit=county)
+    # a real load ends with its audit entry (the importer and `qinglian demo` write one): the listings'
+    # memo (lib.memo) keys on the audit chain
+    audit_log(action=Action.IMPORT, summary=f"基准数据：{count} 条整改措施")
+    user, _ = User.objects.get_or_create(username="bench_county", defaults={"role": Role.LEADER, "unit": county})
     client = Client()
     client.force_login(user)
+    print("“重新查询”= 每次请求前清空缓存（数据刚有改动后的第一次查看）；“重复查看”= 数据未变时同一问题再问（按审计链头记忆）")
     for label, path in (("状态筛选（推进中）", "/ledger/?status=in_progress"),
                         ("状态筛选，第 20 页", "/ledger/?status=in_progress&page=20"),
                         ("红色预警（逾期）", "/ledger/?level=red"),
                         ("按责任人", f"/ledger/?owner={Person.objects.order_by('-pk').first().name}"),
                         ("无筛选", "/ledger/"),
-                        ("JSON 状态筛选", "/ledger/measures.json?status=in_progress")):
-        p50, p95 = timed(client, path, 200)
-        print(f"台账页 {label}（{count} 条措施，县级账号）：p50 {p50:.1f} ms，p95 {p95:.1f} ms（目标 p95 < 50 ms）")
+                        ("JSON 状态筛选", "/ledger/measures.json?status=in_progress"),
+                        ("首页（含台账预警卡片）", "/")):
+        p50, p95 = timed(client, path, 200, fresh=True)
+        m50, m95 = timed(client, path, 200)
+        print(f"{label}（{count} 条措施，县级账号）：重新查询 p50 {p50:.1f} ms，p95 {p95:.1f} ms（目标 p95 < 50 ms）；"
+              f"重复查看 p50 {m50:.1f} ms，p95 {m95:.1f} ms")
     office = units[-1]
-    clerk = User.objects.create(username="bench_office", role=Role.CLERK, unit=office)
+    clerk, _ = User.objects.get_or_create(username="bench_office", defaults={"role": Role.CLERK, "unit": office})
     small = Client()
     small.force_login(clerk)
-    p50, p95 = timed(small, "/ledger/?status=done", 200)
-    print(f"台账页 股室账号（小子树）状态筛选：p50 {p50:.1f} ms，p95 {p95:.1f} ms")
+    p50, p95 = timed(small, "/ledger/?status=done", 200, fresh=True)
+    print(f"台账页 股室账号（小子树）状态筛选，重新查询：p50 {p50:.1f} ms，p95 {p95:.1f} ms")
 
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     connection.close()
     for label, path, target in (("HTML 台账页", "/ledger/?status=in_progress", 150),
                                 ("JSON 列表", "/ledger/measures.json?status=in_progress", 300)):
         with Gunicorn(ROOT, path, cookie) as port:
-            result = load(port, path, cookie, 8, args.seconds)
-        print(f"\n{label}吞吐：gunicorn 2 个 worker（gthread，同 qinglian serve），本机回环 8 个连接 {args.seconds:.0f} s：{result.line()}"
-              f"（目标 ≥ {target} req/s）")
+            repeated = load(port, path, cookie, 8, args.seconds)
+            # a new question every request (an unknown parameter changes the memo key, not the rows)
+            fresh = load(port, [f"{path}&n={i}" for i in range(20_000)], cookie, 8, args.seconds)
+        print(f"\n{label}吞吐：gunicorn 2 个 worker（gthread，同 qinglian serve），本机回环 8 个连接 {args.seconds:.0f} s：\n"
+              f"  重复查看 {repeated.line()}（目标 ≥ {target} req/s）\n  每次都是新问题 {fresh.line()}")
 
     import_bench(units[1], args.import_rows)
     print(f"\n总用时 {time.perf_counter() - started:.0f} s")

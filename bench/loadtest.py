@@ -5,10 +5,12 @@ connections and seconds; stops by itself."""
 from __future__ import annotations
 
 import http.client
+import itertools
 import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -37,13 +39,20 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def load(port: int, path: str, cookie: str, connections: int = 8, seconds: float = 20.0) -> Load:
+def load(port: int, path: str | list[str], cookie: str, connections: int = 8, seconds: float = 20.0) -> Load:
+    """`path`, or each of a list of paths in turn (a new question every request, so no memo answers it)."""
     assert 0 < connections <= 64 and 0 < seconds <= 120
-    url = f"http://127.0.0.1:{port}{path}"
+    paths = [path] if isinstance(path, str) else path
+    url = f"http://127.0.0.1:{port}{paths[0]}"
     if shutil.which("wrk"):
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "--timeout", "10s",
-                              "-H", f"Cookie: {cookie}", url], capture_output=True, text=True, check=True,
-                             timeout=seconds + 30).stdout
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+            script.write("local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\nlocal i = 0\n"
+                         "request = function()\n  i = i % #paths + 1\n"
+                         "  return wrk.format(\"GET\", paths[i])\nend\n")
+            script.flush()
+            out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "--timeout",
+                                  "10s", "-s", script.name, "-H", f"Cookie: {cookie}", url], capture_output=True,
+                                 text=True, check=True, timeout=seconds + 30).stdout
         total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
         non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -51,13 +60,14 @@ def load(port: int, path: str, cookie: str, connections: int = 8, seconds: float
         p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
         p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
         return Load("wrk", total - (int(non2xx.group(1)) if non2xx else 0), errors, seconds, p50, p99)
-    return _threaded(port, path, cookie, connections, seconds)
+    return _threaded(port, paths, cookie, connections, seconds)
 
 
-def _threaded(port: int, path: str, cookie: str, connections: int, seconds: float) -> Load:
+def _threaded(port: int, paths: list[str], cookie: str, connections: int, seconds: float) -> Load:
     stop = time.perf_counter() + seconds
     ok, bad, lat = [0], [0], []
     lock = threading.Lock()
+    turn = itertools.cycle(paths)
 
     def worker() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -66,6 +76,8 @@ def _threaded(port: int, path: str, cookie: str, connections: int, seconds: floa
         while time.perf_counter() < stop:
             t = time.perf_counter()
             try:
+                with lock:
+                    path = next(turn)
                 conn.request("GET", path, headers={"Cookie": cookie})
                 r = conn.getresponse()
                 r.read()
@@ -124,11 +136,20 @@ class Gunicorn:
                 c.close()
                 if r.status != 200:
                     raise SystemExit(f"{self.path} 返回 {r.status}：{body[:200]!r}")
+                self.warm_up()
                 return self.port
             except OSError:
                 if time.perf_counter() > deadline:
                     raise
                 time.sleep(0.3)
+
+    def warm_up(self, requests: int = 40) -> None:
+        """Steady state, not start-up: each worker's first requests import, compile templates and connect."""
+        for _ in range(requests):
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            c.request("GET", self.path, headers={"Cookie": self.cookie})
+            c.getresponse().read()
+            c.close()
 
     def __exit__(self, *exc: object) -> None:
         self.server.terminate()

@@ -87,6 +87,13 @@ def work_calendar() -> WorkCalendar:
     return calendar
 
 
+def stamp() -> str:
+    """Names the admin-entered arrangements in force (they are not audited records): part of the key of any
+    memoised answer that counts working days."""
+    work_calendar()
+    return str(_cache["key"])
+
+
 def thresholds() -> tuple[int, int]:
     return settings.QINGLIAN_WARNING_GREEN_WORKDAYS, settings.QINGLIAN_WARNING_YELLOW_WORKDAYS
 

@@ -222,6 +222,8 @@ class Measure(Record):
             models.Index(fields=["owner", "position"], name="measure_owner_position"),
             models.Index(fields=["leader_in_charge", "position"], name="measure_leader_position"),
             models.Index(fields=["deadline"], name="measure_deadline"),
+            # 三色预警 counts: open statuses × a deadline range
+            models.Index(fields=["status", "deadline"], name="measure_status_deadline"),
             models.Index(fields=["closure", "position"], name="measure_closure_position"),
         ]
 

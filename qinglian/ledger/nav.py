@@ -20,21 +20,29 @@ NAV = [
 
 
 def home_card(request: HttpRequest) -> dict[str, Any] | None:
-    """Overdue and soon-due measures of the current unit, and open supervision orders (a few indexed counts)."""
+    """Overdue and soon-due measures of the current unit, and open supervision orders (a few indexed counts,
+    memoised until the next write: every page of the day starts here)."""
     user: Any = request.user
     if not getattr(user, "is_business", False):
         return None
-    from qinglian.ledger.calendar import warning_bounds
+    from qinglian.ledger.calendar import stamp, thresholds, warning_bounds
     from qinglian.ledger.models import Measure, warning_q
     from qinglian.ledger.selectors import open_order_counts
+    from qinglian.lib.memo import memo_key, remember
     from qinglian.lib.views import current_unit
+    from qinglian.org.scoping import scope_root
 
     unit = current_unit(request)
-    bounds = warning_bounds(timezone.localdate())
-    base = Measure.objects.visible_to(user).in_subtree(unit)
-    red = base.filter(warning_q("red", bounds)).count()
-    yellow = base.filter(warning_q("yellow", bounds)).count()
-    orders = open_order_counts(user, unit)
+
+    def counts() -> tuple[int, int, int]:
+        bounds = warning_bounds(timezone.localdate())
+        base = Measure.objects.visible_to(user).in_subtree(unit)
+        return (base.filter(warning_q("red", bounds)).count(), base.filter(warning_q("yellow", bounds)).count(),
+                open_order_counts(user, unit))
+
+    root = scope_root(user)
+    key = memo_key("ledger.home", root.path if root else "", unit.path, thresholds(), stamp())
+    red, yellow, orders = remember(key, counts)
     url = reverse("ledger:ledger")
     return {"title": "整改台账", "order": 20, "level": "red" if red else ("yellow" if yellow else "green"),
             "lines": [("逾期措施", red, f"{url}?level=red"), ("黄色预警", yellow, f"{url}?level=yellow"),

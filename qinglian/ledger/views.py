@@ -3,17 +3,24 @@ role decorators answer 403 before anything is read; the services check the same 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from qinglian.ledger import forms, services
+from qinglian.ledger.calendar import stamp as calendar_stamp
+from qinglian.ledger.calendar import thresholds as warning_thresholds
 from qinglian.ledger.models import (
     Aspect,
     Evidence,
@@ -34,10 +41,12 @@ from qinglian.ledger.selectors import (
     todo_for,
     with_warnings,
 )
+from qinglian.lib.memo import memo_key, remember
 from qinglian.lib.services import ConflictError
 from qinglian.lib.views import (
     business_required,
     current_unit,
+    is_htmx,
     leader_required,
     paginate,
     render_page,
@@ -45,7 +54,7 @@ from qinglian.lib.views import (
     writer_required,
 )
 from qinglian.org.models import Role
-from qinglian.org.scoping import subtree_q
+from qinglian.org.scoping import scope_root, subtree_q
 
 supervisor_required = roles_required(Role.SUPERVISOR)
 returner_required = roles_required(Role.SUPERVISOR, Role.LEADER)
@@ -64,25 +73,54 @@ def _act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
 
 
 # -- the ledger table ----------------------------------------------------------------------------------
+def _list_key(request: HttpRequest, unit: Any, shape: str) -> str:
+    """The memo key (lib.memo) of a ledger listing: what the user may see (their scope root decides it), the
+    unit, the query string, the warning thresholds and holiday arrangements, today and the data version."""
+    root = scope_root(request.user)
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    return memo_key("ledger", shape, root.path if root else "", unit.path, query, warning_thresholds(),
+                    calendar_stamp())
+
+
 @business_required
 def ledger(request: HttpRequest) -> HttpResponse:
-    form = forms.LedgerFilter(request.GET)
+    """The ledger table. The listing (filters, rows, pager) is the same for everyone who sees the same
+    subtree, so it is memoised until the next write; the page around it is the user's own."""
     unit = current_unit(request)
-    page = paginate(row_values(measure_rows(request.user, unit, form.filters())), request)
-    page.rows = ledger_rows(page.rows)
-    context = {"form": form, "page": page, "unit": unit, "open_orders": open_order_counts(request.user, unit)}
-    return render_page(request, "ledger/ledger.html", context, fragment="ledger/_rows.html")
+    fragment = is_htmx(request)
+
+    def listing() -> str:
+        form = forms.LedgerFilter(request.GET)
+        page = paginate(row_values(measure_rows(request.user, unit, form.filters())), request)
+        page.rows = ledger_rows(page.rows)
+        context = {"form": form, "page": page, "open_orders": open_order_counts(request.user, unit)}
+        return render_to_string("ledger/_rows.html" if fragment else "ledger/_listing.html", context, request)
+
+    content = remember(_list_key(request, unit, "rows" if fragment else "listing"), listing)
+    if fragment:
+        return HttpResponse(content)
+    return render(request, "ledger/ledger.html", {"unit": unit, "listing": mark_safe(content)})
 
 
 @business_required
 def measures_json(request: HttpRequest) -> HttpResponse:
-    form = forms.LedgerFilter(request.GET)
-    if not form.is_valid():
-        return JsonResponse({"errors": form.errors}, status=400, json_dumps_params={"ensure_ascii": False})
-    page = paginate(row_values(measure_rows(request.user, current_unit(request), form.filters())), request)
-    rows = [r.as_json() for r in ledger_rows(page.rows)]
-    return JsonResponse({"page": page.number, "has_next": page.has_next, "rows": rows},
-                        json_dumps_params={"ensure_ascii": False})
+    unit = current_unit(request)
+    key = _list_key(request, unit, "json")
+
+    def encoded() -> bytes | None:
+        form = forms.LedgerFilter(request.GET)
+        if not form.is_valid():
+            return None
+        page = paginate(row_values(measure_rows(request.user, unit, form.filters())), request)
+        rows = [r.as_json() for r in ledger_rows(page.rows)]
+        return json.dumps({"page": page.number, "has_next": page.has_next, "rows": rows},
+                          ensure_ascii=False, cls=DjangoJSONEncoder).encode()
+
+    content = remember(key, encoded)  # a refused question is not remembered (None) and asked again below
+    if content is None:
+        errors = forms.LedgerFilter(request.GET).errors
+        return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(content, content_type="application/json")
 
 
 @business_required

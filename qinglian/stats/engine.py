@@ -8,10 +8,7 @@ Every number comes from a provider registered in `qinglian.stats.registry` (each
 AppConfig.ready()); the records behind a number are fetched only when asked. Callers check that the user may
 see `unit` (views answer 404 otherwise); the engine counts whatever subtree it is given.
 
-Answers are memoised, keyed by the question, the day and the head of the audit chain. Every business write
-appends to that chain in its own transaction (lib.services, audit_log), so any write changes the key and the
-next question is counted afresh: the memo is exact, never merely recent. A short expiry bounds the damage of
-a write made behind the services' back (raw SQL), which the project forbids anyway.
+Answers are memoised until the next audited write (`qinglian.lib.memo`: exact, never merely recent).
 """
 
 from __future__ import annotations
@@ -20,10 +17,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
-from django.utils import timezone
 
+from qinglian.lib.memo import memo_key as lib_memo_key
+from qinglian.lib.memo import remember
 from qinglian.org.models import Unit
 from qinglian.stats.registry import Figure, Provider, RecordRef, Scope, providers
 
@@ -57,20 +53,6 @@ def _match(code: str, kinds: list[str] | None) -> bool:
     return kinds is None or any(code == k or (k.endswith(".") and code.startswith(k)) for k in kinds)
 
 
-MEMO_SECONDS = 300
-
-
-def data_version() -> str:
-    """Changes with every audited write (the audit chain's head); "" before the first one."""
-    from qinglian.audit.models import ChainHead
-
-    with connection.cursor() as cursor:  # asked on every memoised answer: kept as cheap as a query gets
-        q = connection.ops.quote_name
-        cursor.execute(f"SELECT {q('count')}, {q('last_hash')} FROM {q(ChainHead._meta.db_table)} WHERE id = 1")
-        head = cursor.fetchone()
-    return f"{head[0]}.{head[1][:20]}" if head else ""
-
-
 def figures(*, unit: Unit, date_from: dt.date, date_to: dt.date, kinds: Iterable[str] | None = None,
             memo: bool = True) -> list[Figure]:
     """Every figure of every provider for the subtree of `unit` and [date_from, date_to] (both included).
@@ -82,21 +64,13 @@ def figures(*, unit: Unit, date_from: dt.date, date_to: dt.date, kinds: Iterable
     wanted = list(kinds) if kinds is not None else None
     if not memo:
         return _count(scope, wanted)
-    key = memo_key(scope, wanted)
-    if key.endswith("|"):  # nothing audited yet (an empty or bulk-loaded database): no version to key on
-        return _count(scope, wanted)
-    found = cache.get(key)
-    if found is None:
-        found = _count(scope, wanted)
-        cache.set(key, found, MEMO_SECONDS)
-    return list(found)
+    return list(remember(memo_key(scope, wanted), lambda: _count(scope, wanted)))
 
 
 def memo_key(scope: Scope, kinds: list[str] | None = None) -> str:
-    """The key of a memoised answer: the question, today, the 补录 threshold and the data version."""
-    return "|".join(["stats.figures", str(scope.root.pk), scope.root.path, scope.date_from.isoformat(),
-                     scope.date_to.isoformat(), ",".join(kinds) if kinds is not None else "*",
-                     timezone.localdate().isoformat(), str(scope.late_days), data_version()])
+    """The key of a memoised answer (lib.memo): the question, the 补录 threshold, today and the data version."""
+    return lib_memo_key("stats.figures", scope.root.pk, scope.root.path, scope.date_from.isoformat(),
+                        scope.date_to.isoformat(), ",".join(kinds) if kinds is not None else "*", scope.late_days)
 
 
 def _count(scope: Scope, wanted: list[str] | None) -> list[Figure]:

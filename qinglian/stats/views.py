@@ -7,12 +7,12 @@ import json
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from qinglian.lib.forms import ChineseDateField
+from qinglian.lib.memo import remember
 from qinglian.lib.views import business_required, current_unit, unit_from_param
 from qinglian.org.models import Unit
 from qinglian.org.scoping import may_see_unit
@@ -136,10 +136,7 @@ def figures_json(request: HttpRequest) -> HttpResponse:
     try:
         date_from, date_to = _iso(request.GET.get("from"), "from"), _iso(request.GET.get("to"), "to")
         scope = engine.make_scope(unit=unit, date_from=date_from, date_to=date_to)
-        key = engine.memo_key(scope) if not kind else ""
-        key = key + "|json" if key and not key.endswith("|") else ""
-        content = cache.get(key) if key else None
-        if content is None:
+        def encoded() -> bytes:
             figures = engine.figures(unit=unit, date_from=date_from, date_to=date_to)
             body: dict[str, Any] = {"unit": {"id": unit.pk, "full_name": unit.full_name},
                                     "from": date_from.isoformat(), "to": date_to.isoformat(),
@@ -149,9 +146,10 @@ def figures_json(request: HttpRequest) -> HttpResponse:
                     {"type": r.type, "id": r.id, "label": r.label, "date": r.date.isoformat() if r.date else None,
                      "late": r.late, "weight": r.weight, "url": r.url}
                     for r in engine.records(unit=unit, date_from=date_from, date_to=date_to, kind=kind)]
-            content = json.dumps(body, ensure_ascii=False).encode()
-            if key:
-                cache.set(key, content, engine.MEMO_SECONDS)
+            return json.dumps(body, ensure_ascii=False).encode()
+
+        key = engine.memo_key(scope) if not kind else ""
+        content = remember(f"{key}|json" if key else "", encoded)
     except engine.PeriodError as exc:
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
     except engine.UnknownKind as exc:

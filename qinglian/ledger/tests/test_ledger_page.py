@@ -64,6 +64,29 @@ def test_json_list_has_the_same_rows(world) -> None:
     assert world.client("clerk_a").get("/ledger/measures.json?level=purple").status_code == 400
 
 
+def test_listings_are_remembered_only_until_the_next_write_and_only_for_the_same_view(world) -> None:
+    """The ledger listing is memoised (lib.memo): a change made through the site shows at once, and an
+    account that sees another subtree never gets a listing built for someone else."""
+    _load(world, 2)
+    leader, clerk = world.client("leader_a"), world.client("clerk_a")
+    measure = Measure.objects.get(text="措施0-0")
+    assert measure.status == "not_started"
+    assert "措施0-0" not in leader.get("/ledger/?status=done").content.decode()
+    before = {r["id"]: r["status"] for r in leader.get("/ledger/measures.json").json()["rows"]}
+    assert before[measure.pk] == "not_started"
+    response = clerk.post(f"/ledger/measures/{measure.pk}/edit/", {
+        "text": measure.text, "owner": measure.owner_id or "", "leader_in_charge": "", "responsible_unit": "",
+        "deadline_text": "2030-01-01", "status": "done", "version": measure.version})
+    assert response.status_code == 302, response.content.decode()
+    assert "措施0-0" in leader.get("/ledger/?status=done").content.decode()
+    assert {r["id"]: r["status"] for r in leader.get("/ledger/measures.json").json()["rows"]}[measure.pk] == "done"
+    assert "措施0-0" in leader.get("/ledger/?status=done", HTTP_HX_REQUEST="true").content.decode()
+    # the same query string from another subtree: its own rows, never the memoised ones of 县委宣传部
+    other = world.client("clerk_b").get("/ledger/measures.json").json()["rows"]
+    assert [r["text"] for r in other] == ["B措施"]
+    assert "措施0-0" not in world.client("clerk_b").get("/ledger/?status=done").content.decode()
+
+
 def test_stats_provider_counts_and_traces(world) -> None:
     _load(world, 4)
     provider = next(p for p in providers() if p.prefix == "ledger")

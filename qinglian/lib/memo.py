@@ -1,0 +1,57 @@
+"""Exact memos: an answer kept until the next audited write.
+
+Every business write appends to the audit chain in its own transaction (lib.services, audit_log), so the
+chain's head names the state of the data. An answer memoised under a key that ends with that head is exact,
+never merely recent: the next write changes the key and the next question is answered afresh. A short
+expiry bounds what a write made behind the services' back (raw SQL, which the project forbids) could leave.
+The memo lives in Django's cache (per process unless CACHES names a shared one); asking costs one
+primary-key read of the chain head.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+T = TypeVar("T")
+MEMO_SECONDS = 300
+
+
+def data_version() -> str:
+    """Changes with every audited write (the audit chain's head); "" before the first one."""
+    from qinglian.audit.models import ChainHead
+
+    with connection.cursor() as cursor:  # asked on every memoised answer: kept as cheap as a query gets
+        q = connection.ops.quote_name
+        cursor.execute(f"SELECT {q('count')}, {q('last_hash')} FROM {q(ChainHead._meta.db_table)} WHERE id = 1")
+        head = cursor.fetchone()
+    return f"{head[0]}.{head[1][:20]}" if head else ""
+
+
+def memo_key(*parts: object) -> str:
+    """The question's parts, today and the data version; "" when nothing was audited yet (an empty or
+    bulk-loaded database has no version to key on: nothing is memoised)."""
+    version = data_version()
+    if not version:
+        return ""
+    question = "|".join([*map(str, parts), timezone.localdate().isoformat()])
+    # any cache backend takes it: short, ASCII, no spaces (query strings carry Chinese)
+    return f"memo:{hashlib.blake2b(question.encode(), digest_size=16).hexdigest()}:{version}"
+
+
+def remember(key: str, compute: Callable[[], T], seconds: int = MEMO_SECONDS) -> T:
+    """`compute()`, or what it answered under `key` since the last write (always when `key` is ""). An answer
+    of None is not remembered."""
+    if not key:
+        return compute()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        if found is not None:
+            cache.set(key, found, seconds)
+    return found
