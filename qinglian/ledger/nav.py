@@ -30,13 +30,15 @@ def home_card(request: HttpRequest) -> dict[str, Any] | None:
     from qinglian.ledger.selectors import open_order_counts
     from qinglian.lib.memo import memo_key, remember
     from qinglian.lib.views import current_unit
-    from qinglian.org.scoping import scope_root
+    from qinglian.org.scoping import scope_root, subtree_q
 
     unit = current_unit(request)
 
     def counts() -> tuple[int, int, int]:
         bounds = warning_bounds(timezone.localdate())
-        base = Measure.objects.visible_to(user).in_subtree(unit)
+        # the unit's path range, not `in_subtree`'s position range: then the planner takes the (status, deadline)
+        # index, which holds only the open measures of the deadline window
+        base = Measure.objects.visible_to(user).filter(subtree_q(unit))
         return (base.filter(warning_q("red", bounds)).count(), base.filter(warning_q("yellow", bounds)).count(),
                 open_order_counts(user, unit))
 
