@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from qinglian.lib.models import Record, RecordQuerySet
+from qinglian.lib.models import Record, RecordQuerySet, StoredFile
 from qinglian.org.models import Person, Unit, path_successor
 
 
@@ -264,22 +264,14 @@ class Progress(Record):
         return self.text[:60]
 
 
-class Evidence(Record):
+class Evidence(StoredFile):
     progress = models.ForeignKey(Progress, verbose_name="整改进展", on_delete=models.PROTECT, related_name="evidence")
     unit = models.ForeignKey(Unit, verbose_name="整改单位", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField("文件名", max_length=255)
-    stored = models.CharField("存储位置", max_length=255, editable=False,
-                              help_text="MEDIA_ROOT 下的相对路径；不在网站目录中，只经权限检查后下载。")
-    size = models.PositiveBigIntegerField("大小（字节）", default=0)
-    sha256 = models.CharField("SHA-256", max_length=64)
 
     class Meta:
         verbose_name = "证明材料"
         verbose_name_plural = "证明材料"
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ClosureStepKind(models.TextChoices):

@@ -7,15 +7,9 @@ orders (督办) but change nothing else; only a leader (负责人) approves 销�
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -41,6 +35,7 @@ from qinglian.ledger.models import (
     measure_position,
     problem_key,
 )
+from qinglian.lib.files import Upload, check_sizes, stored_files
 from qinglian.lib.services import record_create, record_update
 from qinglian.org.models import Person, Role, Unit
 from qinglian.org.scoping import may_see_unit, may_write_unit, subtree_q
@@ -169,12 +164,6 @@ def ledger_measure_update(*, user: Any, measure: Measure, data: dict[str, Any], 
 
 
 # -- progress and evidence ---------------------------------------------------------------------------
-@dataclass
-class Upload:
-    name: str
-    content: bytes
-
-
 def ledger_progress_add(*, user: Any, measure: Measure, text: str, status_after: str, date: dt.date | None = None,
                         files: Sequence[Upload] = (), request: Any = None) -> Progress:
     _check_write(user, measure.unit, measure)
@@ -182,52 +171,20 @@ def ledger_progress_add(*, user: Any, measure: Measure, text: str, status_after:
         raise ValidationError("该措施已销号，如需继续整改请由监督员或负责人退回。")
     if status_after not in MeasureStatus.values:
         raise ValidationError("请选择报送后的完成状态。")
-    limit = settings.QINGLIAN_MAX_UPLOAD_BYTES
-    for f in files:
-        if len(f.content) > limit:
-            raise ValidationError(f"证明材料“{f.name}”超过 {limit // 1024 // 1024} MB，请压缩后再上传。")
-    stored: list[Path] = []
-    try:
-        with transaction.atomic():
-            progress = record_create(user=user, obj=Progress(
-                measure=measure, unit=measure.unit, date=date or timezone.localdate(), text=_require(text, "进展情况"),
-                status_after=status_after), request=request)
-            for f in files:
-                path = _store(f.content)
-                stored.append(path)
-                record_create(user=user, obj=Evidence(
-                    progress=progress, unit=measure.unit, name=os.path.basename(f.name)[:255],
-                    stored=str(path.relative_to(Path(settings.MEDIA_ROOT))), size=len(f.content),
-                    sha256=hashlib.sha256(f.content).hexdigest()), request=request)
-            data: dict[str, Any] = {"status": status_after, "situation": progress.text}
-            if measure.closure == Closure.RETURNED:
-                data["closure"] = Closure.OPEN
-            record_update(user=user, obj=measure, data=data, version=measure.version,
-                          summary=f"报送整改进展：{measure}", request=request)
-    except Exception:
-        for path in stored:  # the rows are gone with the transaction; do not leave orphan files
-            path.unlink(missing_ok=True)
-        raise
-    return progress
-
-
-def _store(content: bytes) -> Path:
-    """Evidence lives under MEDIA_ROOT (outside the web root) under a random name; only views that check
-    the item's visibility serve it."""
-    today = timezone.localdate()
-    folder = Path(settings.MEDIA_ROOT) / "ledger" / f"{today:%Y}" / f"{today:%m}"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / uuid.uuid4().hex
-    path.write_bytes(content)
-    return path
-
-
-def evidence_path(evidence: Evidence) -> Path:
-    root = Path(settings.MEDIA_ROOT).resolve()
-    path = (root / evidence.stored).resolve()
-    if root not in path.parents:
-        raise PermissionDenied("证明材料路径无效。")
-    return path
+    check_sizes(files, "证明材料")
+    with stored_files() as written, transaction.atomic():
+        progress = record_create(user=user, obj=Progress(
+            measure=measure, unit=measure.unit, date=date or timezone.localdate(), text=_require(text, "进展情况"),
+            status_after=status_after), request=request)
+        for f in files:
+            record_create(user=user, obj=Evidence(progress=progress, unit=measure.unit,
+                                                  **written.store(f, "ledger")), request=request)
+        data: dict[str, Any] = {"status": status_after, "situation": progress.text}
+        if measure.closure == Closure.RETURNED:
+            data["closure"] = Closure.OPEN
+        record_update(user=user, obj=measure, data=data, version=measure.version,
+                      summary=f"报送整改进展：{measure}", request=request)
+        return progress
 
 
 # -- 销号 ---------------------------------------------------------------------------------------------

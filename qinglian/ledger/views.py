@@ -11,9 +11,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -41,6 +42,7 @@ from qinglian.ledger.selectors import (
     todo_for,
     with_warnings,
 )
+from qinglian.lib import files
 from qinglian.lib.memo import memo_key, remember
 from qinglian.lib.services import ConflictError
 from qinglian.lib.views import (
@@ -281,10 +283,10 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ProgressForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        files = [services.Upload(f.name, f.read()) for f in data["files"]]
+        uploads = [files.Upload.of(f) for f in data["files"]]
         _act(request, lambda: services.ledger_progress_add(
             user=request.user, measure=measure, text=data["text"], status_after=data["status_after"],
-            date=data["date"], files=files, request=request), "已报送整改进展。")
+            date=data["date"], files=uploads, request=request), "已报送整改进展。")
     else:
         messages.error(request, "进展填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
     return redirect("ledger:measure", measure.pk)
@@ -292,12 +294,8 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @business_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
-    path = services.evidence_path(evidence)
-    if not path.exists():
-        messages.error(request, "该证明材料文件已丢失，请联系系统管理员从备份中恢复。")
-        return redirect("ledger:measure", evidence.progress.measure_id)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=evidence.name)
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user).select_related("progress"), pk=pk)
+    return files.download(request, evidence, reverse("ledger:measure", args=[evidence.progress.measure_id]))
 
 
 def _opinion(request: HttpRequest) -> tuple[str, int | None]:

@@ -92,3 +92,21 @@ class Record(models.Model):
         except Exception:
             return name
 
+
+
+class StoredFile(Record):
+    """Abstract base of an uploaded file kept with a record (ledger evidence, activity attachments): the bytes
+    under MEDIA_ROOT, outside the web root, under a random name (`lib.files.store`); served only by a view
+    that has fetched the row through `visible_to` (`lib.files.download`)."""
+
+    name = models.CharField("文件名", max_length=255)
+    stored = models.CharField("存储位置", max_length=255, editable=False,
+                              help_text="MEDIA_ROOT 下的相对路径；不在网站目录中，只经权限检查后下载。")
+    size = models.PositiveBigIntegerField("大小（字节）", default=0)
+    sha256 = models.CharField("SHA-256", max_length=64)
+
+    class Meta(Record.Meta):
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name

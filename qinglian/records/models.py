@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from qinglian.lib.models import Record, RecordQuerySet
+from qinglian.lib.models import Record, RecordQuerySet, StoredFile
 from qinglian.org.models import Person, Unit
 
 
@@ -139,29 +139,24 @@ class Activity(Record):
 
 
 def attachment_path(instance: Any, filename: str) -> str:
+    """Where the first migration's FileField put attachments (kept for that migration; files are now stored
+    by lib.files)."""
     today = timezone.localdate()
     return f"records/{today:%Y/%m}/{filename}"
 
 
-class Attachment(Record):
-    """A file kept with an activity record. Stored under MEDIA_ROOT (outside the web root), served by a view
-    that checks the user may see the record."""
+class Attachment(StoredFile):
+    """A file kept with an activity record (see lib.models.StoredFile)."""
 
     unit_field = "activity__unit"
 
     activity = models.ForeignKey(Activity, verbose_name="纪实记录", on_delete=models.PROTECT,
                                  related_name="attachments")
-    file = models.FileField("文件", upload_to=attachment_path, max_length=300)
-    name = models.CharField("文件名", max_length=200)
-    size = models.PositiveIntegerField("大小（字节）", default=0)
 
     class Meta:
         verbose_name = "附件"
         verbose_name_plural = "附件"
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Grain(models.TextChoices):

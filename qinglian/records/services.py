@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
+from qinglian.lib.files import StoredFiles, Upload, check_sizes, stored_files
 from qinglian.lib.services import record_create, record_delete, record_restore, record_update
 from qinglian.org.models import Person, Role, TeamRole, Unit
 from qinglian.org.scoping import may_see_unit, may_write_unit
@@ -199,18 +200,9 @@ def late_flags_rebuild(late_days: int) -> int:
 
 
 # -- activities -------------------------------------------------------------------------------------------
-def _check_files(files: Sequence[UploadedFile]) -> None:
-    from django.conf import settings
-
+def _attach(*, user: Any, activity: Activity, files: Sequence[UploadedFile], written: StoredFiles) -> None:
     for f in files:
-        if f.size and f.size > settings.QINGLIAN_MAX_UPLOAD_BYTES:
-            limit = settings.QINGLIAN_MAX_UPLOAD_BYTES // (1024 * 1024)
-            raise ValidationError({"files": [f"附件“{f.name}”超过 {limit} MB，请压缩后再上传。"]})
-
-
-def _attach(*, user: Any, activity: Activity, files: Sequence[UploadedFile]) -> None:
-    for f in files:
-        record_create(user=user, obj=Attachment(activity=activity, file=f, name=f.name[:200], size=f.size or 0),
+        record_create(user=user, obj=Attachment(activity=activity, **written.store(Upload.of(f), "records")),
                       summary=f"上传附件：{f.name}（{activity}）")
 
 
@@ -220,8 +212,8 @@ def activity_create(*, user: Any, data: ActivityInput, files: Sequence[UploadedF
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     _raise(activity_problems(user=user, data=data, today=today))
-    _check_files(files)
-    with transaction.atomic():
+    check_sizes(files, field="files")
+    with stored_files() as written, transaction.atomic():
         activity = Activity(
             unit=data.unit, kind=data.kind, happened_on=data.happened_on, topic=data.topic.strip(),
             presided_by=data.presided_by, minutes=data.minutes, entered_at=now,
@@ -229,7 +221,7 @@ def activity_create(*, user: Any, data: ActivityInput, files: Sequence[UploadedF
         record_create(user=user, obj=activity, request=request)
         activity.participants.set(data.participants)
         activity.talked_to.set(data.talked_to)
-        _attach(user=user, activity=activity, files=files)
+        _attach(user=user, activity=activity, files=files, written=written)
         tally_apply([activity], +1)
     return activity
 
@@ -240,8 +232,8 @@ def activity_update(*, user: Any, activity: Activity, data: ActivityInput, versi
     if not may_write_unit(user, activity.unit):
         raise PermissionDenied("您不能修改此记录。")
     _raise(activity_problems(user=user, data=data, today=today))
-    _check_files(files)
-    with transaction.atomic():
+    check_sizes(files, field="files")
+    with stored_files() as written, transaction.atomic():
         old = Activity.with_deleted.select_for_update().get(pk=activity.pk)
         changes = {
             "unit": data.unit, "kind": data.kind, "happened_on": data.happened_on, "topic": data.topic.strip(),
@@ -251,7 +243,7 @@ def activity_update(*, user: Any, activity: Activity, data: ActivityInput, versi
         updated = record_update(user=user, obj=activity, data=changes, version=version, request=request)
         updated.participants.set(data.participants)
         updated.talked_to.set(data.talked_to)
-        _attach(user=user, activity=updated, files=files)
+        _attach(user=user, activity=updated, files=files, written=written)
         if old.deleted_at is None:
             tally_apply([old], -1)
             tally_apply([updated], +1)
@@ -431,7 +423,7 @@ def letter_sign(*, user: Any, letter: Letter, signed_on: dt.date, version: int, 
     if signed_on.year not in (letter.year, letter.year - 1):
         raise ValidationError({"signed_on": [f"{letter.year}年的责任书应在{letter.year}年（或上年末）签订，请核对日期。"]})
     if scan is not None:
-        _check_files([scan])
+        check_sizes([scan], field="scan")
     data: dict[str, Any] = {"signed_on": signed_on, "signed_recorded_at": now, "signed_recorded_by": user,
                             "late": is_late(signed_on, now)}
     if scan is not None:

@@ -7,10 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from qinglian.lib import files
 from qinglian.lib.exports import XLSX, file_response
 from qinglian.lib.services import ConflictError
 from qinglian.lib.views import (
@@ -175,7 +177,7 @@ def activity_undelete(request: HttpRequest, pk: int) -> HttpResponse:
 @business_required
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+    return files.download(request, item, reverse("records:activity", args=[item.activity_id]))
 
 
 # -- bulk entry from Excel ---------------------------------------------------------------------------------

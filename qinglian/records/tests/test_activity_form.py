@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from pathlib import Path
+from unittest import mock
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from qinglian.lib import files
 from qinglian.records.models import Activity, ActivityTally
 from qinglian.records.tests.helpers import kind, make_activity
 
@@ -76,6 +81,26 @@ def test_talk_counts_persons_talked_to_and_attachment_is_served_only_in_scope(wo
     response = client.get(f"/records/attachments/{attachment.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content).decode() == "谈话要点"
     assert world.client("clerk_b").get(f"/records/attachments/{attachment.pk}/").status_code == 404
+    # kept as the ledger keeps evidence: a random name outside the web root, its checksum, and a clear
+    # message (not an error page) when the file has gone from the disk
+    assert attachment.name == "谈话记录.txt" and "谈话记录" not in attachment.stored
+    assert attachment.sha256 == hashlib.sha256("谈话要点".encode()).hexdigest()
+    files.path_of(attachment).unlink()
+    response = client.get(f"/records/attachments/{attachment.pk}/", follow=True)
+    assert "文件“谈话记录.txt”已丢失" in response.content.decode()
+
+
+def test_a_refused_activity_leaves_no_file_behind(world, settings):
+    client = world.client("clerk_a")
+    data = post_data(world, happened_on="2099年1月1日", files=SimpleUploadedFile("纪要.txt", b"x"))
+    assert client.post("/records/activities/new/", data).status_code == 200  # a future date: refused
+    data = post_data(world, files=SimpleUploadedFile("纪要.txt", b"x"))
+    with mock.patch("qinglian.records.services.tally_apply", side_effect=RuntimeError("崩溃")):
+        with pytest.raises(RuntimeError):
+            client.post("/records/activities/new/", data)
+    stored = Path(settings.MEDIA_ROOT) / "records"
+    assert not Activity.with_deleted.exists()
+    assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))
 
 
 def test_scoping_clerk_b_404_supervisor_reads_only_admins_nothing(world):

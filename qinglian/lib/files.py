@@ -1,0 +1,95 @@
+"""Uploaded files kept outside the web root, for every app: checked, stored, cleaned up, served.
+
+`stored_files()` wraps the transaction that writes the rows: a file written before the transaction failed
+is removed with it, so no orphan is left behind. Downloads go only through views that fetched the row with
+`visible_to(user)`; a file missing on disk says so in Chinese instead of failing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+
+@dataclass
+class Upload:
+    """A file as the services take it: its name as the user had it and its bytes."""
+
+    name: str
+    content: bytes
+
+    @classmethod
+    def of(cls, uploaded: Any) -> Upload:
+        """From a Django UploadedFile (the bytes read once, within the size limit the form already holds)."""
+        return cls(name=uploaded.name, content=uploaded.read())
+
+
+def check_sizes(files: Iterable[Any], what: str = "附件", field: str = "") -> None:
+    """Refuse any file (an Upload or a Django UploadedFile) over QINGLIAN_MAX_UPLOAD_BYTES, naming it;
+    `field` puts the message on that form field."""
+    limit = settings.QINGLIAN_MAX_UPLOAD_BYTES
+    for f in files:
+        size = f.size if hasattr(f, "size") else len(f.content)
+        if size and size > limit:
+            message = f"{what}“{f.name}”超过 {limit // 1024 // 1024} MB，请压缩后再上传。"
+            raise ValidationError({field: [message]} if field else message)
+
+
+class StoredFiles(list[Path]):
+    """The files written in one `stored_files()` block."""
+
+    def store(self, upload: Upload, area: str) -> dict[str, Any]:
+        """Write the bytes under MEDIA_ROOT/area/YYYY/MM with a random name; the StoredFile fields."""
+        today = timezone.localdate()
+        folder = Path(settings.MEDIA_ROOT) / area / f"{today:%Y}" / f"{today:%m}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / uuid.uuid4().hex
+        path.write_bytes(upload.content)
+        self.append(path)
+        return {"name": os.path.basename(upload.name)[:255], "stored": str(path.relative_to(settings.MEDIA_ROOT)),
+                "size": len(upload.content), "sha256": hashlib.sha256(upload.content).hexdigest()}
+
+
+@contextmanager
+def stored_files() -> Iterator[StoredFiles]:
+    """`with stored_files() as files: … files.store(upload, "ledger") …` inside or around a transaction:
+    when the block raises, every file it wrote is removed (the rows are gone with the transaction)."""
+    written = StoredFiles()
+    try:
+        yield written
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def path_of(item: Any) -> Path:
+    """The file of a StoredFile row, refusing any stored path that would lead outside MEDIA_ROOT."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / item.stored).resolve()
+    if root not in path.parents:
+        raise PermissionDenied("文件路径无效。")
+    return path
+
+
+def download(request: HttpRequest, item: Any, back: str) -> HttpResponse:
+    """The file of `item` (already fetched through `visible_to`) as a download, or back to `back` with a
+    message when the file is missing on disk."""
+    path = path_of(item)
+    if not path.exists():
+        messages.error(request, f"文件“{item.name}”已丢失，请联系系统管理员从备份中恢复。")
+        return redirect(back)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=item.name)
