@@ -62,7 +62,9 @@ def unit_from_param(request: HttpRequest, value: Any) -> Unit:
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """htmx asks for a part of the page; when it restores history (the Back button) it asks for the whole."""
+    headers = request.headers
+    return headers.get("HX-Request") == "true" and headers.get("HX-History-Restore-Request") != "true"
 
 
 def render_page(

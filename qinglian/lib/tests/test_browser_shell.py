@@ -15,6 +15,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 def test_clerk_logs_in_with_the_keyboard_and_sees_only_their_unit(world: World, browser_page) -> None:  # type: ignore[no-untyped-def]
     page = browser_page
     SHOTS.mkdir(parents=True, exist_ok=True)
+    console_errors: list[str] = []  # e.g. a style or script the Content-Security-Policy blocks
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     page.goto(page.base_url + "/")
     assert page.url.endswith("/login/?next=/")
     page.keyboard.type("clerk_a")  # the username field has focus
@@ -35,6 +37,7 @@ def test_clerk_logs_in_with_the_keyboard_and_sees_only_their_unit(world: World, 
     page.fill("input[name=q]", "赵")
     expect(page.locator("#rows")).not_to_contain_text("张干事")
     expect(page.locator("#rows")).to_contain_text("赵股长")
+    assert console_errors == []
 
 
 def test_wrong_password_shows_a_chinese_message(world: World, browser_page) -> None:  # type: ignore[no-untyped-def]
