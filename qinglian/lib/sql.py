@@ -30,6 +30,11 @@ def subtree(root: Unit) -> dict[str, str]:
     return {"lo": root.path, "hi": path_successor(root.path)}
 
 
+def period(scope: Any) -> dict[str, Any]:
+    """The parameters of a statistics scope: its subtree (`lo`, `hi`) and its days (`date_from`, `date_to`)."""
+    return {**subtree(scope.root), "date_from": day(scope.date_from), "date_to": day(scope.date_to)}
+
+
 def day(value: dt.date) -> Any:
     return connection.ops.adapt_datefield_value(value)
 

@@ -250,8 +250,7 @@ def _opinion_sql(vendor: str) -> str:
 def _period(scope: Scope) -> dict[str, Any]:
     """The statement parameters of a scope: its subtree, its days, and its days as [start, end) moments."""
     start, end = day_span(scope)
-    return {**sql.subtree(scope.root), "date_from": sql.day(scope.date_from), "date_to": sql.day(scope.date_to),
-            "start": sql.moment(start), "end": sql.moment(end)}
+    return {**sql.period(scope), "start": sql.moment(start), "end": sql.moment(end)}
 
 
 def opinion_counts(scope: Scope) -> dict[str, tuple[int, int]]:

@@ -159,10 +159,6 @@ class ActivityProvider:
                           late=a.late, weight=a.weight, url=_activity_url(a.pk)) for a in rows]
 
 
-def _period(scope: Scope) -> dict[str, Any]:
-    return {**sql.subtree(scope.root), "date_from": sql.day(scope.date_from), "date_to": sql.day(scope.date_to)}
-
-
 # -- risk points --------------------------------------------------------------------------------------------
 TEAM = [TeamRole.PRINCIPAL, TeamRole.TEAM_MEMBER]
 
@@ -194,7 +190,7 @@ class RiskProvider:
 
     def figures(self, scope: Scope) -> list[Figure]:
         # one small GROUP BY; the figures are sums of its rows
-        groups = sql.fetch(self._sql(), _period(scope))
+        groups = sql.fetch(self._sql(), sql.period(scope))
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for category, level, team_role, late, n in groups:
             for code in ("risk.points", f"risk.{category}", f"risk.level_{level}",
@@ -247,7 +243,7 @@ class LetterProvider:
                 f"AND x.year >= %(year_from)s AND x.year <= %(year_to)s)) GROUP BY x.kind, x.late")
 
     def figures(self, scope: Scope) -> list[Figure]:
-        params = {**_period(scope), "year_from": scope.date_from.year, "year_to": scope.date_to.year}
+        params = {**sql.period(scope), "year_from": scope.date_from.year, "year_to": scope.date_to.year}
         groups = sql.fetch(self._sql(), params)
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for kind, late, signed, n in groups:
