@@ -241,6 +241,16 @@ class RiskPointForm(forms.Form):
             (p.pk, f"{p.name}（{p.post}）") for p in Person.objects.filter(unit=unit).order_by("order", "id")[:200]]
 
 
+class RiskPointEditForm(RiskPointForm):
+    """Correcting a risk point: its unit and its controls are kept (controls are added on the detail page)."""
+
+    version = VersionField()
+
+    def __init__(self, *args: Any, user: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, unit=unit, **kwargs)
+        del self.fields["unit"], self.fields["controls"]
+
+
 class ControlForm(forms.Form):
     measure = forms.CharField(label="防控措施", widget=forms.Textarea)
     responsible = forms.CharField(label="责任人（岗位）", max_length=100, required=False)

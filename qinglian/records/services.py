@@ -457,6 +457,26 @@ def risk_point_create(*, user: Any, unit: Unit, post: str, category: str, level:
     return point
 
 
+def risk_point_update(*, user: Any, point: RiskPoint, data: dict[str, Any], version: int,
+                      today: dt.date | None = None, request: Any = None) -> RiskPoint:
+    """Correct a risk point (post, holder, category, level, description, date); its unit stays. The 补录 mark
+    follows the corrected date against the moment it was first entered."""
+    if not may_write_unit(user, point.unit):
+        raise PermissionDenied("您不能修改此单位的风险点。")
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if data["identified_on"] > today:
+        errors["identified_on"] = [f"排查日期 {data['identified_on']:%Y-%m-%d} 晚于今天，请填写实际排查日期。"]
+    holder = data.get("holder")
+    if holder is not None and holder.unit_id != point.unit_id:
+        errors["holder"] = [f"“{holder.name}”不是{point.unit.name}的干部。"]
+    if errors:
+        raise ValidationError(errors)
+    fields = ("post", "holder", "category", "level", "description", "identified_on")
+    changes = {k: data[k] for k in fields} | {"late": is_late(data["identified_on"], point.entered_at)}
+    return record_update(user=user, obj=point, data=changes, version=version, request=request)
+
+
 def control_add(*, user: Any, risk_point: RiskPoint, measure: str, responsible: str = "",
                 request: Any = None) -> Control:
     if not may_write_unit(user, risk_point.unit):

@@ -28,4 +28,5 @@ urlpatterns = [
     path("risks/", views_lists.risks, name="risks"),
     path("risks/new/", views_lists.risk_new, name="risk_new"),
     path("risks/<int:pk>/", views_lists.risk_detail, name="risk"),
+    path("risks/<int:pk>/edit/", views_lists.risk_edit, name="risk_edit"),
 ]

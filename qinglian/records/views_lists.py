@@ -23,6 +23,7 @@ from qinglian.records.forms import (
     LetterSignForm,
     LinkForm,
     ReviewForm,
+    RiskPointEditForm,
     RiskPointForm,
 )
 from qinglian.records.models import Activity, Duty, DutyList, Letter, LetterKind, RiskPoint
@@ -41,6 +42,7 @@ from qinglian.records.services import (
     letter_sign,
     letters_issue,
     risk_point_create,
+    risk_point_update,
     risk_review_add,
 )
 from qinglian.records.views import _add_errors
@@ -249,6 +251,26 @@ def risk_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已登记风险点：{point}")
             return redirect("records:risk", pk=point.pk)
     return render(request, "records/risk_form.html", {"form": form})
+
+
+@writer_required
+def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    point = get_object_or_404(RiskPoint.objects.visible_to(request.user).select_related("unit", "holder"), pk=pk)
+    initial = {"post": point.post, "holder": point.holder_id, "category": point.category, "level": point.level,
+               "description": point.description, "identified_on": point.identified_on, "version": point.version}
+    form = RiskPointEditForm(request.POST or None, user=request.user, unit=point.unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            risk_point_update(user=request.user, point=point, data=form.cleaned_data,
+                              version=form.cleaned_data["version"], request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已保存修改。")
+            return redirect("records:risk", pk=pk)
+    return render(request, "records/risk_form.html", {"form": form, "point": point})
 
 
 @business_required

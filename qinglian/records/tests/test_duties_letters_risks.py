@@ -108,3 +108,36 @@ def test_risk_point_with_controls_and_yearly_review(world):
     assert world.client("supervisor").post(f"/records/risks/{point.pk}/", {"form": "control",
                                                                            "measure": "x"}).status_code == 404
     assert point.controls.count() == 2
+
+
+def test_risk_point_is_corrected_with_its_version_and_counted_as_corrected(world):
+    client = world.client("clerk_a")
+    client.post("/records/risks/new/", {
+        "unit": world.a.pk, "post": "部长", "holder": world.principal_a.pk, "category": "authority",
+        "level": "high", "description": "干部选拔任用中的廉政风险", "identified_on": "2024.3.1", "controls": "集体决策"})
+    point = RiskPoint.objects.get()
+    form = client.get(f"/records/risks/{point.pk}/edit/").content.decode()
+    assert "干部选拔任用中的廉政风险" in form and 'id="id_controls"' not in form and 'id="id_unit"' not in form
+    edit = {"post": "部长", "holder": world.principal_a.pk, "category": "process", "level": "medium",
+            "description": "经费审批中的廉政风险", "identified_on": "2024年3月2日", "version": point.version}
+    assert client.post(f"/records/risks/{point.pk}/edit/", edit).status_code == 302
+    point.refresh_from_db()
+    assert (point.category, point.level, point.identified_on) == ("process", "medium", dt.date(2024, 3, 2))
+    assert point.controls.count() == 1  # kept
+    # a second save with the old version names who changed what
+    stale = client.post(f"/records/risks/{point.pk}/edit/", {**edit, "level": "low"}).content.decode()
+    assert "风险等级" in stale and RiskPoint.objects.get().level == "medium"
+    # a date in the future and a holder of another unit are refused in Chinese
+    point.refresh_from_db()
+    bad = client.post(f"/records/risks/{point.pk}/edit/", {**edit, "version": point.version,
+                                                           "identified_on": "2099-1-1"}).content.decode()
+    assert "晚于今天" in bad and RiskPoint.objects.get().identified_on == dt.date(2024, 3, 2)
+    bad = client.post(f"/records/risks/{point.pk}/edit/", {**edit, "version": point.version,
+                                                           "holder": world.staff_a1.pk}).content.decode()
+    assert f"“{world.staff_a1.name}”不是" in bad and RiskPoint.objects.get().holder == world.principal_a
+    # the figures count the corrected category; others may not edit
+    found = {f.kind: f.count for f in engine.figures(unit=world.a, date_from=dt.date(2024, 1, 1),
+                                                     date_to=dt.date(2024, 12, 31), kinds=["risk."])}
+    assert found["risk.process"] == 1 and found["risk.authority"] == 0
+    assert world.client("clerk_b").get(f"/records/risks/{point.pk}/edit/").status_code == 404
+    assert world.client("supervisor").get(f"/records/risks/{point.pk}/edit/").status_code == 403
