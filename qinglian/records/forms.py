@@ -198,6 +198,10 @@ class DutyForm(forms.Form):
                                            help_text="本单位期内有这些类型的记录即视为已履行；也可在事项页手工关联记录。")
 
 
+class DutyEditForm(DutyForm):
+    version = VersionField()
+
+
 class LinkForm(forms.Form):
     activity = forms.IntegerField(label="纪实记录")
     linked = forms.BooleanField(required=False, initial=True)

@@ -365,6 +365,29 @@ def duty_add(*, user: Any, duty_list: DutyList, text: str, frequency: str, kinds
     return duty
 
 
+def duty_update(*, user: Any, duty: Duty, text: str, frequency: str, kinds: Sequence[ActivityKind], version: int,
+                request: Any = None) -> Duty:
+    """Reword a duty, change its frequency or the kinds of record that evidence it."""
+    if not may_write_unit(user, duty.duty_list.unit):
+        raise PermissionDenied("您不能修改此清单。")
+    if not text.strip():
+        raise ValidationError({"text": ["请填写责任事项。"]})
+    with transaction.atomic():
+        old_kinds = sorted(duty.kinds.values_list("name", flat=True))
+        new_kinds = sorted(k.name for k in kinds)
+        note = "" if old_kinds == new_kinds else f"；佐证记录类型：{'、'.join(old_kinds) or '无'} → {'、'.join(new_kinds) or '无'}"
+        updated = record_update(user=user, obj=duty, data={"text": text.strip(), "frequency": frequency},
+                                version=version, summary=f"修改责任事项：{text.strip()}{note}", request=request)
+        updated.kinds.set(kinds)
+    return updated
+
+
+def duty_remove(*, user: Any, duty: Duty, request: Any = None) -> Duty:
+    if not may_write_unit(user, duty.duty_list.unit):
+        raise PermissionDenied("您不能修改此清单。")
+    return record_delete(user=user, obj=duty, request=request)
+
+
 def duty_link(*, user: Any, duty: Duty, activity: Activity, linked: bool = True, request: Any = None) -> None:
     """Link (or unlink) a record to a duty by hand, as evidence of it."""
     if not may_write_unit(user, duty.duty_list.unit) or not may_see_unit(user, activity.unit):

@@ -17,6 +17,7 @@ from qinglian.lib.views import business_required, current_unit, leader_required,
 from qinglian.org.scoping import subtree_q, visible_units
 from qinglian.records.forms import (
     ControlForm,
+    DutyEditForm,
     DutyForm,
     DutyListForm,
     LetterFilter,
@@ -39,6 +40,8 @@ from qinglian.records.services import (
     duty_add,
     duty_link,
     duty_list_create,
+    duty_remove,
+    duty_update,
     letter_sign,
     letters_issue,
     risk_point_create,
@@ -128,6 +131,37 @@ def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "records/duty_detail.html", {
         "duty": duty, "status": status, "evidence": duty_evidence(duty, today), "candidates": candidates,
         "linked": duty.linked.select_related("kind").order_by("-happened_on")})
+
+
+@writer_required
+def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    duty = get_object_or_404(Duty.objects.visible_to(request.user).select_related("duty_list", "duty_list__unit"),
+                             pk=pk)
+    initial = {"text": duty.text, "frequency": duty.frequency, "kinds": list(duty.kinds.all()),
+               "version": duty.version}
+    form = DutyEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            duty_update(user=request.user, duty=duty, text=d["text"], frequency=d["frequency"], kinds=d["kinds"],
+                        version=d["version"], request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已保存修改。")
+            return redirect("records:duty", pk=pk)
+    return render(request, "records/duty_form.html", {"form": form, "duty": duty})
+
+
+@require_POST
+@writer_required
+def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    duty = get_object_or_404(Duty.objects.visible_to(request.user).select_related("duty_list__unit"), pk=pk)
+    duty_remove(user=request.user, duty=duty, request=request)
+    messages.success(request, f"已删除责任事项：{duty.text}")
+    return redirect("records:duty_list", pk=duty.duty_list_id)
 
 
 @require_POST

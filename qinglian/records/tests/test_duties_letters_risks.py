@@ -141,3 +141,26 @@ def test_risk_point_is_corrected_with_its_version_and_counted_as_corrected(world
     assert found["risk.process"] == 1 and found["risk.authority"] == 0
     assert world.client("clerk_b").get(f"/records/risks/{point.pk}/edit/").status_code == 404
     assert world.client("supervisor").get(f"/records/risks/{point.pk}/edit/").status_code == 403
+
+
+def test_a_duty_is_reworded_with_its_version_and_removed_from_the_list(world):
+    duty = make_duty(world)
+    client = world.client("clerk_a")
+    page = client.get(f"/records/duties/{duty.pk}/edit/").content.decode()
+    assert duty.text in page and "删除此事项" in page
+    study = kind("central_group_study")
+    data = {"text": "每月召开党组会研究党风廉政建设", "frequency": "monthly", "kinds": [study.pk],
+            "version": duty.version}
+    assert client.post(f"/records/duties/{duty.pk}/edit/", data).status_code == 302
+    duty.refresh_from_db()
+    assert (duty.text, duty.frequency, list(duty.kinds.all())) == ("每月召开党组会研究党风廉政建设", "monthly", [study])
+    from qinglian.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(summary__contains="佐证记录类型：党组会（部务会） → 中心组学习").exists()
+    stale = client.post(f"/records/duties/{duty.pk}/edit/", {**data, "text": "旧版本"}).content.decode()
+    assert "责任事项" in stale and Duty.objects.get(pk=duty.pk).text == "每月召开党组会研究党风廉政建设"
+    assert world.client("clerk_b").get(f"/records/duties/{duty.pk}/edit/").status_code == 404
+    assert world.client("supervisor").post(f"/records/duties/{duty.pk}/delete/").status_code == 403
+    assert client.post(f"/records/duties/{duty.pk}/delete/").status_code == 302
+    assert not Duty.objects.filter(pk=duty.pk).exists() and Duty.with_deleted.filter(pk=duty.pk).exists()
+    assert f"/records/duties/{duty.pk}/\"" not in client.get(f"/records/duties/lists/{duty.duty_list_id}/").content.decode()
