@@ -5,11 +5,8 @@ user's session; nothing is written to the ledger until the user confirms a clean
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -20,6 +17,7 @@ from qinglian.ledger import forms
 from qinglian.ledger.excel import FIELD_LABELS
 from qinglian.ledger.models import Source
 from qinglian.ledger.transfer import ledger_export_xlsx, ledger_import_xlsx
+from qinglian.lib import files
 from qinglian.lib.exports import XLSX, file_response
 from qinglian.lib.views import business_required, current_unit, render_page, writer_required
 from qinglian.org.models import Unit
@@ -28,15 +26,9 @@ from qinglian.org.scoping import may_write_unit, subtree_q
 SESSION_KEY = "ledger_imports"
 
 
-def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _pending(request: HttpRequest, token: str) -> dict[str, Any]:
     pending = request.session.get(SESSION_KEY, {}).get(token)
-    if pending is None or not (_folder() / token).exists():
+    if pending is None or files.parked(token) is None:
         raise Http404
     return dict(pending)
 
@@ -48,7 +40,10 @@ def _run(request: HttpRequest, token: str, pending: dict[str, Any], dry_run: boo
     given = dict(pending["fields"])
     if given.get("feedback_date"):
         given["feedback_date"] = timezone.datetime.fromisoformat(given["feedback_date"]).date()
-    data = (_folder() / token).read_bytes()
+    path = files.parked(token)
+    if path is None:
+        raise Http404
+    data = path.read_bytes()
     return unit, ledger_import_xlsx(user=request.user, unit=unit, data=data, filename=pending["name"],
                                     source_fields=given, sheet=pending.get("sheet") or None,
                                     mapping=pending.get("mapping") or None, dry_run=dry_run)
@@ -60,8 +55,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        token = uuid.uuid4().hex
-        (_folder() / token).write_bytes(upload.read())
+        token = files.park(upload.read())
         date = form.cleaned_data["feedback_date"]
         pending = request.session.get(SESSION_KEY, {})
         pending[token] = {"name": upload.name, "unit": unit.pk, "sheet": form.cleaned_data["sheet"],
@@ -102,7 +96,7 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if not outcome.ok:
         messages.error(request, "导入未完成：文件中仍有问题，未写入任何内容。")
         return redirect("ledger:import_preview", token)
-    (_folder() / token).unlink(missing_ok=True)
+    files.unpark(token)
     store = request.session.get(SESSION_KEY, {})
     store.pop(token, None)
     request.session[SESSION_KEY] = store

@@ -7,8 +7,6 @@ form, and nothing is written until the user confirms a preview without errors.
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -32,6 +30,7 @@ from qinglian.ledger.report_import import (
     report_rows,
     source_guess,
 )
+from qinglian.lib import files
 from qinglian.lib.forms import ChineseDateField
 from qinglian.lib.views import current_unit, render_page, unit_from_param, writer_required
 from qinglian.org.models import Person, Unit
@@ -60,12 +59,6 @@ class ReportSourceForm(forms.Form):
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
-def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _size(n: int) -> str:
     return f"{n / MB:.3g} MB" if n >= MB else f"{n / 1024:.3g} KB"
 
@@ -80,9 +73,9 @@ def _writable(request: HttpRequest, value: Any) -> Unit:
 
 def _pending(request: HttpRequest, token: str) -> tuple[dict[str, Any], Unit, ReadResult]:
     pending = request.session.get(SESSION_KEY, {}).get(token) if token.isalnum() else None
-    if pending is None or not (_folder() / token).exists():
+    path = files.parked(token)
+    if pending is None or path is None:
         raise Http404
-    path = _folder() / token
     unit = _writable(request, pending["unit"])
     try:
         result = read_bytes(path.read_bytes(), pending["name"], max_bytes=settings.QINGLIAN_MAX_UPLOAD_BYTES)
@@ -92,7 +85,7 @@ def _pending(request: HttpRequest, token: str) -> tuple[dict[str, Any], Unit, Re
 
 
 def _forget(request: HttpRequest, token: str) -> None:
-    (_folder() / token).unlink(missing_ok=True)
+    files.unpark(token)
     store = request.session.get(SESSION_KEY, {})
     store.pop(token, None)
     request.session[SESSION_KEY] = store
@@ -207,8 +200,7 @@ def report_upload(request: HttpRequest) -> HttpResponse:
             except ReadError as exc:
                 form.add_error("file", exc.message_zh)
             else:
-                token = uuid.uuid4().hex
-                (_folder() / token).write_bytes(data)
+                token = files.park(data)
                 store = request.session.get(SESSION_KEY, {})
                 store[token] = {"name": upload.name[:200], "unit": unit.pk}
                 request.session[SESSION_KEY] = store

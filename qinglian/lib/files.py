@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,3 +94,40 @@ def download(request: HttpRequest, item: Any, back: str) -> HttpResponse:
         messages.error(request, f"文件“{item.name}”已丢失，请联系系统管理员从备份中恢复。")
         return redirect(back)
     return FileResponse(path.open("rb"), as_attachment=True, filename=item.name)
+
+
+# -- uploads waiting for the user's confirmation (an import's preview) ---------------------------------------
+PARKED_SECONDS = 24 * 3600
+
+
+def _parking() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def park(content: bytes) -> str:
+    """Keep an upload until the user confirms its preview; returns its token (a random name under
+    MEDIA_ROOT/imports). Uploads whose preview was abandoned more than a day ago are removed on the way."""
+    folder = _parking()
+    stale = time.time() - PARKED_SECONDS
+    for old in folder.iterdir():
+        with suppress(OSError):  # another worker may have removed it first
+            if old.is_file() and old.stat().st_mtime < stale:
+                old.unlink()
+    token = uuid.uuid4().hex
+    (folder / token).write_bytes(content)
+    return token
+
+
+def parked(token: str) -> Path | None:
+    """The parked upload of `token`, or None (unknown, expired or not a token at all)."""
+    if not token.isalnum():
+        return None
+    path = _parking() / token
+    return path if path.is_file() else None
+
+
+def unpark(token: str) -> None:
+    if token.isalnum():
+        (_parking() / token).unlink(missing_ok=True)
