@@ -4,9 +4,10 @@ Builds its own data in a temporary SQLite database; prints figures; changes noth
     .venv/bin/python bench/bench_stats.py [--records 1000000] [--units 10000] [--seconds 20]
 
 Prints, for a county subtree and for the root: p50/p95 of `stats.engine.figures()` (no record lists), the
-ratio to the hand-written GROUP BY over the same scope run directly with sqlite3, and the JSON endpoint's
+ratio to the hand-written GROUP BY over the same scope run directly with the database's driver, and the JSON endpoint's
 throughput under a bounded loopback load (8 connections, 20 s) against gunicorn with 2 threaded workers (as `qinglian serve`).
-Targets (SQLite): county < 10 ms p95, root < 200 ms p95, ratio ≤ 1.5, ≥ 300 req/s.
+Targets (SQLite): county < 10 ms p95, root < 200 ms p95, ratio ≤ 1.5, ≥ 300 req/s; PostgreSQL the same or
+better (`make bench` runs it again under scripts/with-postgres.sh).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -29,8 +31,11 @@ KEEP = os.environ.get("QINGLIAN_BENCH_KEEP", "")
 TMP = KEEP or tempfile.mkdtemp(prefix="qinglian-bench-stats-")
 os.makedirs(TMP, exist_ok=True)
 DB = f"{TMP}/province.sqlite3"
-REUSE = bool(KEEP) and os.path.exists(DB)
-os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+# under scripts/with-postgres.sh (DATABASE_URL=postgres://…) the same figures on a throw-away PostgreSQL
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+REUSE = bool(KEEP) and os.path.exists(DB) and not POSTGRES
+if not POSTGRES:
+    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
 os.environ["QINGLIAN_DATA_DIR"] = TMP
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinglian.settings")
 
@@ -68,43 +73,65 @@ def generate(records: int) -> None:
     kind_codes = list(KIND_WEIGHTS)
     kind_ids = [kinds[c].pk for c in kind_codes]
     persons = {kinds[c].pk for c in kind_codes if kinds[c].counts_persons}
-    con = sqlite3.connect(DB)
-    con.execute("PRAGMA cache_size=-400000")  # a bulk load: keep the indexes in memory while they grow
-    con.execute("PRAGMA synchronous=OFF")
-    units = con.execute("SELECT id, kind FROM org_unit").fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, kind FROM org_unit")
+        units = cursor.fetchall()
     unit_ids = [u for u, _ in units]
     unit_w = [UNIT_WEIGHTS.get(k, 1) for _, k in units]
     days = [dt.date(YEAR, 1, 1) + dt.timedelta(days=i) for i in range(365)]
-    now = dt.datetime(2026, 1, 10, 9, 0).isoformat(sep=" ")
-    sql = ("INSERT INTO records_activity (created_at, updated_at, version, unit_id, kind_id, happened_on, topic, "
-           "minutes, entered_at, late, weight) VALUES (?, ?, 1, ?, ?, ?, ?, '', ?, ?, ?)")
-    day_text = [d.isoformat() for d in days]
-    # entry moments: most within a few days, about 6 % weeks later (补录); strings made once per (day, lag)
+    now = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
+    # entry moments: most within a few days, about 6 % weeks later (补录)
     lags = [0, 1, 2, 3, 4, 5, 40, 55, 70, 90]
-    entered = {(i, lag): (days[i] + dt.timedelta(days=lag)).isoformat() + " 10:00:00+00:00"
+    entered = {(i, lag): dt.datetime.combine(days[i] + dt.timedelta(days=lag), dt.time(10), tzinfo=dt.UTC)
                for i in range(len(days)) for lag in lags}
-    late = {lag: int(lag > 30) for lag in lags}
+    late = {lag: lag > 30 for lag in lags}
     kind_w = [KIND_WEIGHTS[c] for c in kind_codes]
     u = rng.choices(unit_ids, unit_w, k=records)
     k = rng.choices(kind_ids, kind_w, k=records)
     d = [rng.randrange(365) for _ in range(records)]
     lag_pick = rng.choices(lags, [16, 16, 16, 16, 15, 15, 1.5, 1.5, 1.5, 1.5], k=records)
-    rows = [(now, now, u[i], k[i], day_text[d[i]], "纪实记录", entered[(d[i], lag_pick[i])], late[lag_pick[i]],
+    rows = [(now, now, u[i], k[i], days[d[i]], "纪实记录", entered[(d[i], lag_pick[i])], late[lag_pick[i]],
              rng.randint(1, 8) if k[i] in persons else 1) for i in range(records)]
     rows.sort(key=lambda r: (r[2], r[4]))  # in (unit, day) order: index pages fill in order
+    columns = "created_at, updated_at, version, unit_id, kind_id, happened_on, topic, minutes, entered_at, late, weight"
+    if POSTGRES:
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY records_activity ({columns}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((r[0], r[1], 1, r[2], r[3], r[4], r[5], "", r[6], r[7], r[8]))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return
+    con = sqlite3.connect(DB)
+    con.execute("PRAGMA cache_size=-400000")  # a bulk load: keep the indexes in memory while they grow
+    con.execute("PRAGMA synchronous=OFF")
+    text = [(r[0].strftime("%Y-%m-%d %H:%M:%S"), r[1].strftime("%Y-%m-%d %H:%M:%S"), r[2], r[3], r[4].isoformat(), r[5],
+             r[6].isoformat(sep=" "), int(r[7]), r[8]) for r in rows]
+    sql = (f"INSERT INTO records_activity ({columns}) VALUES (?, ?, 1, ?, ?, ?, ?, '', ?, ?, ?)")
     for start in range(0, records, 200_000):
         with con:
-            con.executemany(sql, rows[start:start + 200_000])
+            con.executemany(sql, text[start:start + 200_000])
     con.execute("ANALYZE")
     con.commit()
     con.close()
 
 
-def raw_group_by(con: sqlite3.Connection, path: str, end: str, a: str, b: str) -> list[tuple]:  # type: ignore[type-arg]
-    return con.execute(
-        "SELECT a.kind_id, COUNT(*), SUM(a.weight), SUM(a.late) FROM records_activity a "
-        "JOIN org_unit u ON u.id = a.unit_id WHERE u.path >= ? AND u.path < ? AND a.happened_on >= ? "
-        "AND a.happened_on <= ? AND a.deleted_at IS NULL GROUP BY a.kind_id", (path, end, a, b)).fetchall()
+RAW = ("SELECT a.kind_id, COUNT(*), SUM(a.weight), SUM(CASE WHEN a.late THEN 1 ELSE 0 END) FROM records_activity a "
+       "JOIN org_unit u ON u.id = a.unit_id WHERE u.path >= {p} AND u.path < {p} AND a.happened_on >= {p} "
+       "AND a.happened_on <= {p} AND a.deleted_at IS NULL GROUP BY a.kind_id")
+
+
+def raw_connection() -> tuple[Any, str]:
+    """The database's own driver, without Django (sqlite3, or psycopg under Django's connection)."""
+    if POSTGRES:
+        connection.ensure_connection()
+        return connection.connection, RAW.format(p="%s")
+    return sqlite3.connect(DB), RAW.format(p="?")
+
+
+def raw_group_by(con: Any, sql: str, path: str, end: str, a: str, b: str) -> list[tuple]:  # type: ignore[type-arg]
+    cursor = con.cursor()
+    cursor.execute(sql, (path, end, a, b))
+    return cursor.fetchall()
 
 
 def main() -> None:
@@ -143,17 +170,18 @@ def main() -> None:
     county = Unit.objects.get(full_name__endswith="/示范县")
     root = Unit.objects.get(kind=UnitKind.PROVINCE)
     a, b = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
-    con = sqlite3.connect(DB)
+    con, raw_sql = raw_connection()
     from qinglian.stats.registry import providers
 
     if args.load_only:
         return _load(args, county, root, a, b)
 
-    print(f"\n统计时段 {a} 至 {b}（不取记录明细；“重新统计”= memo=False，每次都查库）")
+    print(f"\n数据库：{'PostgreSQL（临时服务器）' if POSTGRES else 'SQLite'}；统计时段 {a} 至 {b}"
+          f"（不取记录明细；“重新统计”= memo=False，每次都查库）")
     for label, unit, runs, target in (("县级子树", county, 300, 10), ("全省（根）", root, 30, 200)):
         size = Unit.objects.filter(path__gte=unit.path, path__lt=path_successor(unit.path)).count()
         end = path_successor(unit.path)
-        count = sum(r[1] for r in raw_group_by(con, unit.path, end, str(a), str(b)))
+        count = sum(r[1] for r in raw_group_by(con, raw_sql, unit.path, end, str(a), str(b)))
         p50, p95 = timed(lambda unit=unit: engine.figures(unit=unit, date_from=a, date_to=b, memo=False), runs)
         m50, m95 = timed(lambda unit=unit: engine.figures(unit=unit, date_from=a, date_to=b), runs)
         s = Scope(root=unit, date_from=a, date_to=b)
@@ -162,7 +190,7 @@ def main() -> None:
         act = next(p for p in mine if p.prefix == "activity")
         c50, c95 = timed(lambda s=s, act=act: act.figures(s), runs)
         raw_runs = runs if unit == county else 3  # the raw GROUP BY over a province takes seconds
-        r50, r95 = timed(lambda unit=unit, end=end: raw_group_by(con, unit.path, end, str(a), str(b)), raw_runs)
+        r50, r95 = timed(lambda unit=unit, end=end: raw_group_by(con, raw_sql, unit.path, end, str(a), str(b)), raw_runs)
         per = ", ".join(f"{p.prefix} {timed(lambda p=p, s=s: p.figures(s), max(5, runs // 5))[0]:.1f}"
                         for p in providers())
         print(f"{label}（{size} 个单位，{count} 条纪实记录）：")
@@ -171,7 +199,7 @@ def main() -> None:
               f"纪实各类型：p50 {c50:.2f} ms，p95 {c95:.2f} ms")
         print(f"    各 provider p50（ms）：{per}")
         print(f"  figures() 数据未变时（按审计链头记忆）：p50 {m50:.2f} ms，p95 {m95:.2f} ms")
-        print(f"  手写 SQL GROUP BY（sqlite3 直连原始记录，同一范围）：p50 {r50:.2f} ms，p95 {r95:.2f} ms")
+        print(f"  手写 SQL GROUP BY（{'psycopg' if POSTGRES else 'sqlite3'} 直连原始记录，同一范围）：p50 {r50:.2f} ms，p95 {r95:.2f} ms")
         print(f"  比值（目标 ≤ 1.5）：纪实各类型/手写 SQL p50 {c50 / r50:.2f}、p95 {c95 / r95:.2f}；"
               f"全部统计项/手写 SQL p50 {p50 / r50:.2f}、p95 {p95 / r95:.2f}")
     # a period that does not fall on month boundaries: the edges are counted from the records themselves
@@ -179,10 +207,11 @@ def main() -> None:
     for label, unit, runs in (("县级子树", county, 100), ("全省（根）", root, 10)):
         end = path_successor(unit.path)
         p50, p95 = timed(lambda unit=unit: engine.figures(unit=unit, date_from=a2, date_to=b2, memo=False), runs)
-        r50, _ = timed(lambda unit=unit, end=end: raw_group_by(con, unit.path, end, str(a2), str(b2)),
+        r50, _ = timed(lambda unit=unit, end=end: raw_group_by(con, raw_sql, unit.path, end, str(a2), str(b2)),
                        runs if unit == county else 3)
         print(f"非整月时段 {a2} 至 {b2}，{label}：figures() p50 {p50:.2f} ms，p95 {p95:.2f} ms；手写 SQL p50 {r50:.2f} ms")
-    con.close()
+    if not POSTGRES:
+        con.close()
     _load(args, county, root, a, b)
     print(f"\n总用时 {time.perf_counter() - started:.0f} s")
     if not KEEP:

@@ -26,7 +26,14 @@ PREFIX = "person."
 
 
 def _activity_q(person: Person, counts_persons: bool) -> Q:
-    return Q(presided_by=person) if counts_persons else Q(presided_by=person) | Q(participants=person)
+    """Presided by the person, or (for kinds not counted in 人次) attended. Attendance as a subquery, not a join:
+    an OR across a join made PostgreSQL scan every activity for each person."""
+    from qinglian.records.models import Activity
+
+    if counts_persons:
+        return Q(presided_by=person)
+    attended = Activity.participants.through.objects.filter(person=person).values("activity_id")
+    return Q(presided_by=person) | Q(pk__in=attended)
 
 
 def _duty_statuses(person: Person, date_to: dt.date, today: dt.date):  # type: ignore[no-untyped-def]
@@ -49,7 +56,7 @@ def person_figures(person: Person, date_from: dt.date, date_to: dt.date, today: 
     kinds = list(ActivityKind.objects.all())
     span = Q(happened_on__gte=date_from, happened_on__lte=date_to)
     plain = dict(Activity.objects.filter(span, _activity_q(person, False), kind__counts_persons=False)
-                 .order_by().values_list("kind_id").annotate(n=Count("id", distinct=True)))
+                 .order_by().values_list("kind_id").annotate(n=Count("id")))
     talks = dict(Activity.objects.filter(span, _activity_q(person, True), kind__counts_persons=True)
                  .order_by().values_list("kind_id").annotate(n=Sum("weight")))
     result = []
