@@ -56,8 +56,10 @@ test-sqlite: install
 test-postgres: install system-deps
 	@scripts/with-postgres.sh $(BIN)/python -m pytest -n 2
 
-bench: install
+bench: install system-deps
 	@for f in bench/bench_*.py; do echo "== $$f =="; $(BIN)/python $$f || exit 1; done
+	@echo "== bench/bench_stats.py（PostgreSQL，本机回环地址上的临时服务器） =="
+	@scripts/with-postgres.sh $(BIN)/python bench/bench_stats.py
 
 lint: install
 	@$(BIN)/ruff check qinglian paperwork bench

@@ -174,6 +174,9 @@ def tally_rebuild() -> int:
             cursor.execute(sql, [grain, first, first, last])
         cursor.execute(sum_sql)
         cursor.execute(day_sql, [Grain.DAY])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the tables were rewritten: statistics for the planner now
+            cursor.execute(f"ANALYZE {per_unit}, {total}")
     return ActivityTally.objects.count()
 
 
