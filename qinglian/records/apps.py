@@ -10,3 +10,8 @@ class RecordsConfig(AppConfig):
         from qinglian.records.stats import register_all
 
         register_all()
+
+        from qinglian.org.services import on_unit_moved
+        from qinglian.records.services import rollup_rebuild
+
+        on_unit_moved(rollup_rebuild)

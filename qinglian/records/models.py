@@ -194,6 +194,32 @@ class ActivityTally(models.Model):
         return f"{self.unit_id}/{self.kind_id}/{self.grain}{self.start}: {self.weight}"
 
 
+class ActivityRollup(models.Model):
+    """The same pre-aggregate for a unit's whole subtree (the unit and every unit below it): a county's year is
+    one index range of a few dozen rows, not one seek per unit. Kept by the same writes as ActivityTally;
+    rebuilt from it by `tally_rebuild()` and whenever a unit moves in the tree."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                             db_index=False)
+    kind = models.ForeignKey(ActivityKind, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                             db_index=False)
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    start = models.DateField()
+    records = models.IntegerField(default=0)
+    weight = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "子树统计预汇总"
+        verbose_name_plural = "子树统计预汇总"
+        constraints = [models.UniqueConstraint(fields=["unit", "grain", "start", "kind"], name="rollup_cell")]
+        indexes = [models.Index(fields=["unit", "grain", "start", "kind", "records", "weight", "late"],
+                                name="rollup_cover")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}*/{self.kind_id}/{self.grain}{self.start}: {self.weight}"
+
+
 class ActivityTotal(models.Model):
     """The same pre-aggregate summed over every unit (the whole tree), kept alongside ActivityTally: the root's
     question reads a few dozen rows instead of one per unit and kind."""

@@ -19,11 +19,12 @@ from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
 from qinglian.lib.files import StoredFiles, Upload, check_sizes, stored_files
 from qinglian.lib.services import record_create, record_delete, record_restore, record_update
-from qinglian.org.models import Person, Role, TeamRole, Unit
+from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit
 from qinglian.org.scoping import may_see_unit, may_write_unit
 from qinglian.records.models import (
     Activity,
     ActivityKind,
+    ActivityRollup,
     ActivityTally,
     ActivityTotal,
     Attachment,
@@ -127,14 +128,49 @@ def tally_apply(activities: Iterable[Activity], sign: int) -> None:
         t[0] += sign
         t[1] += sign * a.weight
         t[2] += sign * int(a.late)
+    ancestors = _ancestors({unit_id for unit_id, *_ in deltas})
+    rollup: dict[tuple[int, int, str, dt.date], list[int]] = defaultdict(lambda: [0, 0, 0])
     for (unit_id, kind_id, grain, start), (n, w, late) in deltas.items():
         _bump(ActivityTally, {"unit_id": unit_id, "kind_id": kind_id, "grain": grain, "start": start}, n, w, late)
+        for above in ancestors.get(unit_id, [unit_id]):
+            r = rollup[(above, kind_id, grain, start)]
+            r[0] += n
+            r[1] += w
+            r[2] += late
         t = totals[(kind_id, grain, start)]
         t[0] += n
         t[1] += w
         t[2] += late
+    for (unit_id, kind_id, grain, start), (n, w, late) in rollup.items():
+        _bump(ActivityRollup, {"unit_id": unit_id, "kind_id": kind_id, "grain": grain, "start": start}, n, w, late)
     for (kind_id, grain, start), (n, w, late) in totals.items():
         _bump(ActivityTotal, {"kind_id": kind_id, "grain": grain, "start": start}, n, w, late)
+
+
+def _ancestors(unit_ids: set[int]) -> dict[int, list[int]]:
+    """Each unit's id with the ids of every unit above it (soft-deleted ones too: the tree as the paths say)."""
+    paths = dict(Unit.with_deleted.filter(pk__in=unit_ids).values_list("pk", "path"))
+    prefixes = {p[:end] for p in paths.values() for end in range(SEGMENT, len(p) + 1, SEGMENT)}
+    ids = dict(Unit.with_deleted.filter(path__in=prefixes).values_list("path", "pk"))
+    return {pk: [ids[p[:end]] for end in range(SEGMENT, len(p) + 1, SEGMENT) if p[:end] in ids]
+            for pk, p in paths.items()}
+
+
+def rollup_rebuild(**_: Any) -> None:
+    """Recompute the subtree pre-aggregate from the per-unit one: one INSERT … SELECT per tree level (a unit's
+    ancestor at level d is the unit whose path is the first d segments of its own). Registered to run when a
+    unit moves in the tree."""
+    rollup, tally, unit = ActivityRollup._meta.db_table, ActivityTally._meta.db_table, Unit._meta.db_table
+    with transaction.atomic():
+        ActivityRollup.objects.all().delete()
+        deepest = max((len(p) for p in Unit.with_deleted.values_list("path", flat=True)), default=0)
+        sql = (f"INSERT INTO {rollup} (unit_id, kind_id, grain, start, records, weight, late) "
+               f"SELECT a.id, t.kind_id, t.grain, t.start, SUM(t.records), SUM(t.weight), SUM(t.late) "
+               f"FROM {tally} t JOIN {unit} u ON u.id = t.unit_id JOIN {unit} a ON a.path = substr(u.path, 1, %s) "
+               f"WHERE length(u.path) >= %s GROUP BY a.id, t.kind_id, t.grain, t.start")
+        with connection.cursor() as cursor:
+            for end in range(SEGMENT, deepest + 1, SEGMENT):
+                cursor.execute(sql, [end, end])
 
 
 @transaction.atomic
@@ -146,6 +182,7 @@ def tally_rebuild() -> int:
     """
     ActivityTally.objects.all().delete()
     ActivityTotal.objects.all().delete()
+    ActivityRollup.objects.all().delete()
     bounds = Activity.objects.aggregate(lo=Min("happened_on"), hi=Max("happened_on"))
     if bounds["lo"] is None:
         return 0
@@ -174,9 +211,10 @@ def tally_rebuild() -> int:
             cursor.execute(sql, [grain, first, first, last])
         cursor.execute(sum_sql)
         cursor.execute(day_sql, [Grain.DAY])
+    rollup_rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # the tables were rewritten: statistics for the planner now
-            cursor.execute(f"ANALYZE {per_unit}, {total}")
+            cursor.execute(f"ANALYZE {per_unit}, {total}, {ActivityRollup._meta.db_table}")
     return ActivityTally.objects.count()
 
 

@@ -1,8 +1,9 @@
 """What 全程纪实 contributes to the statistics engine: activities by kind, risk points, letters, duties.
 
-Activities are counted from `ActivityTally` for the whole years and whole months inside the period and from
-the records themselves only for the partial months at its ends, so a year for a province reads a few
-hundred thousand small rows instead of millions of records, and the answer stays exact.
+Activities are counted from the pre-aggregates for the whole years and whole months inside the period (a
+subtree's own `ActivityRollup`, or `ActivityTotal` for the whole tree: a few dozen rows either way) and from
+the records themselves only for the partial months at its ends, so the answer stays exact and its cost does
+not grow with the number of units or records.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from qinglian.org.scoping import subtree_q
 from qinglian.records.models import (
     Activity,
     ActivityKind,
-    ActivityTally,
+    ActivityRollup,
     ActivityTotal,
     Category,
     Duty,
@@ -101,12 +102,12 @@ def activity_totals(scope: Scope) -> dict[int, list[int]]:
     else:
         tree = [scope.root.path, path_successor(scope.root.path)]
         join = f"JOIN {Unit._meta.db_table} u ON u.id = t.unit_id WHERE u.path >= %s AND u.path < %s"
-        # one statement per grain, so that each unit is one index seek on (unit, grain, start)
+        # whole years and months: the subtree's own pre-aggregate, one index range
         for grain, starts in ((Grain.YEAR, years), (Grain.MONTH, months)):
             if starts:
-                statements.append((f"{sums} FROM {ActivityTally._meta.db_table} t {join} AND t.grain = %s "
-                                   f"AND t.start IN ({_placeholders(starts)}) GROUP BY t.kind_id",
-                                   [*tree, grain, *starts]))
+                statements.append((f"{sums} FROM {ActivityRollup._meta.db_table} t WHERE t.unit_id = %s "
+                                   f"AND t.grain = %s AND t.start IN ({_placeholders(starts)}) GROUP BY t.kind_id",
+                                   [scope.root.pk, grain, *starts]))
         for first, last in days:
             statements.append((f"SELECT t.kind_id, COUNT(*), SUM(t.weight), SUM(CASE WHEN t.late THEN 1 ELSE 0 END) "
                                f"FROM {Activity._meta.db_table} t {join} AND t.deleted_at IS NULL "

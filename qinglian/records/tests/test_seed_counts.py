@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from qinglian.lib.testing import make_person
-from qinglian.records.models import ActivityTally, ActivityTotal, RiskCategory, RiskLevel
+from qinglian.records.models import ActivityRollup, ActivityTally, ActivityTotal, RiskCategory, RiskLevel
 from qinglian.records.services import activity_delete, activity_restore, risk_point_create, tally_rebuild
 from qinglian.records.stats import activity_totals, split_period
 from qinglian.records.tests.helpers import at, make_activity
@@ -138,7 +138,9 @@ def cells():
                 for t in ActivityTally.objects.all() if t.records}
     whole = {(t.kind_id, t.grain, t.start): (t.records, t.weight, t.late)
              for t in ActivityTotal.objects.all() if t.records}
-    return per_unit, whole
+    subtree = {(t.unit_id, t.kind_id, t.grain, t.start): (t.records, t.weight, t.late)
+               for t in ActivityRollup.objects.all() if t.records}
+    return per_unit, whole, subtree
 
 
 def test_pre_aggregate_follows_delete_restore_and_rebuild(seeded):
@@ -167,3 +169,20 @@ def test_split_period():
     assert months == [D(2023, 1, 1)]
     assert days == [(D(2021, 12, 5), D(2021, 12, 31)), (D(2023, 2, 1), D(2023, 2, 3))]
     assert split_period(D(2022, 2, 10), D(2022, 2, 10)) == ([], [], [(D(2022, 2, 10), D(2022, 2, 10))])
+
+
+def test_subtree_pre_aggregate_follows_a_unit_moved_in_the_tree(seeded):
+    """A1 moves from 县委宣传部 to B: both subtrees answer like their records at once."""
+    from qinglian.org.models import Unit
+    from qinglian.org.services import unit_save
+
+    a1 = Unit.objects.get(pk=seeded.a1.pk)
+    a1.parent = seeded.b
+    unit_save(user=seeded.sysadmin, unit=a1)
+    a, b = D(2022, 1, 1), D(2022, 12, 31)
+    for unit in (Unit.objects.get(pk=seeded.a.pk), Unit.objects.get(pk=seeded.b.pk), seeded.county):
+        got = {k: v[1] for k, v in activity_totals(Scope(root=unit, date_from=a, date_to=b)).items() if v[1]}
+        assert got == _raw(unit, a, b), unit.name
+    before = cells()
+    tally_rebuild()
+    assert cells() == before
