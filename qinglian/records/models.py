@@ -165,12 +165,8 @@ class Grain(models.TextChoices):
     YEAR = "y", "年"
 
 
-class ActivityTally(models.Model):
-    """Exact pre-aggregate: activities of one unit and kind in one month or year (not shown to users).
-
-    Kept by `records.services` in the same transaction as each activity write; `tally_rebuild()` recomputes
-    it from the records after bulk loads (demo, benchmark) and is what `qinglian stats --rebuild` runs.
-    """
+class _UnitCell(models.Model):
+    """One cell of a unit's pre-aggregate: activities of one kind in one month or year (not shown to users)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
                              db_index=False)
@@ -181,38 +177,38 @@ class ActivityTally(models.Model):
     records = models.IntegerField(default=0)
     weight = models.IntegerField(default=0)
     late = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ActivityTally(_UnitCell):
+    """Exact pre-aggregate: activities of one unit and kind in one month or year (not shown to users).
+
+    Kept by `records.services` in the same transaction as each activity write; `tally_rebuild()` recomputes
+    it from the records after bulk loads (demo, benchmark) and is what `qinglian stats --rebuild` runs. The
+    subtree pre-aggregate (ActivityRollup) is summed from it, so a unit moved in the tree costs no recount.
+    """
 
     class Meta:
         verbose_name = "统计预汇总"
         verbose_name_plural = "统计预汇总"
         constraints = [models.UniqueConstraint(fields=["unit", "grain", "start", "kind"], name="tally_cell")]
-        # covering: a subtree's cells are read from the index alone, one seek per unit
-        indexes = [models.Index(fields=["unit", "grain", "start", "kind", "records", "weight", "late"],
-                                name="tally_cover")]
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.kind_id}/{self.grain}{self.start}: {self.weight}"
 
 
-class ActivityRollup(models.Model):
+class ActivityRollup(_UnitCell):
     """The same pre-aggregate for a unit's whole subtree (the unit and every unit below it): a county's year is
     one index range of a few dozen rows, not one seek per unit. Kept by the same writes as ActivityTally;
     rebuilt from it by `tally_rebuild()` and whenever a unit moves in the tree."""
-
-    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
-                             db_index=False)
-    kind = models.ForeignKey(ActivityKind, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
-                             db_index=False)
-    grain = models.CharField(max_length=1, choices=Grain.choices)
-    start = models.DateField()
-    records = models.IntegerField(default=0)
-    weight = models.IntegerField(default=0)
-    late = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = "子树统计预汇总"
         verbose_name_plural = "子树统计预汇总"
         constraints = [models.UniqueConstraint(fields=["unit", "grain", "start", "kind"], name="rollup_cell")]
+        # covering: a subtree's cells are read from the index alone
         indexes = [models.Index(fields=["unit", "grain", "start", "kind", "records", "weight", "late"],
                                 name="rollup_cover")]
 

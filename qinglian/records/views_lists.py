@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -133,6 +134,20 @@ def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "linked": duty.linked.select_related("kind").order_by("-happened_on")})
 
 
+def _saved(request: HttpRequest, form: Any, save: Callable[[], Any]) -> bool:
+    """Run one update service for a valid form: its refusals and a version conflict become the form's errors."""
+    try:
+        save()
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return False
+    except ConflictError as exc:
+        form.add_error(None, str(exc))
+        return False
+    messages.success(request, "已保存修改。")
+    return True
+
+
 @writer_required
 def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     duty = get_object_or_404(Duty.objects.visible_to(request.user).select_related("duty_list", "duty_list__unit"),
@@ -142,15 +157,9 @@ def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DutyEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            duty_update(user=request.user, duty=duty, text=d["text"], frequency=d["frequency"], kinds=d["kinds"],
-                        version=d["version"], request=request)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "已保存修改。")
+        if _saved(request, form, lambda: duty_update(user=request.user, duty=duty, text=d["text"],
+                                                     frequency=d["frequency"], kinds=d["kinds"],
+                                                     version=d["version"], request=request)):
             return redirect("records:duty", pk=pk)
     return render(request, "records/duty_form.html", {"form": form, "duty": duty})
 
@@ -294,15 +303,9 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
                "description": point.description, "identified_on": point.identified_on, "version": point.version}
     form = RiskPointEditForm(request.POST or None, user=request.user, unit=point.unit, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            risk_point_update(user=request.user, point=point, data=form.cleaned_data,
-                              version=form.cleaned_data["version"], request=request)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "已保存修改。")
+        d = form.cleaned_data
+        if _saved(request, form, lambda: risk_point_update(user=request.user, point=point, data=d,
+                                                           version=d["version"], request=request)):
             return redirect("records:risk", pk=pk)
     return render(request, "records/risk_form.html", {"form": form, "point": point})
 
