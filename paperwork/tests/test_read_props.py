@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -109,7 +111,8 @@ def reports(draw: st.DrawFn) -> Generated:
                 body_parts.append(text)
             else:
                 body_parts.append(draw(st.sampled_from(BODY_WORDS)))
-        if body_parts and draw(st.booleans()):
+        enumerated: bool = draw(st.booleans()) if body_parts else False
+        if enumerated:
             # an enumeration inside the body: 一是…二是…
             body_parts = [f"{chinese_number(i + 1)}是{p}" for i, p in enumerate(body_parts)]
         body = "。".join(body_parts) + ("。" if body_parts else "")
@@ -125,8 +128,8 @@ def reports(draw: st.DrawFn) -> Generated:
     return Generated(lines, numbered, outline, figures)
 
 
-def _outline(result_outline: list[object]) -> list[tuple[int, str, str]]:
-    return [(o.level, o.marker, o.heading) for o in result_outline]  # type: ignore[attr-defined]
+def _outline(result_outline: Sequence[Any]) -> list[tuple[int, str, str]]:
+    return [(o.level, o.marker, o.heading) for o in result_outline]
 
 
 PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import docx
 from docx.oxml import parse_xml
@@ -29,7 +30,7 @@ def _numbering_xml(abstract_id: int) -> str:
            f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
 
 
-def make_docx(paragraphs: list[str | tuple[int, str]], *, table_rows: list[list[str]] | None = None) -> bytes:
+def make_docx(paragraphs: Sequence[str | tuple[int, str]], *, table_rows: list[list[str]] | None = None) -> bytes:
     """Paragraphs are plain strings, or (ilvl, text) for Word auto-numbered headings (ilvl 0-3)."""
     document = docx.Document()
     numbered = any(isinstance(p, tuple) for p in paragraphs)
