@@ -77,13 +77,18 @@ def stored_files() -> Iterator[StoredFiles]:
         raise
 
 
-def path_of(item: Any) -> Path:
-    """The file of a StoredFile row, refusing any stored path that would lead outside MEDIA_ROOT."""
+def media_path(relative: str) -> Path:
+    """The file at `relative` under MEDIA_ROOT, refusing any stored path that would lead outside it."""
     root = Path(settings.MEDIA_ROOT).resolve()
-    path = (root / item.stored).resolve()
+    path = (root / relative).resolve()
     if root not in path.parents:
         raise PermissionDenied("文件路径无效。")
     return path
+
+
+def path_of(item: Any) -> Path:
+    """The file of a StoredFile row."""
+    return media_path(item.stored)
 
 
 def download(request: HttpRequest, item: Any, back: str) -> HttpResponse:

@@ -32,6 +32,7 @@ from paperwork.write import (
 )
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
+from qinglian.lib import files
 from qinglian.lib.services import record_create, record_delete
 from qinglian.org.models import Person, Unit
 from qinglian.org.scoping import may_see_unit, may_write_unit
@@ -55,13 +56,6 @@ def store_file(content: bytes, folder: str, suffix: str = ".docx") -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     return str(path.relative_to(_root()))
-
-
-def stored_path(relative: str) -> Path:
-    path = (_root() / relative).resolve()
-    if _root() not in path.parents:
-        raise PermissionDenied("文件路径无效。")
-    return path
 
 
 # -- templates --------------------------------------------------------------------------------------------
@@ -103,7 +97,7 @@ def report_template_upload(*, user: Any, unit: Unit, genre: str, name: str, cont
                                                                stored=relative, size=len(content)),
                                  summary=f"上传报告模板：{unit.name}·{Genre(genre).label}", request=request)
     except Exception:
-        stored_path(relative).unlink(missing_ok=True)
+        files.media_path(relative).unlink(missing_ok=True)
         raise
 
 
@@ -167,7 +161,7 @@ def report_draft(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date
     if template is None:
         custom = template_for(unit, genre)
         if custom is not None:
-            template = stored_path(custom.stored).read_bytes()
+            template = files.media_path(custom.stored).read_bytes()
             name = f"{custom.unit.name}·{custom.name}"
     else:
         name = "指定模板"
@@ -207,7 +201,7 @@ def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, da
             audit_log(action=Action.GENERATE, summary=f"生成报告：{obj.title}（{obj.period_label}）", actor=user,
                       obj=obj)
     except Exception:
-        stored_path(relative).unlink(missing_ok=True)
+        files.media_path(relative).unlink(missing_ok=True)
         raise
     return obj
 
@@ -215,10 +209,10 @@ def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, da
 def report_pdf(*, generated: GeneratedReport) -> Path:
     """The draft as PDF, converted once with LibreOffice and kept next to the .docx."""
     if generated.pdf_stored:
-        path = stored_path(generated.pdf_stored)
+        path = files.media_path(generated.pdf_stored)
         if path.exists():
             return path
-    docx = stored_path(generated.stored)
+    docx = files.media_path(generated.stored)
     pdf = docx_to_pdf([docx], docx.parent)[0]
     GeneratedReport.objects.filter(pk=generated.pk).update(pdf_stored=str(pdf.relative_to(_root())))
     generated.pdf_stored = str(pdf.relative_to(_root()))

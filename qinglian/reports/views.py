@@ -19,6 +19,7 @@ from paperwork.read import ReadError
 from paperwork.write import TemplateError, default_template, pdf_available
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
+from qinglian.lib import files
 from qinglian.lib.exports import XLSX, file_response, xlsx_bytes
 from qinglian.lib.views import (
     business_required,
@@ -120,7 +121,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     try:
-        content = services.stored_path(report.stored).read_bytes()
+        content = files.media_path(report.stored).read_bytes()
     except OSError as exc:
         raise Http404("报告文件已不存在，请重新生成。") from exc
     audit_log(action=Action.EXPORT, summary=f"下载报告：{report.title}", actor=request.user, obj=report)
@@ -237,7 +238,7 @@ def template_default(request: HttpRequest, genre: str) -> HttpResponse:
 @require_GET
 def template_file(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(ReportTemplate.objects.visible_to(request.user), pk=pk)
-    return file_response(services.stored_path(template.stored).read_bytes(), template.name, DOCX)
+    return file_response(files.media_path(template.stored).read_bytes(), template.name, DOCX)
 
 
 @writer_required
