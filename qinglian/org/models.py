@@ -24,6 +24,12 @@ def path_successor(path: str) -> str:
     return head + str(last + 1).zfill(SEGMENT)
 
 
+def path_prefixes(path: str) -> list[str]:
+    """The paths of the unit at `path` and of every unit above it, root first (the nearest-up-the-tree rules
+    look for a row at any of them)."""
+    return [path[:end] for end in range(SEGMENT, len(path) + 1, SEGMENT)]
+
+
 class UnitKind(models.TextChoices):
     PROVINCE = "province", "省"
     CITY = "city", "市州"
@@ -78,8 +84,7 @@ class Unit(Record):
         return self.path.startswith(other.path)
 
     def ancestors(self) -> UnitQuerySet:
-        prefixes = [self.path[: i * SEGMENT] for i in range(1, self.depth)]
-        return Unit.objects.filter(path__in=prefixes).order_by("path")
+        return Unit.objects.filter(path__in=path_prefixes(self.path)[:-1]).order_by("path")
 
 
 class TeamRole(models.TextChoices):

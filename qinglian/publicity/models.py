@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from qinglian.lib.models import Record, RecordQuerySet
-from qinglian.org.models import Person, Unit
+from qinglian.org.models import Person, Unit, path_prefixes
 
 
 class Level(models.TextChoices):
@@ -86,8 +86,7 @@ class PublicityRule(Record):
 
     @classmethod
     def for_unit(cls, unit: Unit) -> PublicityRule:
-        prefixes = [unit.path[:i] for i in range(4, len(unit.path) + 1, 4)]
-        rule = cls.objects.filter(unit__path__in=prefixes).order_by("-unit__path").first()
+        rule = cls.objects.filter(unit__path__in=path_prefixes(unit.path)).order_by("-unit__path").first()
         return rule or cls(unit=unit)
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qinglian.lib import sql
-from qinglian.org.models import SEGMENT, Unit
+from qinglian.org.models import SEGMENT, Unit, path_prefixes
 from qinglian.org.scoping import subtree_q
 from qinglian.publicity.models import (
     AlertLetter,
@@ -86,7 +86,7 @@ def publications_in(scope: Scope) -> QuerySet[Publication]:
 
 def counting_unit_for(unit: Unit) -> str:
     """`PublicityRule.for_unit(unit).counting_unit` in one plain statement: the nearest rule up the tree."""
-    prefixes = {f"p{i}": unit.path[:end] for i, end in enumerate(range(SEGMENT, len(unit.path) + 1, SEGMENT))}
+    prefixes = {f"p{i}": prefix for i, prefix in enumerate(path_prefixes(unit.path))}
     found = sql.fetch(_rule_sql(len(prefixes)), prefixes)
     return found[0][0] if found else PublicityRule._meta.get_field("counting_unit").get_default()
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from qinglian.audit.services import sm3_hex
 from qinglian.lib.services import record_create, record_update
-from qinglian.org.models import Person, Role, Unit
+from qinglian.org.models import Person, Role, Unit, path_prefixes
 from qinglian.org.scoping import may_see_unit, may_write_unit
 from qinglian.publicity.models import (
     STAGE_ORDER,
@@ -63,8 +63,7 @@ def draft_integrity(draft: Draft, signoffs: list[SignOff] | None = None) -> str:
 
 def stage_people(unit: Unit, stage: str) -> list[Person]:
     """The people named for `stage` by the nearest unit up the tree (self first) that named any."""
-    prefixes = [unit.path[:i] for i in range(4, len(unit.path) + 1, 4)]
-    rows = list(ReviewStage.objects.filter(unit__path__in=prefixes, stage=stage)
+    rows = list(ReviewStage.objects.filter(unit__path__in=path_prefixes(unit.path), stage=stage)
                 .select_related("person", "unit").order_by("-unit__path", "id"))
     if not rows:
         return []

@@ -19,7 +19,7 @@ from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
 from qinglian.lib.files import StoredFiles, Upload, check_sizes, stored_files
 from qinglian.lib.services import record_create, record_delete, record_restore, record_update
-from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit
+from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, path_prefixes
 from qinglian.org.scoping import may_see_unit, may_write_unit
 from qinglian.records.models import (
     Activity,
@@ -150,10 +150,9 @@ def tally_apply(activities: Iterable[Activity], sign: int) -> None:
 def _ancestors(unit_ids: set[int]) -> dict[int, list[int]]:
     """Each unit's id with the ids of every unit above it (soft-deleted ones too: the tree as the paths say)."""
     paths = dict(Unit.with_deleted.filter(pk__in=unit_ids).values_list("pk", "path"))
-    prefixes = {p[:end] for p in paths.values() for end in range(SEGMENT, len(p) + 1, SEGMENT)}
+    prefixes = {prefix for p in paths.values() for prefix in path_prefixes(p)}
     ids = dict(Unit.with_deleted.filter(path__in=prefixes).values_list("path", "pk"))
-    return {pk: [ids[p[:end]] for end in range(SEGMENT, len(p) + 1, SEGMENT) if p[:end] in ids]
-            for pk, p in paths.items()}
+    return {pk: [ids[prefix] for prefix in path_prefixes(p) if prefix in ids] for pk, p in paths.items()}
 
 
 def rollup_rebuild(**_: Any) -> None:

@@ -34,7 +34,7 @@ from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
 from qinglian.lib import files
 from qinglian.lib.services import record_create, record_delete
-from qinglian.org.models import Person, Unit
+from qinglian.org.models import Person, Unit, path_prefixes
 from qinglian.org.scoping import may_see_unit, may_write_unit
 from qinglian.reports.genres import build_report
 from qinglian.reports.genres.common import FigureTable
@@ -61,8 +61,7 @@ def store_file(content: bytes, folder: str, suffix: str = ".docx") -> str:
 # -- templates --------------------------------------------------------------------------------------------
 def template_for(unit: Unit, genre: str) -> ReportTemplate | None:
     """The unit's own template for the genre, else the nearest ancestor's; None: the default template."""
-    prefixes = [unit.path[:i] for i in range(4, len(unit.path) + 1, 4)]
-    return (ReportTemplate.objects.filter(unit__path__in=prefixes, genre=genre).select_related("unit")
+    return (ReportTemplate.objects.filter(unit__path__in=path_prefixes(unit.path), genre=genre).select_related("unit")
             .order_by("-unit__path").first())
 
 
