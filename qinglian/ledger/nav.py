@@ -25,12 +25,12 @@ def home_card(request: HttpRequest) -> dict[str, Any] | None:
     user: Any = request.user
     if not getattr(user, "is_business", False):
         return None
-    from qinglian.ledger.calendar import stamp, thresholds, warning_bounds
+    from qinglian.ledger.calendar import warning_bounds
     from qinglian.ledger.models import Measure, warning_q
-    from qinglian.ledger.selectors import open_order_counts
-    from qinglian.lib.memo import memo_key, remember
+    from qinglian.ledger.selectors import ledger_memo_key, open_order_counts
+    from qinglian.lib.memo import remember
     from qinglian.lib.views import current_unit
-    from qinglian.org.scoping import scope_root, subtree_q
+    from qinglian.org.scoping import subtree_q
 
     unit = current_unit(request)
 
@@ -42,9 +42,7 @@ def home_card(request: HttpRequest) -> dict[str, Any] | None:
         return (base.filter(warning_q("red", bounds)).count(), base.filter(warning_q("yellow", bounds)).count(),
                 open_order_counts(user, unit))
 
-    root = scope_root(user)
-    key = memo_key("ledger.home", root.path if root else "", unit.path, thresholds(), stamp())
-    red, yellow, orders = remember(key, counts)
+    red, yellow, orders = remember(ledger_memo_key(user, unit, "home"), counts)
     url = reverse("ledger:ledger")
     return {"title": "整改台账", "order": 20, "level": "red" if red else ("yellow" if yellow else "green"),
             "lines": [("逾期措施", red, f"{url}?level=red"), ("黄色预警", yellow, f"{url}?level=yellow"),

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qinglian.audit.models import AuditEntry
-from qinglian.ledger.calendar import PROVISIONAL_NOTE, countdown, warning_bounds, work_calendar
+from qinglian.ledger.calendar import PROVISIONAL_NOTE, countdown, thresholds, warning_bounds, work_calendar
+from qinglian.ledger.calendar import stamp as calendar_stamp
 from qinglian.ledger.models import (
     ACTIVE_STATUSES,
     Aspect,
@@ -41,11 +42,19 @@ from qinglian.ledger.models import (
     warning_q,
 )
 from qinglian.lib import sql
+from qinglian.lib.memo import memo_key
 from qinglian.org.models import Person, Role, TeamRole, Unit
-from qinglian.org.scoping import subtree_q
+from qinglian.org.scoping import scope_root, subtree_q
 
 ROW_RELATED = ("problem", "problem__parent", "aspect", "source", "owner", "leader_in_charge", "responsible_unit",
                "unit")
+def ledger_memo_key(user: Any, unit: Unit, *question: object) -> str:
+    """The lib.memo key of a ledger answer: the question, what the user may see (their scope root decides the
+    rows), the unit, and the warning thresholds and holiday arrangements behind every 三色预警."""
+    root = scope_root(user)
+    return memo_key("ledger", *question, root.path if root else "", unit.path, thresholds(), calendar_stamp())
+
+
 def measure_rows(user: Any, unit: Unit, filters: dict[str, Any], today: dt.date | None = None) -> QuerySet[Measure]:
     """The ledger table: measures of `unit`'s subtree the user may see, filtered, in ledger order.
 

@@ -20,8 +20,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from qinglian.ledger import forms, services
-from qinglian.ledger.calendar import stamp as calendar_stamp
-from qinglian.ledger.calendar import thresholds as warning_thresholds
 from qinglian.ledger.models import (
     Aspect,
     Evidence,
@@ -34,6 +32,7 @@ from qinglian.ledger.models import (
 )
 from qinglian.ledger.selectors import (
     ROW_RELATED,
+    ledger_memo_key,
     ledger_rows,
     measure_rows,
     open_order_counts,
@@ -43,7 +42,7 @@ from qinglian.ledger.selectors import (
     with_warnings,
 )
 from qinglian.lib import files
-from qinglian.lib.memo import memo_key, remember
+from qinglian.lib.memo import remember
 from qinglian.lib.services import ConflictError
 from qinglian.lib.views import (
     business_required,
@@ -56,7 +55,7 @@ from qinglian.lib.views import (
     writer_required,
 )
 from qinglian.org.models import Role
-from qinglian.org.scoping import scope_root, subtree_q
+from qinglian.org.scoping import subtree_q
 
 supervisor_required = roles_required(Role.SUPERVISOR)
 returner_required = roles_required(Role.SUPERVISOR, Role.LEADER)
@@ -76,12 +75,8 @@ def _act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
 
 # -- the ledger table ----------------------------------------------------------------------------------
 def _list_key(request: HttpRequest, unit: Any, shape: str) -> str:
-    """The memo key (lib.memo) of a ledger listing: what the user may see (their scope root decides it), the
-    unit, the query string, the warning thresholds and holiday arrangements, today and the data version."""
-    root = scope_root(request.user)
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
-    return memo_key("ledger", shape, root.path if root else "", unit.path, query, warning_thresholds(),
-                    calendar_stamp())
+    """The memo key of a ledger listing: its shape and query string (see `ledger_memo_key`)."""
+    return ledger_memo_key(request.user, unit, shape, urlencode(sorted(request.GET.lists()), doseq=True))
 
 
 @business_required

@@ -181,7 +181,7 @@ def tally_rebuild() -> int:
     """
     ActivityTally.objects.all().delete()
     ActivityTotal.objects.all().delete()
-    ActivityRollup.objects.all().delete()
+    ActivityRollup.objects.all().delete()  # here too: with no records left the rebuild stops below
     bounds = Activity.objects.aggregate(lo=Min("happened_on"), hi=Max("happened_on"))
     if bounds["lo"] is None:
         return 0
