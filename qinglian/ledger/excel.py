@@ -28,6 +28,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 
 from paperwork.calendar import parse_date
+from paperwork.xlsx import append_row, keep_text
 
 # field → (the header the export writes, other names people give the column)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -554,12 +555,12 @@ def _merge(ws: Any, styles: _Styles, min_row: int, min_col: int, max_row: int, m
 def _write_sheet(ws: Any, spec: dict[str, Any]) -> None:
     last = get_column_letter(len(EXPORT_FIELDS))
     centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    ws.append([spec["heading"]])
+    append_row(ws, [spec["heading"]])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = centre
     ws.row_dimensions[1].height = 32
-    ws.append([spec.get("meta", "")])
+    append_row(ws, [spec.get("meta", "")])
     ws.merge_cells(f"A2:{last}2")
     ws.append([FIELD_LABELS[k] for k in EXPORT_FIELDS])
     for cell in ws[3]:
@@ -611,7 +612,9 @@ def _write_problem(ws: Any, number: str, problem: dict[str, Any], styles: _Style
 
 def _box(ws: Any, row: int, styles: _Styles) -> None:
     for col in range(1, len(EXPORT_FIELDS) + 1):
-        styles.apply(ws.cell(row, col))
+        cell = ws.cell(row, col)
+        styles.apply(cell)
+        keep_text(cell)  # after the style copy, which would drop the quote prefix
 
 
 def _cn(n: int) -> str:

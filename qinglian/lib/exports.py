@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from paperwork.xlsx import append_row
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
 
@@ -23,12 +24,12 @@ def xlsx_bytes(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]])
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    ws.append(list(header))
+    append_row(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, row)
     for i, name in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(10, min(60, len(str(name)) * 2 + 4))
     ws.freeze_panes = "A2"

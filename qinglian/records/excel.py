@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from paperwork.calendar import parse_date
+from paperwork.xlsx import append_row
 
 COLUMNS = {
     "unit": ("单位",),
@@ -187,13 +188,13 @@ def template_bytes(kinds: list[str], example_unit: str) -> bytes:
     ws.append(header)
     for c in ws[1]:
         c.font = Font(bold=True)
-    ws.append([example_unit, "中心组学习", "2023年3月5日", "传达学习全国两会精神", "张三、李四", "", "王五", "（可不填）"])
+    append_row(ws, [example_unit, "中心组学习", "2023年3月5日", "传达学习全国两会精神", "张三、李四", "", "王五", "（可不填）"])
     for i, width in enumerate([24, 14, 14, 36, 30, 20, 10, 40], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     help_ws = wb.create_sheet("填写说明")
     help_ws.append(["可用的活动类型"])
     for k in kinds:
-        help_ws.append([k])
+        append_row(help_ws, [k])
     help_ws.append([])
     help_ws.append(["日期可写 2023-3-5、2023.3.5 或 2023年3月5日；人员用顿号分隔，重名时写成 姓名（单位）。"])
     buffer = io.BytesIO()
