@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-import subprocess
+import os
+import socket
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from qinglian.lib.serving import THREADS, WORKERS, gunicorn_argv
 
@@ -25,12 +28,26 @@ class Command(BaseCommand):
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
-        bind = f"{options['host']}:{options['port']}"
+        host, port = options["host"], options["port"]
+        _check_free(host, port)
+        bind = f"{host}:{port}"
         self.stdout.write(f"清廉台账已启动：http://{bind}/  （按 Ctrl+C 停止）")
+        self.stdout.flush()
+        sys.stderr.flush()
+        connections.close_all()  # no database socket or file handle is inherited by the server
+        # gunicorn replaces this process (same pid): a SIGTERM or Ctrl+C sent to `qinglian serve` reaches
+        # gunicorn's master itself, which stops its workers, instead of leaving them serving behind a parent
+        # that has gone.
         command = gunicorn_argv(bind, workers=options["workers"], threads=options["threads"])
+        os.execv(command[0], command)
+
+
+def _check_free(host: str, port: int) -> None:
+    """Say in Chinese that the port is taken, before gunicorn would say it in English and retry."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            result = subprocess.run(command, check=False)
-        except KeyboardInterrupt:
-            return
-        if result.returncode not in (0, -2):
-            raise CommandError(f"网页服务异常退出（代码 {result.returncode}），端口 {options['port']} 可能已被占用。")
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandError(f"无法监听 {host}:{port}（{exc.strerror}）：端口可能已被占用，请换一个端口（--port）。") from exc
