@@ -33,8 +33,8 @@ def make_person(unit: Unit, name: str, team_role: str = TeamRole.STAFF, post: st
 def make_user(username: str, role: str, unit: Unit | None = None, person: Person | None = None) -> User:
     if not _HASH:
         _HASH.append(make_password(PASSWORD))
-    return User.objects.create(username=username, role=role, unit=unit, person=person, password=_HASH[0],
-                               is_staff=role == Role.SYSADMIN, is_superuser=role == Role.SYSADMIN)
+    # No superuser, not even the system admin: the admin site goes by role (三员分立).
+    return User.objects.create(username=username, role=role, unit=unit, person=person, password=_HASH[0])
 
 
 def client_for(user: User) -> Client:

@@ -243,8 +243,7 @@ def _accounts(ctx: DemoContext) -> None:
     ]
     hashed = make_password(DEMO_PASSWORD)  # hash once: PBKDF2 is slow on purpose
     for username, role, unit, person, label in specs:
-        user = User(username=username, role=role, unit=unit, person=person, first_name=label, password=hashed,
-                    is_staff=role == Role.SYSADMIN, is_superuser=role == Role.SYSADMIN)
+        user = User(username=username, role=role, unit=unit, person=person, first_name=label, password=hashed)
         user.save()
         ctx.users[username] = user
 

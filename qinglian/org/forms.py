@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from qinglian.lib.forms import VersionField
-from qinglian.org.models import Person, SecurityPolicy, TeamRole
+from qinglian.org.models import Person, Role, SecurityPolicy, TeamRole
 
 
 class PersonForm(forms.Form):
@@ -23,4 +23,26 @@ class PeopleFilter(forms.Form):
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = SecurityPolicy
-        fields = ["failure_limit", "failure_window_minutes", "lockout_minutes"]
+        fields = ["failure_limit", "failure_window_minutes", "lockout_minutes",
+                  "address_failure_limit", "address_window_minutes", "address_block_minutes"]
+
+
+class AccountFilter(forms.Form):
+    q = forms.CharField(label="用户名或姓名", required=False, max_length=150)
+    role = forms.ChoiceField(label="角色", required=False,
+                             choices=[("", "全部"), ("none", "未授予角色"), *Role.choices])
+
+
+class GrantRoleForm(forms.Form):
+    role = forms.ChoiceField(label="授予角色", choices=[("", "请选择"), *Role.choices])
+    confirm = forms.BooleanField(
+        label="我已核实该账号的使用人和所属单位，确认授予所选角色",
+        error_messages={"required": "请勾选确认后再授予。"},
+    )
+
+
+class RevokeRoleForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="确认撤销该账号的角色（撤销后该账号不能访问任何页面，直至重新授予）",
+        error_messages={"required": "请勾选确认后再撤销。"},
+    )

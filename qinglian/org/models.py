@@ -6,6 +6,7 @@ subtree of a unit is one index range `path >= P and path < successor(P)` on any 
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -138,10 +139,28 @@ ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 WRITER_ROLES = frozenset({Role.CLERK, Role.LEADER})
 
 
-class User(AbstractUser):
-    """An account. It holds exactly one role, so no account can be two of the 三员 (等保 2.0)."""
+def username_key(username: str) -> str:
+    """The form of a username two accounts may not share: NFKC, then case folding (so `LOCKTEST`, `locktest`
+    and the full-width `ｌｏｃｋｔｅｓｔ` are one name), then NFKC again since folding can denormalise."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", str(username)).strip().casefold())
 
-    role = models.CharField("角色", max_length=20, choices=Role.choices)
+
+class AccountManager(UserManager):  # type: ignore[type-arg]
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Log-in (and Django's own commands) find an account by its normalised name."""
+        return self.get(username_key=username_key(username or ""))
+
+
+class User(AbstractUser):
+    """An account. It holds at most one role, so no account can be two of the 三员 (等保 2.0); an account the
+    system admin creates holds none (and reaches nothing) until the security admin grants one."""
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True, default="",
+                            help_text="由安全管理员授予；未授予角色的账号不能访问任何页面。")
+    username_key = models.CharField(
+        "用户名（规范化）", max_length=150, unique=True, editable=False,
+        help_text="用户名经 NFKC 规范化和大小写折叠后的形式：只差大小写或全角半角的用户名视为同一个。",
+    )
     unit = models.ForeignKey(
         Unit, verbose_name="所属单位", on_delete=models.PROTECT, null=True, blank=True, related_name="accounts",
         help_text="业务账号可见本单位及其下级单位；监督员为其监督的单位。",
@@ -150,22 +169,29 @@ class User(AbstractUser):
         Person, verbose_name="对应干部", on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
     )
 
-    objects = UserManager()
+    objects = AccountManager()
 
     class Meta:
         verbose_name = "账号"
         verbose_name_plural = "账号"
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in Role]), name="user_has_one_known_role"
-            ),
-            models.CheckConstraint(
-                condition=Q(is_superuser=False) | Q(role="sysadmin"), name="only_sysadmin_is_superuser"
+                condition=Q(role__in=["", *[r.value for r in Role]]), name="user_has_one_known_role"
             ),
         ]
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.username_key = username_key(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
+        key = username_key(self.username)
+        if key and User.objects.filter(username_key=key).exclude(pk=self.pk).exists():
+            raise ValidationError({"username": f"用户名“{self.username}”已被使用（不区分大小写和全角半角），请换一个。"})
         if self.role in BUSINESS_ROLES and self.unit_id is None:
             raise ValidationError({"unit": "业务账号必须指定所属单位。"})
         if self.role in ADMIN_ROLES and self.person_id and self.person and self.person.accounts.exclude(
@@ -199,16 +225,26 @@ class User(AbstractUser):
 class SecurityPolicy(models.Model):
     """Password/lockout policy; one row, edited by the security admin. Values may only be tightened."""
 
-    failure_limit = models.PositiveSmallIntegerField("连续失败次数上限", default=5)
+    failure_limit = models.PositiveSmallIntegerField("连续失败次数上限", default=5,
+                                                     help_text="同一用户名连续失败这么多次即锁定。")
     failure_window_minutes = models.PositiveSmallIntegerField("失败计数时间窗（分钟）", default=15)
     lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=30)
+    address_failure_limit = models.PositiveSmallIntegerField(
+        "同一地址失败次数上限", default=30, help_text="同一来源地址（不论用户名）在时间窗内失败这么多次，即暂停受理该地址的登录。")
+    address_window_minutes = models.PositiveSmallIntegerField("地址失败计数时间窗（分钟）", default=15)
+    address_block_minutes = models.PositiveSmallIntegerField("地址暂停时长（分钟）", default=15)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
         verbose_name = "安全策略"
         verbose_name_plural = "安全策略"
 
-    DEFAULTS: dict[str, Any] = {"failure_limit": 5, "failure_window_minutes": 15, "lockout_minutes": 30}
+    DEFAULTS: dict[str, Any] = {"failure_limit": 5, "failure_window_minutes": 15, "lockout_minutes": 30,
+                                "address_failure_limit": 30, "address_window_minutes": 15,
+                                "address_block_minutes": 15}
+    # Tightening means fewer failures allowed, and longer windows and locks (up to a day).
+    LIMITS = ("failure_limit", "address_failure_limit")
+    DURATIONS = ("failure_window_minutes", "lockout_minutes", "address_window_minutes", "address_block_minutes")
 
     def __str__(self) -> str:
         return f"{self.failure_window_minutes}分钟内失败{self.failure_limit}次锁定{self.lockout_minutes}分钟"
@@ -220,26 +256,36 @@ class SecurityPolicy(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if not 1 <= self.failure_limit <= self.DEFAULTS["failure_limit"]:
-            errors["failure_limit"] = f"只能收紧：请填写 1 到 {self.DEFAULTS['failure_limit']} 之间的次数。"
-        if self.failure_window_minutes < self.DEFAULTS["failure_window_minutes"] or self.failure_window_minutes > 1440:
-            errors["failure_window_minutes"] = "只能收紧：时间窗不得短于 15 分钟，且不超过 1440 分钟。"
-        if self.lockout_minutes < self.DEFAULTS["lockout_minutes"] or self.lockout_minutes > 1440:
-            errors["lockout_minutes"] = "只能收紧：锁定时长不得短于 30 分钟，且不超过 1440 分钟。"
+        for name in self.LIMITS:
+            if not 1 <= getattr(self, name) <= self.DEFAULTS[name]:
+                errors[name] = f"只能收紧：请填写 1 到 {self.DEFAULTS[name]} 之间的次数。"
+        for name in self.DURATIONS:
+            if not self.DEFAULTS[name] <= getattr(self, name) <= 1440:
+                errors[name] = f"只能收紧：请填写 {self.DEFAULTS[name]} 到 1440 之间的分钟数。"
         if errors:
             raise ValidationError(errors)
 
 
-class LoginFailure(models.Model):
-    """One failed log-in, by the username typed (known or not, so both answer alike)."""
+class ThrottleKind(models.TextChoices):
+    USERNAME = "username", "用户名"
+    ADDRESS = "address", "来源地址"
 
-    username = models.CharField("用户名", max_length=150, db_index=True)
-    at = models.DateTimeField("时间", db_index=True)
-    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+
+class LoginThrottle(models.Model):
+    """The failure counter of one username (its normalised key, known or not, so both answer alike) or of
+    one client address. Log-in locks the row (SELECT … FOR UPDATE) while it checks, authenticates and counts,
+    so concurrent attempts on one name are taken one at a time and the limit is exact."""
+
+    kind = models.CharField("类型", max_length=10, choices=ThrottleKind.choices)
+    key = models.CharField("用户名或地址", max_length=150)
+    failures = models.PositiveIntegerField("时间窗内失败次数", default=0)
+    window_start = models.DateTimeField("本时间窗首次失败时间", null=True, blank=True)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
     class Meta:
-        verbose_name = "登录失败记录"
-        verbose_name_plural = "登录失败记录"
+        verbose_name = "登录失败计数"
+        verbose_name_plural = "登录失败计数"
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="one_throttle_row_per_key")]
 
     def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {self.key}：{self.failures}"

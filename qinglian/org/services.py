@@ -13,7 +13,7 @@ from django.db.models import Max
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log, client_ip
 from qinglian.lib.services import record_create
-from qinglian.org.models import ADMIN_ROLES, SEGMENT, Person, Role, Unit, User, path_successor
+from qinglian.org.models import ADMIN_ROLES, BUSINESS_ROLES, SEGMENT, Person, Role, Unit, User, path_successor
 
 
 def _next_path(parent: Unit | None) -> str:
@@ -99,23 +99,126 @@ def resolve_unit(text: str) -> Unit:
 
 def user_create(*, actor: Any, username: str, role: str, unit: Unit | None, password: str,
                 person: Person | None = None) -> User:
-    if role not in Role.values:
+    """A new account. `qinglian createuser` (run by whoever holds the server) may give any role; the system
+    admin's accounts get none (role "") until the security admin grants one."""
+    if role not in ("", *Role.values):
         raise ValidationError(f"角色“{role}”无效，可选：" + "、".join(f"{r.value}（{r.label}）" for r in Role))
-    if User.objects.filter(username=username).exists():
-        raise ValidationError(f"用户名“{username}”已存在。")
     if role in ADMIN_ROLES and person is not None and person.accounts.filter(role__in=list(ADMIN_ROLES)).exists():
         raise ValidationError("同一人不能同时担任系统管理员、安全管理员、审计管理员中的两个（三员分立）。")
-    user = User(username=username, role=role, unit=unit, person=person, is_staff=role == Role.SYSADMIN,
-                is_superuser=role == Role.SYSADMIN)
+    user = User(username=username, role=role, unit=unit, person=person)
     validate_password(password, user)
     with transaction.atomic():
         user.set_password(password)
         user.full_clean()
         user.save()
-        audit_log(action=Action.CREATE, summary=f"新增账号 {username}（{user.get_role_display()}）", actor=actor,
-                  obj=user, unit_id=unit.pk if unit else None,
+        audit_log(action=Action.CREATE, summary=f"新增账号 {username}（{user.get_role_display() or '未授予角色'}）",
+                  actor=actor, obj=user, unit_id=unit.pk if unit else None,
                   after={"username": username, "role": role, "unit": unit.pk if unit else None})
     return user
+
+
+ACCOUNT_FIELDS = ("username", "first_name", "last_name", "email", "unit_id", "person_id", "is_active")
+
+
+def account_snapshot(account: User) -> dict[str, Any]:
+    return {f: getattr(account, f) for f in ACCOUNT_FIELDS}
+
+
+def account_save(*, actor: Any, account: User, request: Any = None) -> User:
+    """Create or change an account from the system admin's site: never its role (the security admin's)."""
+    with transaction.atomic():
+        old = User.objects.select_for_update().filter(pk=account.pk).first() if account.pk else None
+        if old is not None:
+            account.role = old.role
+        else:
+            account.role = ""
+        account.is_superuser = False
+        account.full_clean(exclude=["password"])
+        account.save()
+        after = account_snapshot(account)
+        before = account_snapshot(old) if old is not None else None
+        if old is None:
+            summary = f"新建账号 {account.username}（未授予角色，待安全管理员授权）"
+        else:
+            changed = [User._meta.get_field(f.removesuffix("_id")).verbose_name for f in ACCOUNT_FIELDS
+                       if before and before[f] != after[f]]
+            summary = f"修改账号 {account.username}：" + ("、".join(str(c) for c in changed) or "无变化")
+            if before and before["is_active"] and not after["is_active"]:
+                summary = f"停用账号 {account.username}"
+        audit_log(action=Action.CREATE if old is None else Action.UPDATE, summary=summary, actor=actor,
+                  ip=client_ip(request), obj=account, before=before, after=after)
+    return account
+
+
+def account_password_reset_audit(*, actor: Any, account: User, request: Any = None) -> None:
+    audit_log(action=Action.UPDATE, summary=f"重置账号 {account.username} 的密码", actor=actor,
+              ip=client_ip(request), obj=account)
+
+
+def account_unlock(*, actor: Any, account: User, request: Any = None) -> bool:
+    """Clear the account's log-in failures and lock; audited whether or not it was locked."""
+    from qinglian.org.auth import unlock
+
+    with transaction.atomic():
+        was_locked = unlock(account.username)
+        audit_log(action=Action.UPDATE, actor=actor, ip=client_ip(request), obj=account,
+                  summary=f"解除账号 {account.username} 的登录锁定" + ("" if was_locked else "（该账号未被锁定）"))
+    return was_locked
+
+
+class RoleChangeRefused(ValueError):
+    """A grant or revoke the rules forbid; the message says why, in Chinese."""
+
+
+def _role_label(role: str) -> str:
+    return Role(role).label if role else "未授予角色"
+
+
+def account_grant_role(*, actor: Any, account: User, role: str, request: Any = None) -> User:
+    """The security admin grants a role to an account that holds none (三员分立: one role per account, one
+    admin role per person, never to oneself)."""
+    if getattr(actor, "role", None) != Role.SECADMIN:
+        raise RoleChangeRefused("只有安全管理员可以授予角色。")
+    if role not in Role.values:
+        raise RoleChangeRefused("请选择要授予的角色。")
+    with transaction.atomic():
+        account = User.objects.select_for_update().get(pk=account.pk)
+        if account.pk == actor.pk:
+            raise RoleChangeRefused("不能给自己授予角色：请由另一名安全管理员办理。")
+        if account.role:
+            raise RoleChangeRefused(f"该账号已有角色“{_role_label(account.role)}”，一个账号只能有一个角色："
+                                    "请先撤销现有角色，再授予新角色。")
+        if role in BUSINESS_ROLES and account.unit_id is None:
+            raise RoleChangeRefused("业务角色需要所属单位：请先请系统管理员为该账号设置所属单位。")
+        if role in ADMIN_ROLES and account.person_id and User.objects.filter(
+            person_id=account.person_id, role__in=list(ADMIN_ROLES)
+        ).exclude(pk=account.pk).exists():
+            raise RoleChangeRefused("该账号对应的干部已担任另一个管理员角色：同一人不能同时担任系统管理员、"
+                                    "安全管理员、审计管理员中的两个（三员分立）。")
+        account.role = role
+        account.save(update_fields=["role"])
+        audit_log(action=Action.UPDATE, summary=f"授予账号 {account.username} 角色：{_role_label(role)}", actor=actor,
+                  ip=client_ip(request), obj=account, unit_id=account.unit_id, before={"role": ""},
+                  after={"role": role})
+    return account
+
+
+def account_revoke_role(*, actor: Any, account: User, request: Any = None) -> User:
+    if getattr(actor, "role", None) != Role.SECADMIN:
+        raise RoleChangeRefused("只有安全管理员可以撤销角色。")
+    with transaction.atomic():
+        account = User.objects.select_for_update().get(pk=account.pk)
+        if account.pk == actor.pk:
+            raise RoleChangeRefused("不能撤销自己的角色：请由另一名安全管理员办理。")
+        if not account.role:
+            raise RoleChangeRefused("该账号尚未授予角色，无需撤销。")
+        before = account.role
+        account.role = ""
+        account.save(update_fields=["role"])
+        audit_log(action=Action.UPDATE, summary=f"撤销账号 {account.username} 的角色：{_role_label(before)}",
+                  actor=actor, ip=client_ip(request), obj=account, unit_id=account.unit_id,
+                  before={"role": before}, after={"role": ""})
+    return account
 
 
 def person_create(*, user: Any, unit: Unit, name: str, post: str = "", team_role: str = "staff",

@@ -15,4 +15,6 @@ urlpatterns = [
     path("people/<int:pk>/delete/", views.person_delete, name="person_delete"),
     path("people/<int:pk>/restore/", views.person_restore, name="person_restore"),
     path("policy/", views.policy, name="policy"),
+    path("accounts/", views.accounts, name="accounts"),
+    path("accounts/<int:pk>/", views.account, name="account"),
 ]

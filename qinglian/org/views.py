@@ -26,8 +26,15 @@ from qinglian.lib.views import (
     writer_required,
 )
 from qinglian.org.auth import LoginForm
-from qinglian.org.forms import PeopleFilter, PersonForm, PolicyForm
-from qinglian.org.models import Person, Role, SecurityPolicy, Unit
+from qinglian.org.forms import (
+    AccountFilter,
+    GrantRoleForm,
+    PeopleFilter,
+    PersonForm,
+    PolicyForm,
+    RevokeRoleForm,
+)
+from qinglian.org.models import Person, Role, SecurityPolicy, Unit, User
 from qinglian.org.scoping import subtree_q, visible_units
 
 
@@ -39,6 +46,8 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.role:  # created by the system admin, no role granted yet: reaches nothing
+        return render(request, "org/unassigned.html")
     context: dict[str, Any] = {"cards": home_cards(request)}
     if request.user.is_business:
         unit = current_unit(request)
@@ -167,6 +176,48 @@ def policy(request: HttpRequest) -> HttpResponse:
         messages.success(request, "安全策略已保存。")
         return redirect("org:policy")
     return render(request, "org/policy.html", {"form": form})
+
+
+def _accounts_queryset(form: AccountFilter) -> Any:
+    qs = User.objects.select_related("unit", "person")
+    if form.is_valid():
+        if q := form.cleaned_data["q"]:
+            qs = qs.filter(Q(username__contains=q) | Q(first_name__contains=q) | Q(person__name__contains=q))
+        if role := form.cleaned_data["role"]:
+            qs = qs.filter(role="" if role == "none" else role)
+    return qs.order_by("username")
+
+
+@roles_required(Role.SECADMIN)
+def accounts(request: HttpRequest) -> HttpResponse:
+    """The security admin's list of accounts and their roles (no business data)."""
+    form = AccountFilter(request.GET)
+    page = paginate(_accounts_queryset(form), request)
+    return render_page(request, "org/accounts.html", {"form": form, "page": page}, fragment="org/_account_rows.html")
+
+
+@roles_required(Role.SECADMIN)
+def account(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grant a role to an account that has none, or revoke the one it has; both confirmed and audited."""
+    from qinglian.org.services import RoleChangeRefused, account_grant_role, account_revoke_role
+
+    target = get_object_or_404(User.objects.select_related("unit", "person"), pk=pk)
+    form_class = RevokeRoleForm if target.role else GrantRoleForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if target.role:
+                account_revoke_role(actor=request.user, account=target, request=request)
+                messages.success(request, f"已撤销 {target.username} 的角色。")
+            else:
+                account_grant_role(actor=request.user, account=target, role=form.cleaned_data["role"],
+                                   request=request)
+                messages.success(request, f"已授予 {target.username} 角色：{Role(form.cleaned_data['role']).label}。")
+        except RoleChangeRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("org:account", pk=target.pk)
+    return render(request, "org/account.html", {"target": target, "form": form, "is_self": target.pk == request.user.pk})
 
 
 @business_required

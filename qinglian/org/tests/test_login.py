@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from qinglian.audit.models import AuditEntry
 from qinglian.lib.testing import PASSWORD, World
-from qinglian.org.models import LoginFailure
+from qinglian.org.models import LoginThrottle, ThrottleKind
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +41,35 @@ def test_five_failures_lock_the_account_even_for_the_right_password(world: World
     assert AuditEntry.objects.filter(action="locked").count() == 1
 
 
+def _counter(username: str):  # type: ignore[no-untyped-def]
+    return LoginThrottle.objects.filter(kind=ThrottleKind.USERNAME, key=username)
+
+
 def test_lock_ends_after_thirty_minutes(world: World) -> None:
-    past = timezone.now() - timedelta(minutes=31)
-    LoginFailure.objects.bulk_create([LoginFailure(username="clerk_a", at=past) for _ in range(5)])
+    client = Client()
+    for _ in range(5):
+        _login(client, "clerk_a", "Wrong#Pass123")
+    until = _counter("clerk_a").get().locked_until
+    assert timedelta(minutes=29) < until - timezone.now() <= timedelta(minutes=30)
+    _counter("clerk_a").update(locked_until=timezone.now() - timedelta(seconds=1))  # thirty minutes later
     assert _login(Client(), "clerk_a", PASSWORD).status_code == 302
 
 
 def test_failures_spread_beyond_the_window_do_not_lock(world: World) -> None:
-    now = timezone.now()
-    LoginFailure.objects.bulk_create(
-        [LoginFailure(username="clerk_a", at=now - timedelta(minutes=m)) for m in (40, 35, 20, 3)])
+    client = Client()
+    for _ in range(4):
+        _login(client, "clerk_a", "Wrong#Pass123")
+    _counter("clerk_a").update(window_start=timezone.now() - timedelta(minutes=16))  # the window has passed
+    _login(client, "clerk_a", "Wrong#Pass123")
+    assert _login(Client(), "clerk_a", PASSWORD).status_code == 302
+
+
+def test_a_success_resets_the_consecutive_failures(world: World) -> None:
+    for _ in range(4):
+        _login(Client(), "clerk_a", "Wrong#Pass123")
+    assert _login(Client(), "clerk_a", PASSWORD).status_code == 302
+    for _ in range(4):
+        _login(Client(), "clerk_a", "Wrong#Pass123")
     assert _login(Client(), "clerk_a", PASSWORD).status_code == 302
 
 
