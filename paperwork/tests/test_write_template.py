@@ -81,7 +81,7 @@ def test_the_default_template_can_be_edited_and_reused() -> None:
             ("报告日期：{{ date | nosuchfilter }}",),
             "{{ date | nosuchfilter }}",
             "报告日期：{{ date | nosuchfilter }}",
-            "写法有误",
+            "不允许的过滤器“nosuchfilter”",
         ),
         (("{{ title + }}",), "{{ title + }}", "{{ title + }}", "写法有误"),
         (

@@ -147,6 +147,12 @@ def date_text(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+# The template vocabulary: the context's names and a block's keys (sandbox.py allows these and no others).
+CONTEXT_NAMES = ("title", "subtitle", "recipient", "issuer", "date", "year", "genre", "genre_name",
+                 "contact_lines", "blocks")
+BLOCK_KEYS = ("kind", "text", "marker", "title", "header", "rows")
+
+
 def _block_dict(
     kind: str,
     text: str = "",

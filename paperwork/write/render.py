@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -21,7 +22,9 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
 
+from paperwork.write import sandbox
 from paperwork.write.model import Report, report_context
 from paperwork.write.templates import default_template
 
@@ -105,8 +108,68 @@ def _keyword(tag: str) -> str:
     return m.group(1) if m else ""
 
 
-def _check_tags(env: jinja2.Environment, tags: list[tuple[str, str]]) -> None:
-    """Compile each tag alone and balance the blocks, so an error names one tag in one paragraph."""
+def _refused(raw: str, paragraph: str, refusal: sandbox.Refusal, data: list[str]) -> TemplateError:
+    where = _where(raw, paragraph) if paragraph else f"标签“{raw}”（位于文档属性、文本框或脚注中）"
+    if refusal.name and not refusal.name.startswith("_"):  # a misspelling, most likely
+        message = f"{where}用到了不存在的数据“{refusal.name}”。请检查拼写；可用的数据有：{'、'.join(data)}。"
+    else:
+        message = (
+            f"{where}用到了模板中不允许的{refusal.what}。模板只能使用报告提供的数据（{'、'.join(data)}）"
+            f"及其各项、if 与 for 语句和常用过滤器（{'、'.join(sorted(sandbox.TEMPLATE_FILTERS))}），"
+            "请删除或改写该标签。"
+        )
+    return TemplateError(message, raw, paragraph, detail=refusal.what)
+
+
+def _tag_source(raw: str) -> str | None:
+    """The Jinja source that compiles one tag alone, or None for tags that close a block."""
+    tag = _normalise(raw)
+    kw = _keyword(tag)
+    if tag.startswith("{{") or not kw:
+        return tag
+    if kw in _BLOCKS:
+        return f"{tag}{{% end{kw} %}}"
+    if kw == "elif":
+        return f"{{% if true %}}{tag}{{% endif %}}"
+    if kw == "else" or kw.startswith("end"):
+        return None
+    return tag
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """What the template may use when rendered with one context (sandbox.check_vocabulary's arguments)."""
+
+    data: list[str]
+    attributes: frozenset[str]
+
+    @classmethod
+    def of(cls, context: dict[str, object]) -> _Vocabulary:
+        return cls(sorted(context), sandbox.context_attributes(context))
+
+    def check(self, tree: jinja2.nodes.Template, bound: set[str], in_loop: bool = False) -> None:
+        sandbox.check_vocabulary(tree, data=self.data, bound=bound, attributes=self.attributes, in_loop=in_loop)
+
+
+def _check_tags(env: jinja2.Environment, tags: list[tuple[str, str]], vocabulary: _Vocabulary) -> None:
+    """Compile each tag alone and balance the blocks, so an error names one tag in one paragraph; then
+    hold each tag to the template vocabulary (sandbox.py), loops inside loops included."""
+    _check_syntax(env, tags)
+    trees = [(raw, paragraph, env.parse(src) if src else None) for raw, paragraph in tags
+             if not (_DOCXTPL_SPECIAL.match(raw) or raw.startswith("{#")) for src in [_tag_source(raw)]]
+    bound = set().union(*(sandbox.bound_names(tree) for _, _, tree in trees if tree))
+    loops = 0
+    for raw, paragraph, tree in trees:
+        kw = _keyword(_normalise(raw))
+        try:
+            if tree is not None:
+                vocabulary.check(tree, bound, in_loop=loops > 0)
+        except sandbox.Refusal as refusal:
+            raise _refused(raw, paragraph, refusal, vocabulary.data) from refusal
+        loops += 1 if kw == "for" else -1 if kw == "endfor" else 0
+
+
+def _check_syntax(env: jinja2.Environment, tags: list[tuple[str, str]]) -> None:
     stack: list[tuple[str, str, str]] = []
     for raw, paragraph in tags:
         if _DOCXTPL_SPECIAL.match(raw) or raw.startswith("{#"):
@@ -134,7 +197,7 @@ def _check_tags(env: jinja2.Environment, tags: list[tuple[str, str]]) -> None:
         else:
             source = tag
         try:
-            env.from_string(source)  # compiles too, so an unknown filter is caught here
+            env.parse(source)  # an unknown filter is the vocabulary check's to name
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 f"{_where(raw, paragraph)}写法有误，请检查括号、引号是否成对，关键字是否拼写正确。",
@@ -169,19 +232,68 @@ def _locate_undefined(tags: list[tuple[str, str]], name: str, attribute: bool) -
 
 
 def _environment() -> jinja2.Environment:
-    # StrictUndefined: a misspelt name must fail loudly, not leave a blank in an official document
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    return sandbox.environment()
+
+
+def _rendered_sources(tpl: DocxTemplate) -> Iterator[str]:
+    """Every text docxtpl will render, as it will render it: the body, headers and footers after its XML
+    patching, the core properties and the footnotes. Tags outside paragraphs (text boxes, properties)
+    are held to the vocabulary here."""
+    yield tpl.patch_xml(tpl.get_xml())
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for _key, part in tpl.get_headers_footers(uri):
+            yield tpl.patch_xml(tpl.get_part_xml(part))
+    props = tpl.docx.core_properties
+    yield from (getattr(props, name) or "" for name in ("author", "comments", "identifier", "language",
+                                                        "subject", "title"))
+    for part in tpl.docx.part.package.parts:
+        if part.content_type.endswith(".footnotes+xml"):
+            yield tpl.patch_xml(part.blob.decode("utf-8"))
+
+
+def _check_sources(env: jinja2.Environment, tpl: DocxTemplate, vocabulary: _Vocabulary) -> None:
+    sources = list(_rendered_sources(tpl))
+    trees = []
+    for source in sources:
+        try:
+            trees.append((source, env.parse(source)))
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(
+                "模板中的标签写法有误（可能位于文档属性、文本框或脚注中），请检查括号、引号是否成对。",
+                detail=str(exc),
+            ) from exc
+    bound = set().union(*(sandbox.bound_names(tree) for _, tree in trees))
+    for source, tree in trees:
+        try:
+            vocabulary.check(tree, bound)
+        except sandbox.Refusal as refusal:
+            raw = next((m.group(0) for m in _TAG.finditer(source)
+                        if _refuses(env, m.group(0), bound, vocabulary)), "")
+            raise _refused(_short(raw, 80), "", refusal, vocabulary.data) from refusal
+
+
+def _refuses(env: jinja2.Environment, raw: str, bound: set[str], vocabulary: _Vocabulary) -> bool:
+    try:
+        src = _tag_source(raw)
+        if src is not None:
+            vocabulary.check(env.parse(src), bound)
+    except (sandbox.Refusal, jinja2.TemplateSyntaxError):
+        return True
+    return False
 
 
 # Checking compiles every tag; a batch of 150 reports uses one template, so remember templates that passed.
-_CHECKED: dict[bytes, list[tuple[str, str]]] = {}
+_CHECKED: dict[tuple[bytes, tuple[str, ...], frozenset[str]], list[tuple[str, str]]] = {}
 
 
-def _validated_tags(template: bytes, doc: Document) -> list[tuple[str, str]]:
-    key = hashlib.sha256(template).digest()
+def _validated_tags(template: bytes, tpl: DocxTemplate, context: dict[str, object]) -> list[tuple[str, str]]:
+    vocabulary = _Vocabulary.of(context)
+    key = (hashlib.sha256(template).digest(), tuple(vocabulary.data), vocabulary.attributes)
     if key not in _CHECKED:
-        tags = _tags(doc)
-        _check_tags(_environment(), tags)
+        env = _environment()
+        tags = _tags(tpl.docx)
+        _check_tags(env, tags, vocabulary)
+        _check_sources(env, tpl, vocabulary)
         if len(_CHECKED) >= 64:
             _CHECKED.clear()
         _CHECKED[key] = tags
@@ -200,7 +312,7 @@ def render_template(template: bytes, context: dict[str, object]) -> bytes:
             detail=repr(exc),
         ) from exc
     env = _environment()
-    tags = _validated_tags(template, tpl.docx)
+    tags = _validated_tags(template, tpl, context)
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
     except jinja2.UndefinedError as exc:
@@ -214,6 +326,10 @@ def render_template(template: bytes, context: dict[str, object]) -> bytes:
             tag,
             paragraph,
             detail=str(exc),
+        ) from exc
+    except SecurityError as exc:  # the sandbox stopped what the vocabulary check let through
+        raise TemplateError(
+            "模板中的某个标签试图读取系统内部信息，已被拒绝。请只使用报告提供的数据。", detail=repr(exc)
         ) from exc
     except jinja2.TemplateError as exc:
         raise TemplateError(
