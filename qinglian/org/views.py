@@ -202,22 +202,25 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
     from qinglian.org.services import RoleChangeRefused, account_grant_role, account_revoke_role
 
     target = get_object_or_404(User.objects.select_related("unit", "person"), pk=pk)
-    form_class = RevokeRoleForm if target.role else GrantRoleForm
-    form = form_class(request.POST or None)
+    # A POST says which it is; the services refuse a grant to an account that holds a role, and a revoke
+    # from one that holds none, so a page left open while another admin acted cannot do the wrong thing.
+    revoke = request.POST.get("action") == "revoke" if request.method == "POST" else bool(target.role)
+    form = (RevokeRoleForm if revoke else GrantRoleForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            if target.role:
+            if revoke:
                 account_revoke_role(actor=request.user, account=target, request=request)
                 messages.success(request, f"已撤销 {target.username} 的角色。")
             else:
-                account_grant_role(actor=request.user, account=target, role=form.cleaned_data["role"],
-                                   request=request)
-                messages.success(request, f"已授予 {target.username} 角色：{Role(form.cleaned_data['role']).label}。")
+                role = form.cleaned_data["role"]
+                account_grant_role(actor=request.user, account=target, role=role, request=request)
+                messages.success(request, f"已授予 {target.username} 角色：{Role(role).label}。")
         except RoleChangeRefused as exc:
             form.add_error(None, str(exc))
         else:
             return redirect("org:account", pk=target.pk)
-    return render(request, "org/account.html", {"target": target, "form": form, "is_self": target.pk == request.user.pk})
+    context = {"target": target, "form": form, "revoke": revoke, "is_self": target.pk == request.user.pk}
+    return render(request, "org/account.html", context)
 
 
 @business_required

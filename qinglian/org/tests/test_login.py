@@ -112,3 +112,40 @@ def test_forms_need_csrf(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.clerk_a)
     assert client.post(f"/org/people/{world.staff_a.pk}/delete/").status_code == 403
+
+
+def test_thirty_failures_from_one_address_stop_log_ins_from_it(world: World) -> None:
+    client = Client(REMOTE_ADDR="10.1.2.3")
+    for i in range(30):  # spread over many names, known or not, so no single name locks
+        client.post("/login/", {"username": f"guess{i % 10}", "password": "Wrong#Pass123"})
+    page = Client(REMOTE_ADDR="10.1.2.3").post("/login/", {"username": "leader_a", "password": PASSWORD})
+    assert page.status_code == 200 and "地址登录失败次数过多" in page.content.decode()
+    assert AuditEntry.objects.filter(action="refused", summary__contains="10.1.2.3").count() == 1
+    # Another address is not affected, and the names themselves are not locked.
+    assert _login(Client(REMOTE_ADDR="10.9.9.9"), "leader_a", PASSWORD).status_code == 302
+
+
+def test_the_address_block_ends_and_the_secadmin_may_tighten_it(world: World) -> None:
+    from qinglian.org.models import SecurityPolicy
+
+    SecurityPolicy.objects.create(**{**SecurityPolicy.DEFAULTS, "address_failure_limit": 3})
+    client = Client(REMOTE_ADDR="10.1.2.4")
+    for name in ("a1", "a2", "a3"):
+        client.post("/login/", {"username": name, "password": "Wrong#Pass123"})
+    assert "地址登录失败次数过多" in _login(client, "clerk_a", PASSWORD).content.decode()
+    row = LoginThrottle.objects.get(kind=ThrottleKind.ADDRESS, key="10.1.2.4")
+    assert timedelta(minutes=14) < row.locked_until - timezone.now() <= timedelta(minutes=15)
+    LoginThrottle.objects.filter(pk=row.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    assert _login(client, "clerk_a", PASSWORD).status_code == 302
+
+
+def test_a_locked_name_is_locked_in_every_spelling(world: World) -> None:
+    client = Client()
+    for spelling in ("clerk_a", "CLERK_A", "Clerk_A", "ｃｌｅｒｋ＿ａ", "clerk_A"):
+        _login(client, spelling, "Wrong#Pass123")
+    assert "锁定" in _login(client, "clerk_a", PASSWORD).content.decode()
+
+
+def test_log_in_matches_the_normalised_name(world: World) -> None:
+    assert _login(Client(), "CLERK_A", PASSWORD).status_code == 302
+    assert _login(Client(), "ｃｌｅｒｋ＿ａ", PASSWORD).status_code == 302
