@@ -160,6 +160,27 @@ def overdue_q(today: dt.date) -> Q:
     return Q(status__in=ACTIVE_STATUSES, deadline__lt=today) & ~Q(closure=Closure.CLOSED)
 
 
+# -- what stood open at the end of a day (the one period rule every report genre uses) -----------------------
+def fed_back_by_q(day: dt.date, source: str = "source__") -> Q:
+    """Rows whose source had been fed back by `day` (a source without a date: entered by then)."""
+    return Q(**{f"{source}feedback_date__lte": day}) | Q(
+        **{f"{source}feedback_date__isnull": True, f"{source}created_at__date__lte": day}
+    )
+
+
+def measure_finished_by_q(day: dt.date) -> Q:
+    """Measures closed off (销号) by `day`, or done by then: done now, and not reported done only after it."""
+    closed = Q(closure=Closure.CLOSED) & (Q(closed_at__lte=day) | Q(closed_at__isnull=True))
+    done_later = models.Exists(Progress.objects.filter(
+        measure=models.OuterRef("pk"), status_after=MeasureStatus.DONE, date__gt=day))
+    done_by = Q(status=MeasureStatus.DONE) & ~Q(done_later) & ~Q(closed_at__gt=day)
+    return closed | done_by
+
+
+def problem_closed_by_q(day: dt.date) -> Q:
+    return Q(closure=Closure.CLOSED) & (Q(closed_at__lte=day) | Q(closed_at__isnull=True))
+
+
 def warning_q(level: str, bounds: dict[str, dt.date]) -> Q:
     """The rows of one 三色预警 level; `bounds` from ledger.calendar.warning_bounds (today, yellow, green)."""
     active = Q(status__in=ACTIVE_STATUSES) & ~Q(closure=Closure.CLOSED)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 
 from django.db.models import Exists, OuterRef
 
@@ -17,6 +18,7 @@ from qinglian.reports.genres.data import (
     Count,
     DutyItem,
     MeasureItem,
+    OpenProblem,
     PersonInfo,
     ProblemItem,
     ReportInput,
@@ -89,17 +91,33 @@ def ledger_sources(unit: Unit, date_from: dt.date, date_to: dt.date) -> tuple[So
                  for s in sources)
 
 
-def open_items(unit: Unit) -> tuple[tuple[str, ...], tuple[MeasureItem, ...]]:
-    """Specific problems of the subtree still open (any source) and the measures still under way."""
-    from qinglian.ledger.models import ACTIVE_STATUSES, Closure, Measure, MeasureStatus, Problem
+def open_items(unit: Unit, date_to: dt.date) -> tuple[tuple[OpenProblem, ...], tuple[MeasureItem, ...]]:
+    """What stood open at the end of the period, the one rule every genre's 存在问题 and 下步计划 use: the
+    specific problems of sources fed back by `date_to` not closed off by then, and those sources' measures
+    not finished by then (each with its status as of `date_to`). Nothing fed back later can appear."""
+    from qinglian.ledger.models import (
+        Measure,
+        MeasureStatus,
+        Problem,
+        fed_back_by_q,
+        measure_finished_by_q,
+        problem_closed_by_q,
+    )
 
-    active = Measure.objects.filter(problem=OuterRef("pk"), status__in=ACTIVE_STATUSES)
-    problems = (Problem.objects.leaves().filter(subtree_q(unit)).exclude(closure=Closure.CLOSED)
-                .filter(Exists(active)).order_by("source__feedback_date", "aspect__order", "order", "id")
-                .values_list("text", flat=True)[:OPEN_LIMIT])
-    measures = (Measure.objects.filter(subtree_q(unit), status__in=[*ACTIVE_STATUSES, MeasureStatus.LONG_TERM])
+    pending = ~measure_finished_by_q(date_to)
+    under_way = Measure.objects.filter(pending, problem=OuterRef("pk")).exclude(status=MeasureStatus.LONG_TERM)
+    problems = (Problem.objects.leaves().filter(subtree_q(unit), fed_back_by_q(date_to))
+                .exclude(problem_closed_by_q(date_to)).filter(Exists(under_way)).select_related("source")
+                .order_by("source__feedback_date", "aspect__order", "order", "id")[:OPEN_LIMIT])
+    measures = (Measure.objects.filter(subtree_q(unit), fed_back_by_q(date_to), pending)
                 .select_related("leader_in_charge", "owner").order_by("deadline", "id")[:OPEN_LIMIT * 2])
-    return tuple(problems), tuple(_measure_item(m) for m in measures)
+    items = []
+    for m in measures:
+        item = _measure_item(m)
+        if m.status == MeasureStatus.DONE:  # done only after the period: under way as of its end
+            item = replace(item, status=MeasureStatus.IN_PROGRESS, status_label=MeasureStatus.IN_PROGRESS.label)
+        items.append(item)
+    return tuple(OpenProblem(p.text, p.source.issued_by or str(p.source)) for p in problems), tuple(items)
 
 
 def _bulletin(unit: Unit, date_from: dt.date, date_to: dt.date, total: dict[str, Count]
@@ -137,7 +155,7 @@ def gather(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, pers
     if genre == "rectification":
         extra["sources"] = ledger_sources(unit, date_from, date_to)
     if genre in ("responsibility", "summary", "rectification", "personal"):
-        extra["open_problems"], extra["open_measures"] = open_items(unit)
+        extra["open_problems"], extra["open_measures"] = open_items(unit, date_to)
     if genre == "bulletin":
         extra["bulletin_levels"], extra["bulletin_rows"] = _bulletin(unit, date_from, date_to, figures)
         figures = {**figures, **{c.key: c for row in extra["bulletin_rows"] for c in row.cells}}

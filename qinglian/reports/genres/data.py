@@ -34,6 +34,14 @@ class MeasureItem:
 
 
 @dataclass(frozen=True)
+class OpenProblem:
+    """A specific problem still open at the end of the report's period, and who fed it back."""
+
+    text: str
+    source: str  # 县委第一巡察组 …
+
+
+@dataclass(frozen=True)
 class ProblemItem:
     text: str
     measures: tuple[MeasureItem, ...] = ()
@@ -93,7 +101,7 @@ class ReportInput:
     figures: dict[str, Count] = field(default_factory=dict)
     unit_short: str = ""
     sources: tuple[SourceItem, ...] = ()
-    open_problems: tuple[str, ...] = ()  # specific problems of the ledger still open
+    open_problems: tuple[OpenProblem, ...] = ()  # specific problems still open at the period's end
     open_measures: tuple[MeasureItem, ...] = ()  # measures still under way (plans)
     person: PersonInfo | None = None
     bulletin_levels: tuple[str, ...] = ()  # column labels (中央级 …)

@@ -161,7 +161,10 @@ def _publicity(d: ReportInput) -> list[Block]:
 
 
 def problems_section(d: ReportInput, defaults: tuple[str, ...] = DEFAULT_PROBLEMS) -> list[Block]:
-    items = [f"{problem_core(t)}的问题，整改尚未全部到位" for t in d.open_problems[:3]]
+    shown = d.open_problems[:3]
+    several = len({p.source for p in shown}) > 1  # say whose problem it is only when it is not obvious
+    items = [(f"{p.source}反馈的" if several else "") + f"{problem_core(p.text)}的问题，整改尚未全部到位"
+             for p in shown]
     items += list(defaults)
     return [Paragraph(enumerate_zh(items[:5]))]
 
