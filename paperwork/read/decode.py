@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..ooxml import DEFAULT_MAX_UNPACKED
 from .docx import docx_paragraphs
 from .model import ReadError
 
@@ -129,12 +130,13 @@ def clean_paragraphs(lines: list[str]) -> list[str]:
     return out
 
 
-def bytes_to_paragraphs(data: bytes, filename: str, max_bytes: int) -> tuple[list[str], str]:
+def bytes_to_paragraphs(data: bytes, filename: str, max_bytes: int,
+                        max_unpacked: int = DEFAULT_MAX_UNPACKED) -> tuple[list[str], str]:
     if len(data) > max_bytes:
         raise ReadError(too_large_message(max_bytes))
     kind = sniff(data, filename)
     if kind == "docx":
-        raw = docx_paragraphs(data, max_bytes=max_bytes)
+        raw = docx_paragraphs(data, max_bytes=max_bytes, max_unpacked=max_unpacked)
     else:
         raw = _NEWLINES.split(decode_text(data))
     paragraphs = clean_paragraphs(raw)

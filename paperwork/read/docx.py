@@ -1,18 +1,17 @@
 """Paragraph text out of a .docx, with Word's automatic numbering written back in front.
 
-We read the zip and the XML directly instead of going through python-docx: it is faster, it lets us
-bound what we decompress (a zip bomb is a few kilobytes), and a broken file fails in one place we
-control. Auto-numbered headings ("一、" produced by Word, not typed) only exist in numbering.xml, so
+We read the zip and the XML directly instead of going through python-docx: it is faster, and a broken
+file fails in one place we control. The zip passes paperwork.ooxml's guard first (every part's true size
+counted within `max_unpacked`, no DTD in any XML part), so nothing here inflates or parses unbounded. Auto-numbered headings ("一、" produced by Word, not typed) only exist in numbering.xml, so
 we replay the counters the way Word does and prefix each paragraph with the marker it displays.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from ..ooxml import DEFAULT_MAX_UNPACKED, PackageRefused, open_package
 from .model import ReadError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -235,46 +234,25 @@ def _walk(body: ET.Element) -> list[ET.Element]:
     return out
 
 
-def _read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes | None:
+def docx_paragraphs(data: bytes, *, max_bytes: int, max_unpacked: int = DEFAULT_MAX_UNPACKED) -> list[str]:
+    """Text of each body paragraph (tables included, in order), auto-numbering markers restored.
+    `max_bytes` is the upload's limit (checked by the caller); `max_unpacked` bounds what its parts inflate to."""
     try:
-        info = zf.getinfo(name)
-    except KeyError:
-        return None
-    if info.file_size > limit:
-        raise ReadError("Word 文件内容过大，无法读取。请删除其中的图片或附件后另存，再重新上传。")
-    with zf.open(info) as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:  # the header lied about the size
-        raise ReadError("Word 文件内容过大，无法读取。请删除其中的图片或附件后另存，再重新上传。")
-    return data
-
-
-def docx_paragraphs(data: bytes, *, max_bytes: int) -> list[str]:
-    """Text of each body paragraph (tables included, in order), auto-numbering markers restored."""
-    limit = max(4 * max_bytes, 1024 * 1024)
+        package = open_package(data, max_unpacked=max_unpacked)
+    except PackageRefused as exc:
+        raise ReadError(_BROKEN if exc.reason == "broken" else exc.message_zh) from None
+    names = package.names
+    if "word/document.xml" not in names:
+        if "xl/workbook.xml" in names:
+            raise ReadError("这是 Excel 表格（.xlsx），不是报告文档。" + _UPLOAD)
+        if "ppt/presentation.xml" in names:
+            raise ReadError("这是 PowerPoint 演示文稿，不是报告文档。" + _UPLOAD)
+        raise ReadError(_NOT_WORD)
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        raise ReadError(_BROKEN) from None
-    try:
-        with zf:
-            names = set(zf.namelist())
-            if "word/document.xml" not in names:
-                if "xl/workbook.xml" in names:
-                    raise ReadError("这是 Excel 表格（.xlsx），不是报告文档。" + _UPLOAD)
-                if "ppt/presentation.xml" in names:
-                    raise ReadError("这是 PowerPoint 演示文稿，不是报告文档。" + _UPLOAD)
-                raise ReadError(_NOT_WORD)
-            document = _read_member(zf, "word/document.xml", limit)
-            numbering_xml = _read_member(zf, "word/numbering.xml", limit)
-            styles_xml = _read_member(zf, "word/styles.xml", limit)
-        assert document is not None
-        root = ET.fromstring(document)
-        numbering = _parse_numbering(numbering_xml)
-        style_num = _parse_style_numbering(styles_xml)
-    except ReadError:
-        raise
-    except Exception:  # any corruption: zlib, XML, CRC, truncated members — one message for all
+        root = ET.fromstring(package.read("word/document.xml") or b"")
+        numbering = _parse_numbering(package.read("word/numbering.xml"))
+        style_num = _parse_style_numbering(package.read("word/styles.xml"))
+    except Exception:  # any corruption: XML, a part the guard read but zipfile now refuses — one message for all
         raise ReadError(_BROKEN) from None
     body = root.find(_W + "body")
     if body is None:

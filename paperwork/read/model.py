@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 GENRES = ("responsibility", "personal", "rectification", "summary", "bulletin")
@@ -56,6 +56,18 @@ class ReadResult:
     paragraphs: list[str]
     rectification: list[RectProblem] = field(default_factory=list)
     source: str = ""  # "docx" or "txt"
+
+    def to_plain(self) -> dict[str, Any]:
+        """Everything, as JSON-ready data; `from_plain` gives the same result back (to_json is the summary)."""
+        return asdict(self)
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> ReadResult:
+        values = dict(data)
+        values["outline"] = [OutlineItem(**o) for o in data["outline"]]
+        values["figures"] = [Figure(**f) for f in data["figures"]]
+        values["rectification"] = [RectProblem(**r) for r in data["rectification"]]
+        return cls(**values)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..ooxml import DEFAULT_MAX_UNPACKED
 from .decode import DEFAULT_MAX_BYTES, bytes_to_paragraphs, clean_paragraphs, too_large_message
 from .figures import find_figures
 from .model import ReadError, ReadResult
@@ -44,15 +45,19 @@ def analyse(paragraphs: list[str], source: str = "txt") -> ReadResult:
     )
 
 
-def read_bytes_unchecked(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+def read_bytes_unchecked(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                         max_unpacked: int = DEFAULT_MAX_UNPACKED) -> ReadResult:
     """read_bytes without the safety net; the fuzz tests use it to find real bugs."""
-    paragraphs, kind = bytes_to_paragraphs(data, filename, max_bytes)
+    paragraphs, kind = bytes_to_paragraphs(data, filename, max_bytes, max_unpacked)
     return analyse(paragraphs, kind)
 
 
-def read_bytes(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+def read_bytes(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_MAX_BYTES,
+               max_unpacked: int = DEFAULT_MAX_UNPACKED) -> ReadResult:
+    """A .docx or .txt report read; ReadError (in Chinese) for anything else. A .docx passes paperwork.ooxml's
+    guard: its parts may inflate to `max_unpacked` bytes in all."""
     try:
-        return read_bytes_unchecked(data, filename, max_bytes=max_bytes)
+        return read_bytes_unchecked(data, filename, max_bytes=max_bytes, max_unpacked=max_unpacked)
     except ReadError:
         raise
     except (RecursionError, MemoryError, Exception) as exc:  # never a traceback for a user's file

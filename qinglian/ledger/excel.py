@@ -15,10 +15,12 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from itertools import islice
 from typing import Any
+from xml.etree import ElementTree as ET
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import MergedCell
@@ -28,6 +30,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 
 from paperwork.calendar import parse_date
+from paperwork.ooxml import DEFAULT_MAX_UNPACKED, Package, PackageRefused, open_package
 from paperwork.xlsx import append_row, keep_text
 
 # field → (the header the export writes, other names people give the column)
@@ -53,6 +56,8 @@ SOURCE_KIND_LABELS = {"inspection": "巡察", "tour": "巡视", "audit": "审计
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEADER_SCAN_ROWS = 15
+DEFAULT_MAX_ROWS = 20_000  # rows with content below the header, per import (settings.QINGLIAN_MAX_IMPORT_ROWS)
+MAX_COLUMNS = 64  # a ledger has about ten columns; a forged <dimension> must not widen every row to 16,384
 CN_NUM = "一二三四五六七八九十"
 _ASPECT_NUM = re.compile(rf"^(?:[{CN_NUM}]+[、.．]|[（(][{CN_NUM}]+[)）])\s*")
 _SUB_NUM = re.compile(r"^[（(]\s*(\d+)\s*[)）]\s*[、.．]?\s*")
@@ -102,14 +107,38 @@ class ParsedLedger:
         """field → header text, as a mapping form would show it."""
         return {key: col.header for key, col in self.columns.items()}
 
+    def to_plain(self) -> dict[str, Any]:
+        """JSON-ready, so an import parses its upload once and its preview and confirm read what was stored."""
+        data = asdict(self)
+        for measure in _measures(data["aspects"]):
+            measure["deadline"] = measure["deadline"].isoformat() if measure["deadline"] else None
+        return data
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> ParsedLedger:
+        values = dict(data)
+        values["columns"] = {key: Column(**col) for key, col in data["columns"].items()}
+        values["errors"] = [RowError(**e) for e in data["errors"]]
+        for measure in _measures(values["aspects"]):
+            measure["deadline"] = dt.date.fromisoformat(measure["deadline"]) if measure["deadline"] else None
+        return cls(**values)
+
+
+def _measures(aspects: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for aspect in aspects:
+        for problem in aspect["problems"]:
+            for leaf in [problem, *problem["children"]]:
+                yield from leaf["measures"]
+
 
 class FileRefused(ValueError):
     """The file is not a workbook this reader can take; the message says what to do."""
 
 
 # -- file checks -----------------------------------------------------------------------------------
-def check_file(data: bytes, filename: str, max_bytes: int) -> None:
-    """Refuse oversized files, old .xls and files that are not workbooks, before openpyxl sees them."""
+def check_file(data: bytes, filename: str, max_bytes: int, *, max_unpacked: int = DEFAULT_MAX_UNPACKED) -> Package:
+    """Refuse oversized files, old .xls, files that are not workbooks and zips that lie (paperwork.ooxml),
+    before openpyxl sees them; the checked package."""
     if len(data) > max_bytes:
         raise FileRefused(f"文件“{filename}”大小为 {len(data) / 1024 / 1024:.1f} MB，超过上限 "
                           f"{max_bytes / 1024 / 1024:.0f} MB。请删去无关的工作表或图片后再导入。")
@@ -121,16 +150,17 @@ def check_file(data: bytes, filename: str, max_bytes: int) -> None:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise FileRefused(f"“{filename}”不是 Excel 工作簿（.xlsx）文件。请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile as exc:
-        raise FileRefused(f"“{filename}”已损坏，无法打开。请重新保存后再导入。") from exc
-    if "xl/workbook.xml" not in names:
-        if "word/document.xml" in names:
+        package = open_package(data, name=filename, max_unpacked=max_unpacked)
+    except PackageRefused as exc:
+        raise FileRefused(exc.message_zh) from exc
+    if "xl/workbook.xml" not in package.names:
+        if "word/document.xml" in package.names:
             raise FileRefused(f"“{filename}”实际上是 Word 文档（.docx），不是 Excel 表格。请导入台账的 Excel 文件；"
                               "Word 格式的整改报告请用“从报告导入”。")
-        if "ppt/presentation.xml" in names:
+        if "ppt/presentation.xml" in package.names:
             raise FileRefused(f"“{filename}”实际上是 PowerPoint 演示文稿，不是 Excel 表格。")
         raise FileRefused(f"“{filename}”不是 Excel 工作簿（.xlsx）文件。请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
+    return package
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -168,23 +198,34 @@ def match_header(text: str) -> tuple[str | None, bool]:
     return (best[1], False) if best else (None, False)
 
 
-def _grid(ws: Any, merges: list[tuple[int, int, int, int]]
-          ) -> tuple[list[list[Any]], dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+_EMPTY: tuple[()] = ()  # every empty row shares it: a sheet may place one cell a million rows down
+
+
+def _grid(rows: list[Any], merges: list[tuple[int, int, int, int]]
+          ) -> tuple[list[Any], dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
     """Cell values with merged ranges filled from their top-left cell; which cells were filled, and which
     merged ranges had nothing in them (reported, since a merged cell with no text is usually a mistake)."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
     width = max((len(r) for r in rows), default=0)
     for r in rows:
-        r.extend([None] * (width - len(r)))
+        if r is not _EMPTY:
+            r.extend([None] * (width - len(r)))
     filled: dict[tuple[int, int], tuple[int, int]] = {}
     empty_merges: set[tuple[int, int]] = set()
+    budget = len(rows) * width  # a cell lies in one merged range at most: more means overlapping (forged) ranges
     for min_row, min_col, max_row, max_col in merges:
         top, left = min_row - 1, min_col - 1
         if top >= len(rows) or left >= width:
             continue
-        value = rows[top][left]
-        for r in range(top, min(max_row, len(rows))):
-            for c in range(left, min(max_col, width)):
+        bottom, right = min(max_row, len(rows)), min(max_col, width)
+        budget -= max(bottom - top, 0) * max(right - left, 0)
+        if budget < 0:
+            raise FileRefused("工作表中的合并单元格互相重叠，Excel 和 WPS 不会这样保存。请在 Excel 或 WPS 中打开它，"
+                              "另存为 .xlsx 后再导入。")
+        value = rows[top][left] if rows[top] is not _EMPTY else None
+        for r in range(top, bottom):
+            if rows[r] is _EMPTY:
+                rows[r] = [None] * width
+            for c in range(left, right):
                 if (r, c) != (top, left):
                     rows[r][c] = value
                     filled[(r, c)] = (top, left)
@@ -260,20 +301,46 @@ def _strip_aspect(text: str) -> str:
 def read_ledger(
     data: bytes, filename: str = "台账.xlsx", *, max_bytes: int = 20 * 1024 * 1024, sheet: str | None = None,
     mapping: dict[str, str] | None = None, today: dt.date | None = None,
+    max_unpacked: int = DEFAULT_MAX_UNPACKED, max_rows: int = DEFAULT_MAX_ROWS,
 ) -> ParsedLedger:
-    """Read one sheet of a ledger workbook. Never raises for bad content: errors come back in `.errors`."""
+    """Read one sheet of a ledger workbook. Never raises for bad content: errors come back in `.errors`
+    (a refused file as one error on row 0, with a message that says what to do)."""
     result = ParsedLedger()
     try:
-        check_file(data, filename, max_bytes)
-        # read-only mode: fast for 10,000 rows; merged ranges are read from the sheet XML (_merges)
-        wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        package = check_file(data, filename, max_bytes, max_unpacked=max_unpacked)
+        loaded = _load(package, filename, sheet, result, max_rows)
+        if loaded is not None:
+            _read_sheet(*loaded, result, mapping, today or dt.date.today())
     except FileRefused as exc:
         result.errors.append(RowError(0, "", str(exc)))
-        return result
-    except Exception as exc:  # openpyxl raises many kinds for broken files
-        result.errors.append(RowError(0, "", f"“{filename}”无法作为 Excel 工作簿打开（{type(exc).__name__}）。"
-                                             "请在 Excel 或 WPS 中重新另存为 .xlsx 后再导入。"))
-        return result
+    return result
+
+
+def _load(package: Package, filename: str, sheet: str | None, result: ParsedLedger, max_rows: int
+          ) -> tuple[str, list[Any], list[tuple[int, int, int, int]], int] | None:
+    """(sheet title, its rows, its merged ranges, the header row's index) of the sheet to import, or None
+    when the choice of sheet is the error (recorded in `result`). Everything that makes openpyxl parse runs
+    here, under one net: openpyxl parses lazily and raises many kinds of error for a broken part."""
+    try:
+        # read-only mode: fast for 10,000 rows; merged ranges are read from the sheet XML (_merges)
+        wb = load_workbook(io.BytesIO(package.data), data_only=True, read_only=True)
+        try:
+            chosen = _choose(wb, sheet, result)
+            if chosen is None:
+                return None
+            merges = _merges(package, wb.sheetnames.index(chosen.title))
+            rows, header = _sheet_rows(chosen, merges, max_rows)
+            return chosen.title, rows, merges, header
+        finally:
+            wb.close()
+    except FileRefused:
+        raise
+    except Exception as exc:
+        raise FileRefused(f"“{filename}”无法作为 Excel 工作簿打开（{type(exc).__name__}）。"
+                          "请在 Excel 或 WPS 中重新另存为 .xlsx 后再导入。") from exc
+
+
+def _choose(wb: Any, sheet: str | None, result: ParsedLedger) -> Any:
     non_empty = [ws for ws in wb.worksheets if _has_content(ws)]
     result.sheets = [ws.title for ws in non_empty]
     if sheet:
@@ -281,49 +348,65 @@ def read_ledger(
         if chosen is None:
             result.errors.append(RowError(0, "", f"工作簿中没有名为“{sheet}”的工作表；现有："
                                                  f"{'、'.join(ws.title for ws in wb.worksheets)}。"))
-            return result
-    elif len(non_empty) > 1:
+        return chosen
+    if len(non_empty) > 1:
         names = "、".join(f"“{n}”" for n in result.sheets)
         result.errors.append(RowError(0, "", f"工作簿中有 {len(non_empty)} 个有内容的工作表（{names}）。"
                                              "每次导入一个：请选择要导入的工作表（命令行用 --sheet 工作表名）。"))
-        return result
-    elif not non_empty:
+        return None
+    if not non_empty:
         result.errors.append(RowError(0, "", "工作簿是空的，没有可导入的内容。"))
-        return result
-    else:
-        chosen = non_empty[0]
-    result.sheet = chosen.title
-    merges = _merges(data, wb.sheetnames.index(chosen.title))
-    _read_sheet(chosen, merges, result, mapping, today or dt.date.today())
-    wb.close()
-    return result
+        return None
+    return non_empty[0]
 
 
 def _has_content(ws: Any) -> bool:
-    return any(_text(v) for row in ws.iter_rows(max_row=HEADER_SCAN_ROWS + 5, values_only=True) for v in row)
+    return any(_text(v) for row in ws.iter_rows(max_row=HEADER_SCAN_ROWS + 5, max_col=MAX_COLUMNS, values_only=True)
+               for v in row)
 
 
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_SHEET = re.compile(rb'<(?:\w+:)?sheet\s[^>]*?r:id="([^"]+)"')
-_REL = re.compile(rb'<Relationship\s[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|<Relationship\s[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
+def _sheet_rows(ws: Any, merges: list[tuple[int, int, int, int]], max_rows: int) -> tuple[list[Any], int]:
+    """The sheet's values (at most MAX_COLUMNS wide) and the header row's index (-1 if none), read no further
+    than max_rows rows with content below the header: a larger ledger is refused while it is read, not
+    after 100,000 rows have been built."""
+    width = min(ws.max_column or MAX_COLUMNS, MAX_COLUMNS)
+    values = ws.iter_rows(max_col=width, values_only=True)
+    rows = [_row(v) for v in islice(values, HEADER_SCAN_ROWS)]
+    header = _find_header(_grid([r if r is _EMPTY else list(r) for r in rows], merges)[0])
+    if header is None:
+        return rows, -1
+    counted = sum(1 for r in rows[header + 1:] if r is not _EMPTY)
+    for v in values:
+        row = _row(v)
+        if row is not _EMPTY:
+            counted += 1
+            if counted > max_rows:
+                raise FileRefused(f"工作表“{ws.title}”表头以下有超过 {max_rows} 行内容，超过一次导入的上限（{max_rows} 行）。"
+                                  f"请拆分为多个文件分批导入，每个文件不超过 {max_rows} 行。")
+        rows.append(row)
+    return rows, header
 
 
-def _merges(data: bytes, index: int) -> list[tuple[int, int, int, int]]:
+def _row(values: tuple[Any, ...]) -> Any:
+    return list(values) if any(_text(v) for v in values) else _EMPTY
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+
+
+def _merges(package: Package, index: int) -> list[tuple[int, int, int, int]]:
     """Merged ranges (min_row, min_col, max_row, max_col) of the index-th sheet, read from its XML: openpyxl's
-    full mode re-formats every merged cell on load, which takes minutes on a 10,000-row ledger."""
+    full mode re-formats every merged cell on load, which takes minutes on a 10,000-row ledger. The parts come
+    from the checked package (sizes counted, no DTD), so parsing them is bounded."""
     from openpyxl.utils import column_index_from_string
 
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        rel_ids = _SHEET.findall(z.read("xl/workbook.xml"))
-        targets = {}
-        for m in _REL.finditer(z.read("xl/_rels/workbook.xml.rels")):
-            rid, target = (m[1], m[2]) if m[1] else (m[4], m[3])
-            targets[rid] = target.decode()
-        if index >= len(rel_ids) or rel_ids[index] not in targets:
-            return []
-        target = targets[rel_ids[index]]
-        name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        xml = z.read(name)
+    rel_ids = [_attr(a, "id") for a in _elements(package.read("xl/workbook.xml"), "sheet")]
+    targets = {a.get("Id", ""): a.get("Target", "") for a in _elements(package.read("xl/_rels/workbook.xml.rels"),
+                                                                        "Relationship")}
+    if index >= len(rel_ids) or rel_ids[index] not in targets:
+        return []
+    target = targets[rel_ids[index]]
+    xml = package.read(target.lstrip("/") if target.startswith("/") else f"xl/{target}") or b""
     ranges = []
     for m in _MERGE.finditer(xml):
         c1, r1 = column_index_from_string(m[1].decode()), int(m[2])
@@ -332,12 +415,27 @@ def _merges(data: bytes, index: int) -> list[tuple[int, int, int, int]]:
     return ranges
 
 
-def _read_sheet(ws: Any, merges: list[tuple[int, int, int, int]], result: ParsedLedger,
-                mapping: dict[str, str] | None, today: dt.date) -> None:
-    rows, filled, empty_merges = _grid(ws, merges)
-    header_index = _find_header(rows)
-    if header_index is None:
-        result.errors.append(RowError(0, "", f"工作表“{ws.title}”前{HEADER_SCAN_ROWS}行中找不到表头行（应有“问题”“整改措施”"
+def _elements(xml: bytes | None, tag: str) -> Iterator[dict[str, str]]:
+    """The attributes of each `tag` element (any namespace), parsed as a stream."""
+    if not xml:
+        return
+    for _event, el in ET.iterparse(io.BytesIO(xml)):
+        if el.tag.rpartition("}")[2] == tag:
+            yield dict(el.attrib)
+        el.clear()
+
+
+def _attr(attrs: dict[str, str], name: str) -> str:
+    """A namespaced attribute by its local name (r:id is "{…/relationships}id" once parsed)."""
+    return next((v for k, v in attrs.items() if k.rpartition("}")[2] == name and k.startswith("{")), "")
+
+
+def _read_sheet(title: str, rows: list[Any], merges: list[tuple[int, int, int, int]], header_index: int,
+                result: ParsedLedger, mapping: dict[str, str] | None, today: dt.date) -> None:
+    result.sheet = title
+    rows, filled, empty_merges = _grid(rows, merges)
+    if header_index < 0:
+        result.errors.append(RowError(0, "", f"工作表“{title}”前{HEADER_SCAN_ROWS}行中找不到表头行（应有“问题”“整改措施”"
                                              "“责任人”“整改时限”等列名）。请确认表头后再导入。"))
         return
     result.header_row = header_index + 1

@@ -60,12 +60,22 @@ def source_fields_from(given: dict[str, Any], meta: dict[str, str]) -> dict[str,
     return fields
 
 
-def ledger_import_xlsx(*, user: Any, unit: Unit, data: bytes, filename: str, source_fields: dict[str, Any],
+def ledger_read_xlsx(data: bytes, filename: str, *, sheet: str | None = None, mapping: dict[str, str] | None = None,
+                     today: dt.date | None = None) -> ParsedLedger:
+    """Parse a ledger upload within the configured limits (upload size, unpacked size, rows per import)."""
+    return read_ledger(data, filename, max_bytes=settings.QINGLIAN_MAX_UPLOAD_BYTES, sheet=sheet, mapping=mapping,
+                       today=today or timezone.localdate(), max_unpacked=settings.QINGLIAN_MAX_UNPACKED_BYTES,
+                       max_rows=settings.QINGLIAN_MAX_IMPORT_ROWS)
+
+
+def ledger_import_xlsx(*, user: Any, unit: Unit, data: bytes = b"", filename: str, source_fields: dict[str, Any],
                        sheet: str | None = None, mapping: dict[str, str] | None = None, dry_run: bool = False,
-                       today: dt.date | None = None) -> ImportOutcome:
+                       today: dt.date | None = None, parsed: ParsedLedger | None = None) -> ImportOutcome:
+    """Parse `data` (or take `parsed`, what an earlier ledger_read_xlsx of the same upload stored) and write
+    its plan; all or nothing, and importing the same plan twice creates nothing the second time."""
     today = today or timezone.localdate()
-    parsed = read_ledger(data, filename, max_bytes=settings.QINGLIAN_MAX_UPLOAD_BYTES, sheet=sheet, mapping=mapping,
-                         today=today)
+    if parsed is None:
+        parsed = ledger_read_xlsx(data, filename, sheet=sheet, mapping=mapping, today=today)
     fields = source_fields_from(source_fields, parsed.meta)
     if not parsed.aspects:
         return ImportOutcome(parsed, PlanResult(dry_run=dry_run), fields)

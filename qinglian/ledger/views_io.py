@@ -1,7 +1,10 @@
 """Excel import (upload → mapping if unsure → preview → confirm) and export.
 
 The uploaded file waits under MEDIA_ROOT/imports/ (never in the web root) with a random name held in the
-user's session; nothing is written to the ledger until the user confirms a clean preview."""
+user's session; nothing is written to the ledger until the user confirms a clean preview. The file is parsed
+once, on upload (and again only when the user changes the column mapping): what was parsed waits next to it
+as JSON, and the preview and the confirm read that, so a 20,000-row ledger is not parsed on every view.
+A file refused as a whole (too large, not a workbook, a zip that lies) re-shows the upload form with why."""
 
 from __future__ import annotations
 
@@ -14,9 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinglian.ledger import forms
-from qinglian.ledger.excel import FIELD_LABELS
+from qinglian.ledger.excel import FIELD_LABELS, ParsedLedger
 from qinglian.ledger.models import Source
-from qinglian.ledger.transfer import ledger_export_xlsx, ledger_import_xlsx
+from qinglian.ledger.transfer import ImportOutcome, ledger_export_xlsx, ledger_import_xlsx, ledger_read_xlsx
 from qinglian.lib import files
 from qinglian.lib.exports import XLSX, file_response
 from qinglian.lib.views import business_required, current_unit, render_page, writer_required
@@ -26,27 +29,42 @@ from qinglian.org.scoping import may_write_unit, subtree_q
 SESSION_KEY = "ledger_imports"
 
 
-def _pending(request: HttpRequest, token: str) -> dict[str, Any]:
+def _pending(request: HttpRequest, token: str) -> tuple[dict[str, Any], ParsedLedger]:
     pending = request.session.get(SESSION_KEY, {}).get(token)
-    if pending is None or files.parked(token) is None:
+    parsed = files.parked_parsed(token)
+    if pending is None or parsed is None or files.parked(token) is None:
         raise Http404
-    return dict(pending)
+    return dict(pending), ParsedLedger.from_plain(parsed)
 
 
-def _run(request: HttpRequest, token: str, pending: dict[str, Any], dry_run: bool) -> Any:
+def _parse(token: str, pending: dict[str, Any]) -> ParsedLedger:
+    """Parse the parked upload (on upload, or with a new column mapping) and keep the result next to it."""
+    path = files.parked(token)
+    if path is None:
+        raise Http404
+    parsed = ledger_read_xlsx(path.read_bytes(), pending["name"], sheet=pending.get("sheet") or None,
+                              mapping=pending.get("mapping") or None)
+    files.park_parsed(token, parsed.to_plain())
+    return parsed
+
+
+def _run(request: HttpRequest, pending: dict[str, Any], parsed: ParsedLedger, dry_run: bool
+         ) -> tuple[Unit, ImportOutcome]:
     unit = Unit.objects.filter(pk=pending["unit"]).first()
     if unit is None or not may_write_unit(request.user, unit):
         raise Http404
     given = dict(pending["fields"])
     if given.get("feedback_date"):
         given["feedback_date"] = timezone.datetime.fromisoformat(given["feedback_date"]).date()
-    path = files.parked(token)
-    if path is None:
-        raise Http404
-    data = path.read_bytes()
-    return unit, ledger_import_xlsx(user=request.user, unit=unit, data=data, filename=pending["name"],
-                                    source_fields=given, sheet=pending.get("sheet") or None,
-                                    mapping=pending.get("mapping") or None, dry_run=dry_run)
+    return unit, ledger_import_xlsx(user=request.user, unit=unit, filename=pending["name"], source_fields=given,
+                                    parsed=parsed, dry_run=dry_run)
+
+
+def _refused(parsed: ParsedLedger) -> str:
+    """The message when the file was refused as a whole (nothing read, nothing to map), else ""."""
+    if parsed.aspects or parsed.needs_mapping or not parsed.errors or any(e.row for e in parsed.errors):
+        return ""
+    return "；".join(e.message for e in parsed.errors)
 
 
 @writer_required
@@ -57,19 +75,24 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         token = files.park(upload.read())
         date = form.cleaned_data["feedback_date"]
-        pending = request.session.get(SESSION_KEY, {})
-        pending[token] = {"name": upload.name, "unit": unit.pk, "sheet": form.cleaned_data["sheet"],
-                          "fields": {"kind": form.cleaned_data["kind"], "issued_by": form.cleaned_data["issued_by"],
-                                     "feedback_date": date.isoformat() if date else None}, "mapping": None}
-        request.session[SESSION_KEY] = pending
-        return redirect("ledger:import_preview", token)
+        entry = {"name": upload.name, "unit": unit.pk, "sheet": form.cleaned_data["sheet"],
+                 "fields": {"kind": form.cleaned_data["kind"], "issued_by": form.cleaned_data["issued_by"],
+                            "feedback_date": date.isoformat() if date else None}, "mapping": None}
+        if refused := _refused(_parse(token, entry)):
+            files.unpark_parsed(token)
+            form.add_error("file", refused)
+        else:
+            pending = request.session.get(SESSION_KEY, {})
+            pending[token] = entry
+            request.session[SESSION_KEY] = pending
+            return redirect("ledger:import_preview", token)
     return render_page(request, "ledger/import.html", {"form": form, "unit": unit})
 
 
 @writer_required
 def import_preview(request: HttpRequest, token: str) -> HttpResponse:
-    pending = _pending(request, token)
-    if request.method == "POST":  # the mapping step
+    pending, parsed = _pending(request, token)
+    if request.method == "POST":  # the mapping step: the one change that parses the file again
         headers = request.POST.getlist("headers")
         mapping_form = forms.MappingForm(headers, {}, request.POST)
         if mapping_form.is_valid():
@@ -77,7 +100,8 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
             store = request.session.get(SESSION_KEY, {})
             store[token] = pending
             request.session[SESSION_KEY] = store
-    unit, outcome = _run(request, token, pending, dry_run=True)
+            parsed = _parse(token, pending)
+    unit, outcome = _run(request, pending, parsed, dry_run=True)
     mapping_form = None
     if outcome.parsed.needs_mapping or pending.get("mapping"):
         mapping_form = forms.MappingForm(outcome.parsed.headers, outcome.parsed.mapping())
@@ -91,12 +115,12 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 @writer_required
 @require_POST
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    pending = _pending(request, token)
-    _unit, outcome = _run(request, token, pending, dry_run=False)
+    pending, parsed = _pending(request, token)
+    _unit, outcome = _run(request, pending, parsed, dry_run=False)
     if not outcome.ok:
         messages.error(request, "导入未完成：文件中仍有问题，未写入任何内容。")
         return redirect("ledger:import_preview", token)
-    files.unpark(token)
+    files.unpark_parsed(token)
     store = request.session.get(SESSION_KEY, {})
     store.pop(token, None)
     request.session[SESSION_KEY] = store

@@ -1,8 +1,9 @@
 """Importing a Word/txt report: upload → editable preview → confirm.
 
 The upload waits under MEDIA_ROOT/imports/ (never in the web root) under a random token held in the
-user's session; the preview's structure is read again from it, the user's edits come with the confirm
-form, and nothing is written until the user confirms a preview without errors.
+user's session, with what was read from it on upload next to it as JSON: the preview and the confirm take
+the structure from there (the file is read once), the user's edits come with the confirm form, and
+nothing is written until the user confirms a preview without errors.
 """
 
 from __future__ import annotations
@@ -73,19 +74,14 @@ def _writable(request: HttpRequest, value: Any) -> Unit:
 
 def _pending(request: HttpRequest, token: str) -> tuple[dict[str, Any], Unit, ReadResult]:
     pending = request.session.get(SESSION_KEY, {}).get(token) if token.isalnum() else None
-    path = files.parked(token)
-    if pending is None or path is None:
+    stored = files.parked_parsed(token)
+    if pending is None or stored is None or files.parked(token) is None:
         raise Http404
-    unit = _writable(request, pending["unit"])
-    try:
-        result = read_bytes(path.read_bytes(), pending["name"], max_bytes=settings.QINGLIAN_MAX_UPLOAD_BYTES)
-    except ReadError as exc:  # read once already; only a changed reader could get here
-        raise Http404 from exc
-    return pending, unit, result
+    return pending, _writable(request, pending["unit"]), ReadResult.from_plain(stored)
 
 
 def _forget(request: HttpRequest, token: str) -> None:
-    files.unpark(token)
+    files.unpark_parsed(token)
     store = request.session.get(SESSION_KEY, {})
     store.pop(token, None)
     request.session[SESSION_KEY] = store
@@ -196,11 +192,13 @@ def report_upload(request: HttpRequest) -> HttpResponse:
         else:
             data = upload.read(limit + 1)
             try:
-                read_bytes(data, upload.name, max_bytes=limit)
+                result = read_bytes(data, upload.name, max_bytes=limit,
+                                    max_unpacked=settings.QINGLIAN_MAX_UNPACKED_BYTES)
             except ReadError as exc:
                 form.add_error("file", exc.message_zh)
             else:
                 token = files.park(data)
+                files.park_parsed(token, result.to_plain())
                 store = request.session.get(SESSION_KEY, {})
                 store[token] = {"name": upload.name[:200], "unit": unit.pk}
                 request.session[SESSION_KEY] = store

@@ -8,6 +8,7 @@ is removed with it, so no orphan is left behind. Downloads go only through views
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 import uuid
@@ -136,3 +137,33 @@ def parked(token: str) -> Path | None:
 def unpark(token: str) -> None:
     if token.isalnum():
         (_parking() / token).unlink(missing_ok=True)
+
+
+# -- what was parsed from a parked upload, so its preview and confirm do not parse it again --------------------
+def _parsed_path(token: str) -> Path | None:
+    return _parking() / f"{token}.json" if token.isalnum() else None
+
+
+def park_parsed(token: str, value: Any) -> None:
+    """Keep the parsed result (plain JSON data) of the parked upload `token` next to it."""
+    path = _parsed_path(token)
+    if path is None:
+        raise ValueError("not a parking token")
+    path.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def parked_parsed(token: str) -> Any | None:
+    """What `park_parsed` kept for `token`, or None (unknown, expired, or not kept)."""
+    path = _parsed_path(token)
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path is not None else None
+    except (OSError, ValueError):
+        return None
+
+
+def unpark_parsed(token: str) -> None:
+    """Remove the parked upload `token` and what was parsed from it."""
+    unpark(token)
+    path = _parsed_path(token)
+    if path is not None:
+        path.unlink(missing_ok=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -23,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from paperwork.calendar import parse_date
+from paperwork.ooxml import DEFAULT_MAX_UNPACKED, PackageRefused, open_package
 from paperwork.xlsx import append_row
 
 COLUMNS = {
@@ -38,6 +38,7 @@ COLUMNS = {
 REQUIRED = ("kind", "happened_on", "topic")
 LABEL = {key: names[0] for key, names in COLUMNS.items()}
 MAX_ROWS = 2000
+MAX_COLUMNS = 64  # the template has eight columns; a forged <dimension> must not widen every row to 16,384
 NAME_SPLIT = re.compile(r"[、，,；;\s]+")
 
 
@@ -113,14 +114,32 @@ def split_names(text: str) -> list[str]:
     return out
 
 
-def read_sheet(content: bytes) -> Sheet:
-    problems: list[Problem] = []
+_UNREADABLE = "无法读取文件：请上传 Excel 2007 及以上格式（.xlsx）的文件，可先下载模板填写。"
+
+
+def read_sheet(content: bytes, *, max_unpacked: int = DEFAULT_MAX_UNPACKED, max_rows: int = MAX_ROWS) -> Sheet:
+    """The first sheet's rows and problems. Never raises for a bad file: a file refused by the guard
+    (paperwork.ooxml) or one openpyxl cannot read is one problem on row 0 that says what to do."""
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return Sheet([], [Problem(0, "", "无法读取文件：请上传 Excel 2007 及以上格式（.xlsx）的文件，可先下载模板填写。")])
+        package = open_package(content, max_unpacked=max_unpacked)
+    except PackageRefused as exc:
+        return Sheet([], [Problem(0, "", _UNREADABLE if exc.reason == "broken" else exc.message_zh)])
+    try:
+        wb = load_workbook(io.BytesIO(package.data), read_only=True, data_only=True)
+        try:
+            return _read(wb, max_rows)
+        finally:
+            wb.close()
+    except Exception:  # openpyxl parses lazily and raises many kinds of error for a broken part
+        return Sheet([], [Problem(0, "", _UNREADABLE)])
+
+
+def _read(wb: Any, max_rows: int) -> Sheet:
+    problems: list[Problem] = []
+    if not wb.worksheets:
+        return Sheet([], [Problem(0, "", _UNREADABLE)])
     ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = ws.iter_rows(max_col=min(ws.max_column or MAX_COLUMNS, MAX_COLUMNS), values_only=True)
     header_row = 0
     columns: dict[str, int] = {}
     for number, values in enumerate(rows, start=1):
@@ -148,8 +167,8 @@ def read_sheet(content: bytes) -> Sheet:
 
         if all(_text(v) == "" for v in cells):
             continue
-        if len(result) >= MAX_ROWS:
-            problems.append(Problem(0, "", f"一次最多导入 {MAX_ROWS} 行，请分批导入。"))
+        if len(result) >= max_rows:
+            problems.append(Problem(0, "", f"一次最多导入 {max_rows} 行，请拆分为多个文件分批导入。"))
             break
         row = SheetRow(row=number, unit=_text(cell("unit")), kind=_text(cell("kind")), topic=_text(cell("topic")),
                        participants=split_names(_text(cell("participants"))),

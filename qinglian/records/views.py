@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -210,7 +211,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         form = ImportUploadForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            sheet = excel.read_sheet(upload.read())
+            sheet = excel.read_sheet(upload.read(), max_unpacked=settings.QINGLIAN_MAX_UNPACKED_BYTES,
+                                     max_rows=min(settings.QINGLIAN_MAX_IMPORT_ROWS, excel.MAX_ROWS))
+            if not sheet.rows and sheet.problems and all(p.row == 0 for p in sheet.problems):
+                form.add_error("file", "；".join(p.message for p in sheet.problems))  # refused as a whole
+                request.session.pop(IMPORT_KEY, None)  # a confirm now must not import an earlier upload
+                return render(request, "records/import.html", {"form": form})
             state = {"unit": form.cleaned_data["unit"].pk, "name": upload.name,
                      "rows": [r.to_plain() for r in sheet.rows],
                      "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in sheet.problems]}

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from paperwork.ooxml import PackageRefused, open_package
 from paperwork.write import (
     Heading,
     Paragraph,
@@ -86,6 +87,10 @@ def report_template_upload(*, user: Any, unit: Unit, genre: str, name: str, cont
         raise ValidationError("模板须为 Word 文档（.docx）。如是 .doc 或 .wps，请用 Word 或 WPS 另存为 .docx。")
     if len(content) > MAX_TEMPLATE_BYTES:
         raise ValidationError(f"模板文件超过 {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB，请删去图片等大文件后重试。")
+    try:  # the guard first: the render opens the zip with python-docx
+        open_package(content, name=name, max_unpacked=settings.QINGLIAN_MAX_UNPACKED_BYTES)
+    except PackageRefused as exc:
+        raise ValidationError(exc.message_zh) from exc
     render_template(content, report_context(sample_report(genre)))  # TemplateError → the view shows it
     relative = store_file(content, "templates")
     try:

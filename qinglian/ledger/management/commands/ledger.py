@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from paperwork.calendar import parse_date
@@ -55,7 +56,11 @@ class Command(BaseCommand):
 
     def import_(self, unit: Any, options: dict[str, Any]) -> None:
         path = Path(options["file"])
+        limit = settings.QINGLIAN_MAX_UPLOAD_BYTES
         try:
+            if path.stat().st_size > limit:  # refused before a byte of it is read, as the web upload is
+                raise CommandError(f"文件“{path.name}”超过 {limit // 1024 // 1024} MB 的上限，请删去无关的工作表或图片，"
+                                   "或拆分为多个文件分批导入。")
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"无法读取 {path}：{exc.strerror}") from exc
