@@ -33,7 +33,8 @@ SAVE_AS = "请另存为 .docx / .xlsx 后上传。"
 
 
 class ConvertError(Exception):
-    """The file could not be converted; `message_zh` tells the user what to do (save it as .docx / .xlsx)."""
+    """The file could not be converted. `message_zh` tells the user what to do (save it as .docx / .xlsx);
+    it does not name the file, so a caller puts the name in front: f"“{name}”：{exc.message_zh}"."""
 
     def __init__(self, message_zh: str, cause: str = "") -> None:
         super().__init__(f"{message_zh} {cause}".strip())
@@ -59,11 +60,11 @@ def to_ooxml(data: bytes, name: str, *, timeout: float = TIMEOUT_SECONDS) -> tup
     old = sniff(data, name)
     base = PurePath(name.replace("\\", "/")).stem or "文件"
     if old not in OLD_FORMATS:
-        raise ConvertError(f"“{PurePath(name).name}”不是可以转换的 .doc / .wps / .xls 文件，{SAVE_AS}")
+        raise ConvertError(f"不是有效的 .doc / .wps / .xls 文件，{SAVE_AS}")
     target = OLD_FORMATS[old]
     exe = soffice()
     if exe is None:
-        raise ConvertError(f"本机未安装 LibreOffice，无法转换旧版格式文件“{PurePath(name).name}”，{SAVE_AS}")
+        raise ConvertError(f"本机未安装 LibreOffice，无法转换旧版格式的文件，{SAVE_AS}")
     with tempfile.TemporaryDirectory(prefix="qinglian-convert-") as tmp:
         work = Path(tmp)
         source = work / f"upload.{'xls' if old == 'xls' else 'doc'}"  # never the user's name on the command line
@@ -77,7 +78,7 @@ def to_ooxml(data: bytes, name: str, *, timeout: float = TIMEOUT_SECONDS) -> tup
         converted = result.read_bytes() if result.is_file() else b""
     new_name = f"{base}.{target}"
     if sniff(converted, new_name) != target:
-        raise ConvertError(f"无法转换“{PurePath(name).name}”（文件可能已损坏或加密），{SAVE_AS}", cause)
+        raise ConvertError(f"无法转换（文件可能已损坏或加密），{SAVE_AS}", cause)
     return converted, new_name
 
 
@@ -91,5 +92,5 @@ def _run(cmd: list[str], *, timeout: float, home: Path) -> str:
         with suppress(ProcessLookupError):  # it may have ended in the meantime
             os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        raise ConvertError(f"文件转换超过 {timeout:g} 秒仍未完成，{SAVE_AS}", "timeout") from None
+        raise ConvertError(f"转换超过 {timeout:g} 秒仍未完成，{SAVE_AS}", "timeout") from None
     return "" if process.returncode == 0 else f"exit {process.returncode}: {err.decode(errors='replace')[-300:]}"

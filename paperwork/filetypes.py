@@ -32,22 +32,23 @@ from .read.model import ReadError
 @dataclass(frozen=True)
 class FileType:
     kind: str
-    label: str  # as the refusal names it
+    label: str  # as a list of what is accepted names it: "Word（.docx）"
+    noun: str  # as a sentence names one: "不是有效的 Word 文档"
     extensions: tuple[str, ...]
 
 
 TYPES: dict[str, FileType] = {t.kind: t for t in (
-    FileType("pdf", "PDF", (".pdf",)),
-    FileType("docx", "Word（.docx）", (".docx",)),
-    FileType("xlsx", "Excel（.xlsx）", (".xlsx",)),
-    FileType("ofd", "OFD", (".ofd",)),
-    FileType("jpg", "JPG", (".jpg", ".jpeg")),
-    FileType("png", "PNG", (".png",)),
-    FileType("txt", "文本（.txt）", (".txt",)),
+    FileType("pdf", "PDF", "PDF 文件", (".pdf",)),
+    FileType("docx", "Word（.docx）", "Word 文档", (".docx",)),
+    FileType("xlsx", "Excel（.xlsx）", "Excel 表格", (".xlsx",)),
+    FileType("ofd", "OFD", "OFD 文件", (".ofd",)),
+    FileType("jpg", "JPG", "JPG 图片", (".jpg", ".jpeg")),
+    FileType("png", "PNG", "PNG 图片", (".png",)),
+    FileType("txt", "文本（.txt）", "文本文件", (".txt",)),
     # old binary formats: accepted only through conversion to the OOXML kind they map to
-    FileType("doc", "Word 97-2003（.doc）", (".doc",)),
-    FileType("wps", "WPS 文字（.wps）", (".wps",)),
-    FileType("xls", "Excel 97-2003（.xls）", (".xls",)),
+    FileType("doc", "Word 97-2003（.doc）", "Word 97-2003 文档", (".doc",)),
+    FileType("wps", "WPS 文字（.wps）", "WPS 文字文档", (".wps",)),
+    FileType("xls", "Excel 97-2003（.xls）", "Excel 97-2003 表格", (".xls",)),
 )}
 OLD_FORMATS: dict[str, str] = {"doc": "docx", "wps": "docx", "xls": "xlsx"}
 

@@ -35,7 +35,7 @@ from qinglian.ledger.models import (
     measure_position,
     problem_key,
 )
-from qinglian.lib.files import Upload, check_sizes, stored_files
+from qinglian.lib.files import Upload, check_uploads, stored_files
 from qinglian.lib.services import record_create, record_update
 from qinglian.org.models import Person, Role, Unit
 from qinglian.org.scoping import may_see_unit, may_write_unit, subtree_q
@@ -171,7 +171,7 @@ def ledger_progress_add(*, user: Any, measure: Measure, text: str, status_after:
         raise ValidationError("该措施已销号，如需继续整改请由监督员或负责人退回。")
     if status_after not in MeasureStatus.values:
         raise ValidationError("请选择报送后的完成状态。")
-    check_sizes(files, "证明材料")
+    files = check_uploads(files, what="证明材料")  # by size, by kind; a .doc becomes a .docx
     with stored_files() as written, transaction.atomic():
         progress = record_create(user=user, obj=Progress(
             measure=measure, unit=measure.unit, date=date or timezone.localdate(), text=_require(text, "进展情况"),

@@ -47,8 +47,14 @@ UNITS_LIMIT = 1000
 
 class ReportUploadForm(forms.Form):
     file = forms.FileField(label="报告文件（.docx 或 .txt）", allow_empty_file=True,
-                           help_text="Word 报告请先“另存为” .docx；扫描件和图片无法读取。")
+                           help_text="旧版 .doc / .wps 会自动转换为 .docx；扫描件和图片无法读取。")
     unit = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.QINGLIAN_MAX_UPLOAD_BYTES:
+            return upload  # the view refuses it from its size, unread
+        return files.checked_file(upload, allowed=files.READABLE, what="报告文件", hint=files.READ_HINT)
 
 
 class ReportSourceForm(forms.Form):

@@ -12,18 +12,22 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+
+from paperwork.convert import ConvertError, to_ooxml
+from paperwork.filetypes import OLD_FORMATS, TYPES, kind_of_name, labels, sniff
 
 
 @dataclass
@@ -46,8 +50,75 @@ def check_sizes(files: Iterable[Any], what: str = "附件", field: str = "") -> 
     for f in files:
         size = f.size if hasattr(f, "size") else len(f.content)
         if size and size > limit:
-            message = f"{what}“{f.name}”超过 {limit // 1024 // 1024} MB，请压缩后再上传。"
-            raise ValidationError({field: [message]} if field else message)
+            _refuse(f"{what}“{f.name}”超过 {limit // 1024 // 1024} MB，请压缩后再上传。", field)
+
+
+def _refuse(message: str, field: str) -> NoReturn:
+    raise ValidationError({field: [message]} if field else message)
+
+
+# -- what may be uploaded: checked by content and name (paperwork.filetypes), old formats converted -----------
+READABLE = ("docx", "txt")  # what the report readers read
+PICTURES = ("pdf", "ofd", "jpg", "png")  # a clipping, a signed scan
+READ_HINT = "扫描件和图片无法读取文字，请上传原始的 Word 文档，或先用 OCR 识别成文字。"
+
+
+def upload_types(*only: str) -> tuple[str, ...]:
+    """The kinds QINGLIAN_UPLOAD_TYPES allows (what evidence and attachments may be), narrowed to `only`."""
+    kinds = tuple(dict.fromkeys({"jpeg": "jpg"}.get(k, k) for k in settings.QINGLIAN_UPLOAD_TYPES))
+    return tuple(k for k in kinds if k in only) if only else kinds
+
+
+def check_upload(upload: Any, *, allowed: Sequence[str] | None = None, what: str = "附件", field: str = "",
+                 hint: str = "") -> Upload:
+    """The file (an Upload or a Django UploadedFile) as it may be kept or read: its kind shown by both its
+    content and its name and one of `allowed` (QINGLIAN_UPLOAD_TYPES when None); a .doc/.wps/.xls converted
+    to .docx/.xlsx when that is allowed. Anything else raises a ValidationError naming the file and what is
+    accepted (on `field` when given). A Django file is read and rewound, so a model FileField can still save
+    it."""
+    kinds = tuple(allowed) if allowed is not None else upload_types()
+    if isinstance(upload, Upload):
+        item = upload
+    else:
+        item = Upload.of(upload)
+        upload.seek(0)
+    name = os.path.basename(item.name.replace("\\", "/"))
+    accepted = f"仅支持上传 {labels(kinds)}。"
+    kind, named = sniff(item.content, item.name), kind_of_name(item.name)
+    if kind in kinds:
+        return item
+    if named in OLD_FORMATS and OLD_FORMATS[named] in kinds:
+        try:
+            content, new_name = to_ooxml(item.content, item.name)
+        except ConvertError as exc:
+            _refuse(f"{what}“{name}”：{exc.message_zh}", field)
+        return Upload(name=new_name, content=content)
+    if not item.content:
+        _refuse(f"{what}“{name}”是空文件，请检查是否选错了文件。", field)
+    if named in kinds:
+        noun = TYPES[named].noun
+        _refuse(f"{what}“{name}”不是有效的{' ' if noun[0].isascii() else ''}{noun}（内容与扩展名不符），"
+                f"请检查后重新上传。{accepted}{hint}", field)
+    _refuse(f"{what}“{name}”的格式不受支持：{accepted}{hint}", field)
+
+
+def check_uploads(files: Iterable[Any], *, allowed: Sequence[str] | None = None, what: str = "附件",
+                  field: str = "") -> list[Upload]:
+    """`check_sizes`, then `check_upload` for each file: the Uploads to store."""
+    files = list(files)
+    check_sizes(files, what, field)
+    return [check_upload(f, allowed=allowed, what=what, field=field) for f in files]
+
+
+def checked_file(upload: Any, *, allowed: Sequence[str] | None = None, what: str = "文件", hint: str = "") -> Any:
+    """For a form's clean_<field>: the Django file when it passes `check_upload`, or the converted file in its
+    place (same interface: .name, .size, .read()), so the view that reads it needs no change. No new upload
+    (None, a cleared field, a file already stored) passes as it is."""
+    if not isinstance(upload, UploadedFile):
+        return upload
+    check_sizes([upload], what)
+    item = check_upload(upload, allowed=allowed, what=what, hint=hint)
+    return upload if item.name == upload.name else SimpleUploadedFile(item.name, item.content)
 
 
 class StoredFiles(list[Path]):

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from qinglian.lib.files import PICTURES, checked_file, upload_types
 from qinglian.lib.forms import ChineseDateField, VersionField
 from qinglian.org.models import Person, Unit
 from qinglian.org.scoping import subtree_q, visible_units
@@ -58,7 +59,8 @@ class PublicationForm(forms.Form):
         self.fields["unit"].queryset = _units(user)
 
     def clean_clipping(self) -> Any:
-        return _check_size(self.cleaned_data.get("clipping"))
+        clipping = _check_size(self.cleaned_data.get("clipping"))
+        return checked_file(clipping, allowed=upload_types(*PICTURES), what="剪报或截图")
 
     def clean_published_on(self) -> dt.date:
         value = self.cleaned_data["published_on"]

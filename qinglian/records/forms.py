@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from qinglian.lib.files import PICTURES, checked_file, upload_types
 from qinglian.lib.forms import ChineseDateField, VersionField
 from qinglian.org.models import Person, TeamRole, Unit
 from qinglian.org.scoping import visible_units
@@ -219,10 +220,7 @@ class LetterSignForm(forms.Form):
     version = VersionField()
 
     def clean_scan(self) -> Any:
-        f = self.cleaned_data.get("scan")
-        if f and not f.name.lower().endswith((".pdf", ".jpg", ".jpeg", ".png")):
-            raise forms.ValidationError("扫描件请上传 PDF、JPG 或 PNG 文件。")
-        return f
+        return checked_file(self.cleaned_data.get("scan"), allowed=upload_types(*PICTURES), what="扫描件")
 
 
 # -- risk points --------------------------------------------------------------------------------------------

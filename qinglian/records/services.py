@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
-from qinglian.lib.files import StoredFiles, Upload, check_sizes, stored_files
+from qinglian.lib.files import PICTURES, StoredFiles, Upload, check_uploads, stored_files, upload_types
 from qinglian.lib.services import record_create, record_delete, record_restore, record_update
 from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, path_prefixes
 from qinglian.org.scoping import may_see_unit, may_write_unit
@@ -240,9 +240,9 @@ def late_flags_rebuild(late_days: int) -> int:
 
 
 # -- activities -------------------------------------------------------------------------------------------
-def _attach(*, user: Any, activity: Activity, files: Sequence[UploadedFile], written: StoredFiles) -> None:
+def _attach(*, user: Any, activity: Activity, files: Sequence[Upload], written: StoredFiles) -> None:
     for f in files:
-        record_create(user=user, obj=Attachment(activity=activity, **written.store(Upload.of(f), "records")),
+        record_create(user=user, obj=Attachment(activity=activity, **written.store(f, "records")),
                       summary=f"上传附件：{f.name}（{activity}）")
 
 
@@ -252,7 +252,7 @@ def activity_create(*, user: Any, data: ActivityInput, files: Sequence[UploadedF
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     _raise(activity_problems(user=user, data=data, today=today))
-    check_sizes(files, field="files")
+    uploads = check_uploads(files, field="files")  # by size, by kind; a .doc becomes a .docx
     with stored_files() as written, transaction.atomic():
         activity = Activity(
             unit=data.unit, kind=data.kind, happened_on=data.happened_on, topic=data.topic.strip(),
@@ -261,7 +261,7 @@ def activity_create(*, user: Any, data: ActivityInput, files: Sequence[UploadedF
         record_create(user=user, obj=activity, request=request)
         activity.participants.set(data.participants)
         activity.talked_to.set(data.talked_to)
-        _attach(user=user, activity=activity, files=files, written=written)
+        _attach(user=user, activity=activity, files=uploads, written=written)
         tally_apply([activity], +1)
     return activity
 
@@ -272,7 +272,7 @@ def activity_update(*, user: Any, activity: Activity, data: ActivityInput, versi
     if not may_write_unit(user, activity.unit):
         raise PermissionDenied("您不能修改此记录。")
     _raise(activity_problems(user=user, data=data, today=today))
-    check_sizes(files, field="files")
+    uploads = check_uploads(files, field="files")
     with stored_files() as written, transaction.atomic():
         old = Activity.with_deleted.select_for_update().get(pk=activity.pk)
         changes = {
@@ -283,7 +283,7 @@ def activity_update(*, user: Any, activity: Activity, data: ActivityInput, versi
         updated = record_update(user=user, obj=activity, data=changes, version=version, request=request)
         updated.participants.set(data.participants)
         updated.talked_to.set(data.talked_to)
-        _attach(user=user, activity=updated, files=files, written=written)
+        _attach(user=user, activity=updated, files=uploads, written=written)
         if old.deleted_at is None:
             tally_apply([old], -1)
             tally_apply([updated], +1)
@@ -486,7 +486,7 @@ def letter_sign(*, user: Any, letter: Letter, signed_on: dt.date, version: int, 
     if signed_on.year not in (letter.year, letter.year - 1):
         raise ValidationError({"signed_on": [f"{letter.year}年的责任书应在{letter.year}年（或上年末）签订，请核对日期。"]})
     if scan is not None:
-        check_sizes([scan], field="scan")
+        check_uploads([scan], allowed=upload_types(*PICTURES), what="扫描件", field="scan")
     data: dict[str, Any] = {"signed_on": signed_on, "signed_recorded_at": now, "signed_recorded_by": user,
                             "late": is_late(signed_on, now)}
     if scan is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from qinglian.lib.files import READ_HINT, READABLE, checked_file
 from qinglian.lib.forms import ChineseDateField
 from qinglian.org.models import Person, TeamRole, Unit
 from qinglian.org.scoping import visible_units
@@ -93,11 +94,9 @@ class CheckForm(PeriodMixin):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".docx", ".txt")):
-            raise forms.ValidationError("只能检查 .docx 或 .txt 文件。如是 .doc 或 .wps，请另存为 .docx 后上传。")
         if upload.size > self.max_bytes:
             raise forms.ValidationError(f"文件超过 {self.max_bytes // (1024 * 1024)} MB，无法检查。")
-        return upload
+        return checked_file(upload, allowed=READABLE, what="报告文件", hint=READ_HINT)  # a .doc becomes a .docx
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -115,3 +114,6 @@ class TemplateForm(forms.Form):
     file = forms.FileField(label="模板文件（.docx）",
                            help_text="可先下载默认模板，在 Word 或 WPS 中修改固定文字和格式后上传；"
                                      "{{ }} 与 {%p %} 标签是数据填入的位置，请勿删改其中的文字。")
+
+    def clean_file(self) -> Any:
+        return checked_file(self.cleaned_data["file"], allowed=("docx",), what="模板文件")  # .doc → .docx

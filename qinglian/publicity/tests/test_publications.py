@@ -12,6 +12,8 @@ from qinglian.audit.models import AuditEntry
 from qinglian.publicity.models import Outlet, Publication
 from qinglian.publicity.tests.conftest import outlet, publish
 
+PNG = b"\x89PNG\r\n\x1a\n a clipping"  # the signature is what the upload check looks for
+
 
 def test_outlets_are_seeded_with_levels_and_channels(db):
     assert outlet("人民日报").level == "central"
@@ -23,7 +25,7 @@ def test_outlets_are_seeded_with_levels_and_channels(db):
 def test_clerk_enters_a_publication_with_a_clipping(world, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     client = world.client("clerk_a")
-    clip = SimpleUploadedFile("剪报.png", b"\x89PNG fake", content_type="image/png")
+    clip = SimpleUploadedFile("剪报.png", PNG, content_type="image/png")
     response = client.post("/publicity/new/", {
         "unit": world.a1.pk, "title": "我县扎实推进清廉机关建设", "authors": "张干事、赵股长",
         "outlet": outlet("中国纪检监察报").pk, "published_on": "2026年3月5日", "adopted": "on",
@@ -34,7 +36,7 @@ def test_clerk_enters_a_publication_with_a_clipping(world, tmp_path, settings):
     page = client.get(f"/publicity/{publication.pk}/").content.decode()
     assert "中国纪检监察报" in page and "中央级" in page
     download = client.get(f"/publicity/{publication.pk}/clipping/")
-    assert download.status_code == 200 and download.content == b"\x89PNG fake"
+    assert download.status_code == 200 and download.content == PNG
     assert not str(tmp_path).startswith(str(settings.STATIC_ROOT))
     assert AuditEntry.objects.filter(object_type="publicity.publication", action="create").exists()
 

@@ -73,28 +73,28 @@ def test_talk_counts_persons_talked_to_and_attachment_is_served_only_in_scope(wo
     client = world.client("clerk_a")
     data = post_data(world, kind=kind("integrity_reminder_talk").pk, participants=[world.principal_a.pk],
                      talked_to=[world.staff_a.pk, world.staff_a1.pk], happened_on="2024年1月20日",
-                     files=SimpleUploadedFile("谈话记录.txt", "谈话要点".encode()))
+                     files=SimpleUploadedFile("谈话记录.pdf", b"%PDF-1.4 talk notes"))
     assert client.post("/records/activities/new/", data).status_code == 302
     activity = Activity.objects.get()
     assert activity.weight == 2
     attachment = activity.attachments.get()
     response = client.get(f"/records/attachments/{attachment.pk}/")
-    assert response.status_code == 200 and b"".join(response.streaming_content).decode() == "谈话要点"
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 talk notes"
     assert world.client("clerk_b").get(f"/records/attachments/{attachment.pk}/").status_code == 404
     # kept as the ledger keeps evidence: a random name outside the web root, its checksum, and a clear
     # message (not an error page) when the file has gone from the disk
-    assert attachment.name == "谈话记录.txt" and "谈话记录" not in attachment.stored
-    assert attachment.sha256 == hashlib.sha256("谈话要点".encode()).hexdigest()
+    assert attachment.name == "谈话记录.pdf" and "谈话记录" not in attachment.stored
+    assert attachment.sha256 == hashlib.sha256(b"%PDF-1.4 talk notes").hexdigest()
     files.path_of(attachment).unlink()
     response = client.get(f"/records/attachments/{attachment.pk}/", follow=True)
-    assert "文件“谈话记录.txt”已丢失" in response.content.decode()
+    assert "文件“谈话记录.pdf”已丢失" in response.content.decode()
 
 
 def test_a_refused_activity_leaves_no_file_behind(world, settings):
     client = world.client("clerk_a")
-    data = post_data(world, happened_on="2099年1月1日", files=SimpleUploadedFile("纪要.txt", b"x"))
+    data = post_data(world, happened_on="2099年1月1日", files=SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 x"))
     assert client.post("/records/activities/new/", data).status_code == 200  # a future date: refused
-    data = post_data(world, files=SimpleUploadedFile("纪要.txt", b"x"))
+    data = post_data(world, files=SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 x"))
     with mock.patch("qinglian.records.services.tally_apply", side_effect=RuntimeError("崩溃")):
         with pytest.raises(RuntimeError):
             client.post("/records/activities/new/", data)

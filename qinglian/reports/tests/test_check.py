@@ -107,6 +107,6 @@ def test_upload_page(seeded) -> None:
     body = response.content.decode()
     assert "发现 2 处" in body and "记录为 4 次" in body
     bad = clerk.post("/reports/check/", {"file": SimpleUploadedFile("报告.pdf", b"%PDF")})
-    assert bad.status_code == 400 and "只能检查 .docx 或 .txt" in bad.content.decode()
+    assert bad.status_code == 400 and "仅支持上传 Word（.docx）、文本（.txt）" in bad.content.decode()
     assert clerk.post("/reports/check/", {"file": SimpleUploadedFile("报告.txt", text), "compare": "on",
                                           "unit": w.b.pk, "year": YEAR}).status_code == 400
