@@ -6,6 +6,8 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || tru
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need+=(postgresql)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+# Calc converts the .xls files users still upload (paperwork/convert.py)
+ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "ukai" || need+=(fonts-arphic-ukai)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

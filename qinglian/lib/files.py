@@ -64,8 +64,11 @@ READ_HINT = "扫描件和图片无法读取文字，请上传原始的 Word 文�
 
 
 def upload_types(*only: str) -> tuple[str, ...]:
-    """The kinds QINGLIAN_UPLOAD_TYPES allows (what evidence and attachments may be), narrowed to `only`."""
-    kinds = tuple(dict.fromkeys({"jpeg": "jpg"}.get(k, k) for k in settings.QINGLIAN_UPLOAD_TYPES))
+    """The kinds QINGLIAN_UPLOAD_TYPES allows (what evidence and attachments may be), narrowed to `only`.
+    Names it does not know are left out (a system check warns of them), and so are the old formats: a .doc is
+    only ever kept as the .docx made from it."""
+    kinds = tuple(dict.fromkeys(k for k in ({"jpeg": "jpg"}.get(k, k) for k in settings.QINGLIAN_UPLOAD_TYPES)
+                                if k in TYPES and k not in OLD_FORMATS))
     return tuple(k for k in kinds if k in only) if only else kinds
 
 

@@ -205,3 +205,12 @@ def test_without_libreoffice_an_old_format_is_refused_with_save_as(world: World,
     page = _progress(world.client("clerk_a"), measure, "旧方案.doc", ole)
     assert "证明材料“旧方案.doc”" in page and "请另存为 .docx / .xlsx 后上传" in page
     assert not Evidence.objects.exists()
+
+
+def test_unknown_and_old_kinds_in_the_setting_are_ignored_with_a_warning(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core import checks
+
+    settings.QINGLIAN_UPLOAD_TYPES = ("pdf", "exe", "doc", "JPEG".lower())
+    assert files.upload_types() == ("pdf", "jpg") and files.upload_types(*files.PICTURES) == ("pdf", "jpg")
+    warned = [m.msg for m in checks.run_checks() if m.id == "qinglian.W020"]
+    assert warned and "exe、doc" in warned[0]
