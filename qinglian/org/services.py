@@ -190,7 +190,10 @@ def account_grant_role(*, actor: Any, account: User, role: str, request: Any = N
                                     "请先撤销现有角色，再授予新角色。")
         if role in BUSINESS_ROLES and account.unit_id is None:
             raise RoleChangeRefused("业务角色需要所属单位：请先请系统管理员为该账号设置所属单位。")
-        if role in ADMIN_ROLES and account.person_id and User.objects.filter(
+        if role in ADMIN_ROLES and account.person_id is None:
+            raise RoleChangeRefused("管理员角色需要账号对应到干部，才能核实同一人不兼任两个管理员角色（三员分立）："
+                                    "请先请系统管理员为该账号设置“对应干部”。")
+        if role in ADMIN_ROLES and User.objects.filter(
             person_id=account.person_id, role__in=list(ADMIN_ROLES)
         ).exclude(pk=account.pk).exists():
             raise RoleChangeRefused("该账号对应的干部已担任另一个管理员角色：同一人不能同时担任系统管理员、"

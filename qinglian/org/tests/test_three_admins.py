@@ -158,7 +158,11 @@ def test_the_rules_of_granting_answer_in_chinese_never_500(world: World) -> None
 def test_changing_the_role_of_what_was_a_superuser_is_no_500(world: World) -> None:
     client = world.client("secadmin")
     assert _revoke(client, world.sysadmin).status_code == 302
-    assert _grant(client, User.objects.get(pk=world.sysadmin.pk), Role.AUDITOR).status_code == 302
+    account = User.objects.get(pk=world.sysadmin.pk)
+    assert "请先请系统管理员为该账号设置“对应干部”" in _grant(client, account, Role.AUDITOR).content.decode()
+    account.person = world.staff_a1
+    account.save()
+    assert _grant(client, account, Role.AUDITOR).status_code == 302
     assert User.objects.get(pk=world.sysadmin.pk).role == Role.AUDITOR
 
 
