@@ -10,6 +10,10 @@ command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || 
 ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "ukai" || need+=(fonts-arphic-ukai)
+# Simplified-Chinese TrueType faces for PDFs (paperwork/write/fonts.py): a Song serif and a Hei; pdffonts checks
+fc-list 2>/dev/null | grep -qi "UMing" || need+=(fonts-arphic-uming)
+fc-list 2>/dev/null | grep -qi "WenQuanYi Zen Hei" || need+=(fonts-wqy-zenhei)
+command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "安装系统软件包：${need[*]}"

@@ -60,7 +60,7 @@ def doc() -> DocumentObject:
 
 def paragraph_style(doc: DocumentObject, text: str) -> ParagraphStyle:
     for p in doc.paragraphs:
-        if p.text == text:
+        if p.text.replace("\n", "") == text:  # a long title is broken into lines
             style = p.style
             assert isinstance(style, ParagraphStyle)
             return style

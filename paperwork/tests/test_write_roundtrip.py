@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paperwork.write import Block, Heading, Paragraph, Report, Table, build_docx, number_headings, report_text
+from paperwork.write.title import title_lines
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 # punctuation and markup-looking characters a clerk may type; "_" is left out because docxtpl turns the
@@ -32,7 +33,7 @@ blocks = st.lists(
 
 
 def expected_texts(report: Report) -> list[str]:
-    out = [report.title.strip(), report.recipient.strip()]
+    out = ["\n".join(title_lines(report.title.strip())), report.recipient.strip()]  # a long title: lines
     for block, marker in zip(report.blocks, number_headings(report.blocks), strict=True):
         if isinstance(block, Heading):
             out.append(marker + block.text.strip())

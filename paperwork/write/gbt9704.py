@@ -139,8 +139,10 @@ def _set_doc_defaults(doc: Document) -> None:
         if el is not None:
             el.set(qn("w:val"), str(int(SIZE_3 * 2)))
     lang = rpr.find(qn("w:lang"))
-    if lang is not None:
-        lang.set(qn("w:eastAsia"), "zh-CN")
+    if lang is None:  # the East Asian language picks Simplified-Chinese glyph forms and punctuation
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
     spacing = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
     if spacing is not None:
         spacing.attrib.clear()

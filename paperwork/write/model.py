@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from paperwork.write.title import title_lines
+
 GENRES: dict[str, str] = {
     "responsibility": "落实党风廉政建设责任制情况报告",
     "personal": "述责述廉报告",
@@ -192,7 +194,7 @@ def report_context(report: Report) -> dict[str, object]:
     return {
         "genre": report.genre,
         "genre_name": GENRES[report.genre],
-        "title": clean(report.title),
+        "title": "\n".join(title_lines(clean(report.title))),  # docxtpl draws "\n" as a line break
         "subtitle": clean(report.subtitle),
         "recipient": clean(report.recipient),
         "blocks": blocks,

@@ -1,15 +1,20 @@
 """Batch .docx → PDF through LibreOffice, one process for the whole batch (start-up dominates the cost).
 
 LibreOffice is optional: without it the app offers .docx only. A PDF made here needs CJK fonts installed
-(Debian: fonts-noto-cjk); the official font names in the .docx are substituted.
+(Debian: fonts-noto-cjk, fonts-arphic-ukai); the official font names in the .docx are mapped to them by a
+private fontconfig file (fonts.py), so the body is a serif Simplified-Chinese face, never a Japanese one.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+
+from paperwork.write.fonts import fontconfig
 
 
 def _soffice() -> str | None:
@@ -20,8 +25,14 @@ def pdf_available() -> bool:
     return _soffice() is not None
 
 
-def docx_to_pdf(paths: list[Path], outdir: Path, *, timeout: float = 600) -> list[Path]:
-    """Convert ``paths`` into ``outdir`` (same stems, .pdf) with a single LibreOffice run."""
+def docx_to_pdf(
+    paths: list[Path], outdir: Path, *, timeout: float = 600, font_dirs: Sequence[Path] | None = None
+) -> list[Path]:
+    """Convert ``paths`` into ``outdir`` (same stems, .pdf) with a single LibreOffice run; ``font_dirs``:
+    folders of licensed fonts (仿宋_GB2312 …) to use before the free stand-ins, by default those the
+    server's QINGLIAN_FONT_DIRS names (separated by ":")."""
+    if font_dirs is None:
+        font_dirs = [Path(d) for d in os.environ.get("QINGLIAN_FONT_DIRS", "").split(os.pathsep) if d]
     if not paths:
         return []
     exe = _soffice()
@@ -36,6 +47,8 @@ def docx_to_pdf(paths: list[Path], outdir: Path, *, timeout: float = 600) -> lis
     outdir.mkdir(parents=True, exist_ok=True)
     # a private profile: a LibreOffice already running for the same user would otherwise swallow the job
     with tempfile.TemporaryDirectory(prefix="qinglian-lo-") as profile:
+        conf = Path(profile) / "fonts.conf"
+        conf.write_text(fontconfig(font_dirs), encoding="utf-8")
         cmd = [
             exe,
             f"-env:UserInstallation={Path(profile).as_uri()}",
@@ -47,7 +60,8 @@ def docx_to_pdf(paths: list[Path], outdir: Path, *, timeout: float = 600) -> lis
             str(outdir),
             *(str(p) for p in paths),
         ]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False, env=env)
     results = [outdir / f"{p.stem}.pdf" for p in paths]
     missing = [r.name for r in results if not r.exists()]
     if missing:

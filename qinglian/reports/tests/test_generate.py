@@ -57,7 +57,7 @@ def test_every_figure_is_the_engines_and_no_placeholder_remains(seeded, genre: s
 def test_rectification_lists_each_problem_with_its_measures_and_state(seeded) -> None:
     draft = _draft(seeded, "rectification")
     paragraphs = report_text(draft.docx)
-    assert paragraphs[0] == "县委宣传部关于县委第三巡察组巡察反馈意见整改情况的通报"
+    assert paragraphs[0] == "县委宣传部关于县委第三巡察组\n巡察反馈意见整改情况的通报"  # 梯形, at a word
     assert "（一）学习贯彻党中央重大决策部署方面" in paragraphs
     assert "（二）落实管党治党政治责任方面" in paragraphs
     assert "1.关于党中央重大决策部署学习贯彻不到位的问题" in paragraphs

@@ -36,7 +36,7 @@ def test_clerk_generates_previews_and_downloads(seeded) -> None:
     download = clerk.get(f"/reports/{report.pk}/download/")
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     doc = Document(io.BytesIO(download.content))
-    assert doc.paragraphs[0].text == report.title
+    assert doc.paragraphs[0].text.replace("\n", "") == report.title
 
     trace = clerk.get(f"/reports/{report.pk}/trace/").content.decode()
     assert f'id="f{study["n"]}"' in trace and "6月中心组学习" in trace and "股室学习" in trace
