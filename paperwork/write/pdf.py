@@ -8,21 +8,17 @@ private fontconfig file (fonts.py), so the body is a serif Simplified-Chinese fa
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from paperwork.convert import soffice
 from paperwork.write.fonts import fontconfig
 
 
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def pdf_available() -> bool:
-    return _soffice() is not None
+    return soffice() is not None
 
 
 def docx_to_pdf(
@@ -35,7 +31,7 @@ def docx_to_pdf(
         font_dirs = [Path(d) for d in os.environ.get("QINGLIAN_FONT_DIRS", "").split(os.pathsep) if d]
     if not paths:
         return []
-    exe = _soffice()
+    exe = soffice()
     if exe is None:
         raise RuntimeError(
             "本机未安装 LibreOffice，无法生成 PDF；请下载 Word 文档，或请管理员安装 LibreOffice。"
