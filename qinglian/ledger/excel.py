@@ -467,6 +467,16 @@ class _Walker:
         self.aspect: dict[str, Any] | None = None
         self.problem: dict[str, Any] | None = None  # top-level
         self.current: dict[str, Any] | None = None  # the problem measures attach to
+        # title/text → the entry already made, per list: a scan of the list for each row is quadratic
+        self.known: dict[int, dict[str, dict[str, Any]]] = {}
+
+    def entry(self, items: list[dict[str, Any]], text: str, make: dict[str, Any]) -> dict[str, Any]:
+        """The entry of `items` made for `text` (the first one), else `make`, appended."""
+        known = self.known.setdefault(id(items), {})
+        if text not in known:
+            items.append(make)
+            known[text] = make
+        return known[text]
 
     def cell(self, r: int, key: str) -> str:
         col = self.cols.get(key)
@@ -480,13 +490,7 @@ class _Walker:
         self.result.errors.append(RowError(r + 1, self.header(key) if key else "", message))
 
     def new_aspect(self, title: str, r: int) -> None:
-        for existing in self.result.aspects:
-            if existing["title"] == title:
-                self.aspect = existing
-                break
-        else:
-            self.aspect = {"title": title, "row": r + 1, "problems": []}
-            self.result.aspects.append(self.aspect)
+        self.aspect = self.entry(self.result.aspects, title, {"title": title, "row": r + 1, "problems": []})
         self.problem = self.current = None
 
     def walk(self) -> None:
@@ -545,17 +549,11 @@ class _Walker:
                                          "请先写一行所属问题（如“1.关于……的问题”）。")
                 return
             if self.current is None or self.current is self.problem or self.current["text"] != clean:
-                found = next((c for c in self.problem["children"] if c["text"] == clean), None)
-                if found is None:
-                    found = {"text": clean, "row": r + 1, "children": [], "measures": []}
-                    self.problem["children"].append(found)
-                self.current = found
+                self.current = self.entry(self.problem["children"], clean,
+                                          {"text": clean, "row": r + 1, "children": [], "measures": []})
         elif self.problem is None or self.problem["text"] != clean:
-            found = next((p for p in self.aspect["problems"] if p["text"] == clean), None)
-            if found is None:
-                found = {"text": clean, "row": r + 1, "children": [], "measures": []}
-                self.aspect["problems"].append(found)
-            self.problem = self.current = found
+            self.problem = self.current = self.entry(self.aspect["problems"], clean,
+                                                     {"text": clean, "row": r + 1, "children": [], "measures": []})
         if measure:
             self.add_measure(r, measure)
 

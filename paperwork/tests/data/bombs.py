@@ -9,6 +9,7 @@ both the local header and the zip directory, as a hostile tool would.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -69,15 +70,21 @@ def with_member(base: bytes, member: str, content: bytes) -> bytes:
     return buf.getvalue()
 
 
-def with_doctype(base: bytes, member: str = SHEET) -> bytes:
-    """`base` whose part carries a billion-laughs DTD (entities defined, one used in a cell)."""
+_DTDS = {
+    "laughs": '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+              '<!ENTITY e "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>',
+    "xxe": '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+}
+_TEXT = re.compile(r"<(?:\w+:)?t(?:\s[^>]*)?>")
+
+
+def with_doctype(base: bytes, member: str = SHEET, kind: str = "xxe") -> bytes:
+    """`base` whose part carries a DTD (billion laughs or an external entity), the entity used in its first
+    text element when it has one."""
     with zipfile.ZipFile(io.BytesIO(base)) as src:
-        xml = src.read(member).decode()
-    dtd = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-           '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
-    if xml.startswith("<?xml"):
-        end = xml.index("?>") + 2
-        xml = xml[:end] + dtd + xml[end:]
-    else:
-        xml = dtd + xml
+        xml = src.read(member).decode(errors="replace")
+    end = xml.find("?>") + 2 if xml.startswith("<?xml") and "?>" in xml else 0
+    xml = xml[:end] + _DTDS[kind] + xml[end:]
+    if found := _TEXT.search(xml, end + len(_DTDS[kind])):
+        xml = xml[:found.end()] + "&e;" + xml[found.end():]
     return with_member(base, member, xml.encode())
