@@ -136,7 +136,7 @@ def bytes_to_paragraphs(data: bytes, filename: str, max_bytes: int,
         raise ReadError(too_large_message(max_bytes))
     kind = sniff(data, filename)
     if kind == "docx":
-        raw = docx_paragraphs(data, max_bytes=max_bytes, max_unpacked=max_unpacked)
+        raw = docx_paragraphs(data, max_unpacked=max_unpacked)
     else:
         raw = _NEWLINES.split(decode_text(data))
     paragraphs = clean_paragraphs(raw)

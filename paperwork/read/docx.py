@@ -234,9 +234,9 @@ def _walk(body: ET.Element) -> list[ET.Element]:
     return out
 
 
-def docx_paragraphs(data: bytes, *, max_bytes: int, max_unpacked: int = DEFAULT_MAX_UNPACKED) -> list[str]:
-    """Text of each body paragraph (tables included, in order), auto-numbering markers restored.
-    `max_bytes` is the upload's limit (checked by the caller); `max_unpacked` bounds what its parts inflate to."""
+def docx_paragraphs(data: bytes, *, max_unpacked: int = DEFAULT_MAX_UNPACKED) -> list[str]:
+    """Text of each body paragraph (tables included, in order), auto-numbering markers restored; the parts
+    may inflate to `max_unpacked` bytes in all (the caller has checked the file's own size)."""
     try:
         package = open_package(data, max_unpacked=max_unpacked)
     except PackageRefused as exc:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from paperwork.read import ReadError, read_bytes
 from paperwork.read.reader import read_bytes_unchecked
 from paperwork.tests.data.builders import make_docx
+from paperwork.tests.data.mutations import spoiled_bytes as mutated
 from paperwork.tests.test_read_seeds import SEEDS
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -37,23 +38,6 @@ def _only_read_error(data: bytes, name: str) -> None:
         read_bytes_unchecked(data, name, max_bytes=2 * 1024 * 1024)
     except ReadError as exc:
         assert exc.message_zh
-
-
-@st.composite
-def mutated(draw: st.DrawFn, bases: list[bytes]) -> bytes:
-    data = bytearray(draw(st.sampled_from(bases)))
-    for _ in range(draw(st.integers(1, 8))):
-        op = draw(st.sampled_from(["flip", "cut", "insert", "delete"]))
-        pos = draw(st.integers(0, max(len(data) - 1, 0)))
-        if op == "flip" and data:
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "cut":
-            del data[pos:]
-        elif op == "insert":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
-        elif op == "delete":
-            del data[pos:pos + draw(st.integers(1, 64))]
-    return bytes(data)
 
 
 @FUZZ

@@ -22,18 +22,23 @@ def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def _counted(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[str]:
+    """`module.name` replaced by itself plus an entry in the returned list per call."""
+    calls: list[str] = []
+    real = getattr(module, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return calls
+
+
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """One entry per workbook openpyxl opens for a ledger import."""
-    calls: list[str] = []
-    real = excel.load_workbook
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls.append("load_workbook")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(excel, "load_workbook", counting)
-    return calls
+    return _counted(monkeypatch, excel, "load_workbook")
 
 
 def _upload(client: Any, data: bytes) -> Any:
@@ -72,14 +77,7 @@ def test_a_new_column_mapping_parses_once_more(world, parses: list[str]) -> None
 
 
 def test_the_report_preview_reads_what_the_upload_read(world, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
-    real = views_report_import.read_bytes
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls.append("read_bytes")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(views_report_import, "read_bytes", counting)
+    calls = _counted(monkeypatch, views_report_import, "read_bytes")
     docx = make_docx(["关于巡察反馈问题整改情况的报告", "一、学习贯彻方面", "（一）学习不深入的问题",
                       "整改情况：一是制定学习计划。二是开展集中学习。"])
     client = world.client("clerk_a")
