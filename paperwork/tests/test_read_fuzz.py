@@ -6,8 +6,6 @@ unexpected exception into a ReadError, so a real bug shows up here as the except
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +14,7 @@ from hypothesis import strategies as st
 from paperwork.read import ReadError, read_bytes
 from paperwork.read.reader import read_bytes_unchecked
 from paperwork.tests.data.builders import make_docx
+from paperwork.tests.data.mutations import members, zipped
 from paperwork.tests.data.mutations import spoiled_bytes as mutated
 from paperwork.tests.test_read_seeds import SEEDS
 
@@ -58,29 +57,16 @@ def test_mutated_docx_zip(data: bytes) -> None:
     _only_read_error(data, "report.docx")
 
 
-def _zip_with(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, content in members.items():
-            zf.writestr(name, content)
-    return buf.getvalue()
-
-
-def _members(docx: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
-        return {n: zf.read(n) for n in zf.namelist()}
-
-
-AUTO_MEMBERS = _members(DOCX_AUTO)
+AUTO_MEMBERS = members(DOCX_AUTO)
 
 
 @FUZZ
 @given(st.sampled_from(["word/document.xml", "word/numbering.xml", "word/styles.xml"]), st.data())
 def test_mutated_docx_xml(member: str, data: st.DataObject) -> None:
     """A well-formed zip whose XML parts are damaged (the zip layer no longer protects us)."""
-    members = dict(AUTO_MEMBERS)
-    members[member] = data.draw(mutated([members[member]]))
-    _only_read_error(_zip_with(members), "report.docx")
+    parts = dict(AUTO_MEMBERS)
+    parts[member] = data.draw(mutated([parts[member]]))
+    _only_read_error(zipped(parts), "report.docx")
 
 
 def test_deeply_nested_tables_do_not_recurse() -> None:
@@ -89,7 +75,7 @@ def test_deeply_nested_tables_do_not_recurse() -> None:
     for _ in range(3000):
         inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl>"
     xml = f"<w:document {w}><w:body>{inner}</w:body></w:document>".encode()
-    result = read_bytes_unchecked(_zip_with({"word/document.xml": xml}), "deep.docx")
+    result = read_bytes_unchecked(zipped({"word/document.xml": xml}), "deep.docx")
     assert result.outline[0].heading == "标题"
 
 
