@@ -25,6 +25,7 @@ for label in ("stats", "ledger", "records", "publicity", "reports"):
         continue
     urlpatterns.append(path(f"{label}/", include(f"qinglian.{label}.urls")))
 
+handler400 = "qinglian.lib.errors.bad_request"
 handler403 = "qinglian.lib.errors.forbidden"
 handler404 = "qinglian.lib.errors.not_found"
 handler500 = "qinglian.lib.errors.server_error"

@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     RETURN = "return", "退回"
     IMPORT = "import", "导入"
     EXPORT = "export", "导出"
+    DOWNLOAD = "download", "下载"
     GENERATE = "generate", "生成"
 
 

@@ -1,19 +1,50 @@
-"""Writing and verifying the audit chain. Services call `audit_log` inside their own transaction."""
+"""Writing and verifying the audit chain. Services call `audit_log` inside their own transaction.
+
+Every row written while a request is served carries the client's address: the caller's `ip`, else the one
+`request_context()` (lib.middleware.AuditContextMiddleware) holds for the request being served.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from qinglian.audit.models import AuditEntry, ChainHead
+from qinglian.audit.models import Action, AuditEntry, ChainHead
 
 GENESIS = "0" * 64
+
+
+@dataclass
+class RequestContext:
+    """What the audit trail knows of the request being served (one per request, per thread)."""
+
+    ip: str | None
+    refusal_audited: bool = False
+
+
+_request: ContextVar[RequestContext | None] = ContextVar("qinglian_audit_request", default=None)
+
+
+@contextmanager
+def request_context(request: Any) -> Iterator[RequestContext]:
+    context = RequestContext(ip=client_ip(request))
+    token = _request.set(context)
+    try:
+        yield context
+    finally:
+        _request.reset(token)
+
+
+def current_request() -> RequestContext | None:
+    return _request.get()
 
 
 def sm3_hex(data: bytes) -> str:
@@ -62,6 +93,9 @@ def audit_log(
     after: Any = None,
 ) -> AuditEntry:
     """Append one entry. Must run inside the caller's transaction: if this fails, the change fails."""
+    context = _request.get()
+    if ip is None and context is not None:
+        ip = context.ip
     with transaction.atomic():
         head = ChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
@@ -89,7 +123,16 @@ def audit_log(
         entry.hash = entry_hash(entry)
         entry.save()
         ChainHead.objects.filter(pk=1).update(last_hash=entry.hash, count=head.count + 1)
+        if action == Action.REFUSED and context is not None:
+            # Only once the row is committed: a refusal audited inside a transaction that then rolled back
+            # is audited again by the error page (lib.errors).
+            transaction.on_commit(lambda: setattr(context, "refusal_audited", True))
         return entry
+
+
+def audit_request(request: Any, *, action: str, summary: str, obj: Any = None, unit_id: int | None = None) -> None:
+    """An audit row for what the signed-in user of `request` did (a download, an export), with its address."""
+    audit_log(action=action, summary=summary, actor=request.user, ip=client_ip(request), obj=obj, unit_id=unit_id)
 
 
 def _unit_of(obj: Any) -> int | None:

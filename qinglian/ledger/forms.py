@@ -7,7 +7,7 @@ from django.conf import settings
 
 from qinglian.ledger.excel import FIELD_LABELS
 from qinglian.ledger.models import Closure, FollowUpResult, MeasureStatus, SourceKind
-from qinglian.lib.forms import ChineseDateField, VersionField
+from qinglian.lib.forms import ChineseDateField, IdChoiceField, IdField, VersionField
 from qinglian.org.models import Person, Unit
 from qinglian.org.scoping import subtree_q
 
@@ -19,7 +19,7 @@ class LedgerFilter(forms.Form):
     closure = forms.ChoiceField(label="销号", choices=[("", "全部"), *Closure.choices], required=False)
     level = forms.ChoiceField(label="预警", choices=LEVELS, required=False)
     kind = forms.ChoiceField(label="来源", choices=[("", "全部"), *SourceKind.choices], required=False)
-    source = forms.IntegerField(label="反馈来源编号", required=False, min_value=1, widget=forms.HiddenInput)
+    source = IdField(label="反馈来源编号", required=False, widget=forms.HiddenInput)
     owner = forms.CharField(label="责任人", required=False, max_length=50)
     overdue = forms.BooleanField(label="只看逾期", required=False)
     q = forms.CharField(label="关键词", required=False, max_length=50)
@@ -57,9 +57,9 @@ class _UnitPeopleMixin:
 
 class MeasureForm(_UnitPeopleMixin, forms.Form):
     text = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}))
-    leader_in_charge = forms.ModelChoiceField(label="责任领导", queryset=Person.objects.none(), required=False)
-    responsible_unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.none(), required=False)
-    owner = forms.ModelChoiceField(label="责任人", queryset=Person.objects.none(), required=False)
+    leader_in_charge = IdChoiceField(label="责任领导", queryset=Person.objects.none(), required=False)
+    responsible_unit = IdChoiceField(label="责任单位", queryset=Unit.objects.none(), required=False)
+    owner = IdChoiceField(label="责任人", queryset=Person.objects.none(), required=False)
     deadline_text = forms.CharField(label="整改时限", max_length=50, required=False,
                                     help_text="如 2021-10-31、2021年9月底、长期坚持、立行立改。")
     status = forms.ChoiceField(label="完成状态", choices=MeasureStatus.choices, initial=MeasureStatus.NOT_STARTED)
@@ -119,7 +119,7 @@ class FollowUpRecordForm(forms.Form):
 class OrderForm(forms.Form):
     content = forms.CharField(label="督办要求", widget=forms.Textarea(attrs={"rows": 3}))
     due_date = ChineseDateField(label="办理时限")
-    measure = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    measure = IdField(required=False, widget=forms.HiddenInput)
 
 
 class AnswerForm(forms.Form):

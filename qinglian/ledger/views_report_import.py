@@ -32,8 +32,8 @@ from qinglian.ledger.report_import import (
     source_guess,
 )
 from qinglian.lib import files
-from qinglian.lib.forms import ChineseDateField
-from qinglian.lib.views import current_unit, render_page, unit_from_param, writer_required
+from qinglian.lib.forms import ChineseDateField, IdField
+from qinglian.lib.views import chosen_unit, render_page, writer_required
 from qinglian.org.models import Person, Unit
 from qinglian.org.scoping import may_write_unit, subtree_q
 
@@ -48,7 +48,7 @@ UNITS_LIMIT = 1000
 class ReportUploadForm(forms.Form):
     file = forms.FileField(label="报告文件（.docx 或 .txt）", allow_empty_file=True,
                            help_text="旧版 .doc / .wps 会自动转换为 .docx；扫描件和图片无法读取。")
-    unit = forms.IntegerField(widget=forms.HiddenInput)
+    unit = IdField(widget=forms.HiddenInput)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -72,7 +72,7 @@ def _size(n: int) -> str:
 
 def _writable(request: HttpRequest, value: Any) -> Unit:
     """The target unit: visible and writable, else 404 (never a hint that it exists)."""
-    unit = unit_from_param(request, value) if value not in (None, "") else current_unit(request)
+    unit = chosen_unit(request, value)
     if not may_write_unit(request.user, unit):
         raise Http404
     return unit

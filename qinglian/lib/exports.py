@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from paperwork.xlsx import append_row
 from qinglian.audit.models import Action
-from qinglian.audit.services import audit_log
+from qinglian.audit.services import audit_request
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,7 +47,9 @@ def file_response(content: bytes, filename: str, content_type: str) -> HttpRespo
     return response
 
 
-def xlsx_response(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], *, user: Any) -> HttpResponse:
-    audit_log(action=Action.EXPORT, summary=f"导出{title}（{len(rows)}行）", actor=user)
+def xlsx_response(request: HttpRequest, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
+                  ) -> HttpResponse:
+    """`rows` as an .xlsx download, audited as an export by the user of `request`, with its address."""
+    audit_request(request, action=Action.EXPORT, summary=f"导出{title}（{len(rows)}行）")
     stamp = timezone.localdate().strftime("%Y%m%d")
     return file_response(xlsx_bytes(title, header, rows), f"{title}-{stamp}.xlsx", XLSX)

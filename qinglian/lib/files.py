@@ -28,6 +28,8 @@ from django.utils import timezone
 
 from paperwork.convert import ConvertError, to_ooxml
 from paperwork.filetypes import OLD_FORMATS, TYPES, kind_of_name, labels, sniff
+from qinglian.audit.models import Action
+from qinglian.audit.services import audit_request
 
 
 @dataclass
@@ -173,6 +175,7 @@ def download(request: HttpRequest, item: Any, back: str) -> HttpResponse:
     if not path.exists():
         messages.error(request, f"文件“{item.name}”已丢失，请联系系统管理员从备份中恢复。")
         return redirect(back)
+    audit_request(request, action=Action.DOWNLOAD, summary=f"下载文件：{item.name}", obj=item)
     return FileResponse(path.open("rb"), as_attachment=True, filename=item.name)
 
 

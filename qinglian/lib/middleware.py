@@ -1,4 +1,5 @@
-"""Session expiry (30 min idle, 8 h absolute) and the security headers Django 5.2 does not set itself."""
+"""Session expiry (30 min idle, 8 h absolute), the security headers Django 5.2 does not set itself, and the
+request's client address for the audit trail."""
 
 from __future__ import annotations
 
@@ -14,6 +15,19 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 LOGIN_AT, SEEN_AT = "qinglian_login_at", "qinglian_seen_at"
+
+
+class AuditContextMiddleware:
+    """Every audit row written while this request is served carries its client address (audit.services)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from qinglian.audit.services import request_context
+
+        with request_context(request):
+            return self.get_response(request)
 
 
 class SessionExpiryMiddleware:

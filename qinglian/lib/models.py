@@ -110,3 +110,20 @@ class StoredFile(Record):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FormToken(models.Model):
+    """The one-time token of a POST form (`{% once_token %}`): claimed by inserting it, so of two posts of the
+    same form only one runs; the first post's redirect is kept for the second (lib.once)."""
+
+    token = models.CharField("令牌", max_length=32, unique=True)
+    target = models.CharField("提交后跳转到", max_length=1000, blank=True,
+                              help_text="首次提交成功后跳转的地址；为空表示首次提交尚在处理。")
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "表单提交令牌"
+        verbose_name_plural = "表单提交令牌"
+
+    def __str__(self) -> str:
+        return self.token

@@ -8,11 +8,12 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from qinglian.lib.forms import parse_id
 from qinglian.org.models import Role, Unit
 from qinglian.org.scoping import may_see_unit, scope_root, visible_units
 
@@ -53,12 +54,36 @@ def current_unit(request: HttpRequest) -> Unit:
     return root
 
 
+class BadParameter(BadRequest):
+    """A malformed GET/POST parameter: answered 400 with this message (Chinese, safe to show) by lib.errors."""
+
+
+def id_param(value: Any, what: str = "编号") -> int | None:
+    """The id a GET/POST parameter names: None when absent or empty, a 400 (BadParameter) when malformed or
+    outside the bigint range (abc, -1, 0, 20 digits), so no view ever hands such a value to the database."""
+    if value is None or str(value).strip() == "":
+        return None
+    pk = parse_id(value)
+    if pk is None:
+        raise BadParameter(f"{what}“{str(value)[:20]}”无效，请从页面上的链接或列表中选择。")
+    return pk
+
+
 def unit_from_param(request: HttpRequest, value: Any) -> Unit:
-    """A unit named by a GET/POST parameter: must be visible, else 404 (never a hint it exists)."""
-    try:
-        return visible_units(request.user).get(pk=int(value))
-    except (TypeError, ValueError, Unit.DoesNotExist) as exc:
-        raise Http404 from exc
+    """A unit named by a GET/POST parameter: 400 when missing or malformed; 404 unless visible (never a hint
+    it exists)."""
+    pk = id_param(value, "单位编号")
+    if pk is None:
+        raise BadParameter("请选择单位。")
+    unit = visible_units(request.user).filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def chosen_unit(request: HttpRequest, value: Any) -> Unit:
+    """The unit a parameter names (as `unit_from_param`), or the current unit when the parameter is empty."""
+    return current_unit(request) if value is None or str(value).strip() == "" else unit_from_param(request, value)
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -101,11 +126,13 @@ class Page:
         return (self.number - 1) * self.size + 1
 
 
+def page_number(request: HttpRequest) -> int:
+    """?page=N, clamped to 1..10,000 (anything else is page 1)."""
+    return min(parse_id(request.GET.get("page", "1")) or 1, 10_000)
+
+
 def paginate(qs: QuerySet[Any], request: HttpRequest, size: int = 50) -> Page:
-    try:
-        number = max(1, min(int(request.GET.get("page", "1")), 10_000))
-    except ValueError:
-        number = 1
+    number = page_number(request)
     offset = (number - 1) * size
     rows = list(qs[offset : offset + size + 1])
     return Page(rows=rows[:size], number=number, size=size, has_next=len(rows) > size)

@@ -110,7 +110,7 @@ def people_export(request: HttpRequest) -> HttpResponse:
         [p.unit.full_name, p.name, p.post, p.get_team_role_display(), p.portfolio]
         for p in _people_queryset(request, form)[:50000]
     ]
-    return xlsx_response("干部名册", ["单位", "姓名", "职务", "班子角色", "分管工作"], rows, user=request.user)
+    return xlsx_response(request, "干部名册", ["单位", "姓名", "职务", "班子角色", "分管工作"], rows)
 
 
 @business_required

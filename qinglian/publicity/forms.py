@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from qinglian.lib.files import PICTURES, checked_file, upload_types
-from qinglian.lib.forms import ChineseDateField, VersionField
+from qinglian.lib.forms import ChineseDateField, IdChoiceField, IdMultipleChoiceField, VersionField
 from qinglian.org.models import Person, Unit
 from qinglian.org.scoping import subtree_q, visible_units
 from qinglian.publicity.models import (
@@ -25,7 +25,7 @@ from qinglian.publicity.models import (
 )
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(IdChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
         return obj.full_name
 
@@ -45,7 +45,7 @@ class PublicationForm(forms.Form):
     unit = UnitChoiceField(label="作者单位", queryset=Unit.objects.none())
     title = forms.CharField(label="标题", max_length=300)
     authors = forms.CharField(label="作者", max_length=200, required=False, help_text="姓名，多人用顿号“、”分隔。")
-    outlet = forms.ModelChoiceField(label="媒体", queryset=Outlet.objects.filter(active=True))
+    outlet = IdChoiceField(label="媒体", queryset=Outlet.objects.filter(active=True))
     published_on = ChineseDateField(label="刊发（报送）日期")
     adopted = forms.BooleanField(label="已采用（媒体已刊发）", required=False, initial=True)
     counting_unit = forms.ChoiceField(label="计量单位", choices=CountingUnit.choices,
@@ -162,8 +162,8 @@ class DigestForm(forms.Form):
     title = forms.CharField(label="本期标题", max_length=200)
     issued_on = ChineseDateField(label="编发日期")
     summary = forms.CharField(label="编者按", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    tickets = forms.ModelMultipleChoiceField(label="收录舆情", queryset=OpinionTicket.objects.none(),
-                                             widget=forms.CheckboxSelectMultiple)
+    tickets = IdMultipleChoiceField(label="收录舆情", queryset=OpinionTicket.objects.none(),
+                                    widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, user: Any, tickets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -193,7 +193,7 @@ class ReturnForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    outlet = forms.ModelChoiceField(label="媒体", queryset=Outlet.objects.filter(active=True))
+    outlet = IdChoiceField(label="媒体", queryset=Outlet.objects.filter(active=True))
     published_on = ChineseDateField(label="刊发日期")
     adopted = forms.BooleanField(label="已采用（媒体已刊发）", required=False, initial=True)
     counting_unit = forms.ChoiceField(label="计量单位", choices=CountingUnit.choices)
@@ -202,7 +202,7 @@ class PublishForm(forms.Form):
 
 class ReviewStageForm(forms.Form):
     stage = forms.ChoiceField(label="审核环节", choices=Stage.choices)
-    person = forms.ModelChoiceField(label="审核人", queryset=Person.objects.none())
+    person = IdChoiceField(label="审核人", queryset=Person.objects.none())
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

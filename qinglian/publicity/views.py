@@ -15,15 +15,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinglian.audit.models import Action
-from qinglian.audit.services import audit_log
+from qinglian.audit.services import audit_request
 from qinglian.lib.exports import XLSX, file_response, xlsx_response
 from qinglian.lib.services import ConflictError, record_delete
 from qinglian.lib.views import (
     Page,
     business_required,
+    chosen_unit,
     current_unit,
+    page_number,
     render_page,
-    unit_from_param,
     writer_required,
 )
 from qinglian.org.scoping import may_write_unit, subtree_q
@@ -69,10 +70,7 @@ def recent_page(qs: Any, request: HttpRequest, *, field: str, size: int = 50) ->
     """Newest first, without sorting a whole subtree's rows: look back a week, widening the window four
     times over until the page fills (then no window at all). The cost follows the page asked for, not
     the years of pieces behind it."""
-    try:
-        number = max(1, min(int(request.GET.get("page", "1")), 10_000))
-    except ValueError:
-        number = 1
+    number = page_number(request)
     offset, today = (number - 1) * size, timezone.localdate()
     rows: list[Any] = []
     for days in (7, 28, 112, 448, 1792, 7168):
@@ -98,8 +96,8 @@ def publications_export(request: HttpRequest) -> HttpResponse:
     rows = [[p.published_on, p.unit.full_name, p.title, p.authors, p.outlet.name, p.outlet.get_level_display(),
              p.outlet.get_channel_display(), "是" if p.adopted else "否", p.counting_unit, p.link]
             for p in _publications(request, form)[:50000]]
-    return xlsx_response("宣传稿件", ["日期", "作者单位", "标题", "作者", "媒体", "级别", "渠道", "已采用", "计量单位", "链接"],
-                         rows, user=request.user)
+    return xlsx_response(request, "宣传稿件",
+                         ["日期", "作者单位", "标题", "作者", "媒体", "级别", "渠道", "已采用", "计量单位", "链接"], rows)
 
 
 @business_required
@@ -117,6 +115,7 @@ def publication_clipping(request: HttpRequest, pk: int) -> HttpResponse:
     with publication.clipping.open("rb") as fh:
         content = fh.read()
     name = publication.clipping.name.rsplit("/", 1)[-1]
+    audit_request(request, action=Action.DOWNLOAD, summary=f"下载剪报：{publication.title}", obj=publication)
     return file_response(content, name, mimetypes.guess_type(name)[0] or "application/octet-stream")
 
 
@@ -173,7 +172,7 @@ def publication_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # -- bulletin ----------------------------------------------------------------------------------------
 def _bulletin_args(request: HttpRequest) -> tuple[Any, int, int]:
-    unit = unit_from_param(request, request.GET["unit"]) if request.GET.get("unit") else current_unit(request)
+    unit = chosen_unit(request, request.GET.get("unit"))
     form = MonthForm(request.GET)
     if form.is_valid():
         return unit, form.cleaned_data["year"], form.cleaned_data["month"]
@@ -196,7 +195,7 @@ def bulletin(request: HttpRequest) -> HttpResponse:
 def bulletin_download(request: HttpRequest, fmt: str) -> HttpResponse:
     unit, year, month = _bulletin_args(request)
     built = bulletin_build(unit=unit, year=year, month=month)
-    audit_log(action=Action.EXPORT, summary=f"导出{built.title}（{fmt}）", actor=request.user, unit_id=unit.pk)
+    audit_request(request, action=Action.EXPORT, summary=f"导出{built.title}（{fmt}）", unit_id=unit.pk)
     if fmt == "docx":
         content = bulletin_docx(built, issuer=unit.name, today=timezone.localdate())
         return file_response(content, f"{built.title}.docx", DOCX)

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from qinglian.audit.models import Action
+from qinglian.audit.services import audit_request
 from qinglian.lib.exports import file_response
 from qinglian.lib.services import ConflictError, record_delete
 from qinglian.lib.views import business_required, current_unit, leader_required, paginate, writer_required
@@ -148,6 +150,7 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _visible_draft(request, pk)
     sheet = review.SignOffSheet.of(draft)
+    audit_request(request, action=Action.DOWNLOAD, summary=f"下载审签单：{draft.title}", obj=draft)
     return file_response(sheet.docx(), f"审签单-{draft.title[:30]}.docx", DOCX)
 
 

@@ -7,7 +7,14 @@ from django import forms
 from django.utils import timezone
 
 from qinglian.lib.files import PICTURES, checked_file, upload_types
-from qinglian.lib.forms import ChineseDateField, VersionField
+from qinglian.lib.forms import (
+    ChineseDateField,
+    IdChoiceField,
+    IdField,
+    IdMultipleChoiceField,
+    VersionField,
+    parse_id,
+)
 from qinglian.org.models import Person, TeamRole, Unit
 from qinglian.org.scoping import visible_units
 from qinglian.records.models import (
@@ -72,14 +79,14 @@ def kind_choices() -> list[Any]:
 
 
 class ActivityForm(forms.Form):
-    unit = forms.ModelChoiceField(Unit.objects.none(), label="单位", help_text="记录属于哪个单位（默认为上次选择的单位）。")
-    kind = forms.ModelChoiceField(ActivityKind.objects.filter(active=True), label="类型")
+    unit = IdChoiceField(Unit.objects.none(), label="单位", help_text="记录属于哪个单位（默认为上次选择的单位）。")
+    kind = IdChoiceField(ActivityKind.objects.filter(active=True), label="类型")
     happened_on = ChineseDateField(label="发生日期", help_text="可写 2023-3-5、2023.3.5 或 2023年3月5日。")
     topic = forms.CharField(label="主题", max_length=200)
-    presided_by = forms.ModelChoiceField(Person.objects.none(), label="主持人（主讲人、谈话人）", required=False)
-    participants = forms.ModelMultipleChoiceField(Person.objects.all(), label="参加人员", required=False)
-    talked_to = forms.ModelMultipleChoiceField(Person.objects.all(), label="谈话（提醒）对象", required=False,
-                                               help_text="谈话类按对象人数计人次。")
+    presided_by = IdChoiceField(Person.objects.none(), label="主持人（主讲人、谈话人）", required=False)
+    participants = IdMultipleChoiceField(Person.objects.all(), label="参加人员", required=False)
+    talked_to = IdMultipleChoiceField(Person.objects.all(), label="谈话（提醒）对象", required=False,
+                                     help_text="谈话类按对象人数计人次。")
     minutes = forms.CharField(label="记录内容", widget=forms.Textarea, required=False)
     files = MultipleFileField(label="附件", required=False, help_text="会议记录、签到表、照片等，可多选。")
 
@@ -110,22 +117,14 @@ class ActivityForm(forms.Form):
             values = self.data.getlist(name) if hasattr(self.data, "getlist") else self.data.get(name, [])
         else:
             values = self.initial.get(name, [])
-        out = set()
-        for v in values:
-            try:
-                out.add(int(getattr(v, "pk", v)))
-            except (TypeError, ValueError):
-                continue
-        return out
+        return {pk for pk in map(parse_id, values) if pk is not None}
 
     def chosen_unit(self) -> Unit | None:
         value = self.data.get("unit") if self.is_bound else self.initial.get("unit")
         if isinstance(value, Unit):
             return value
-        try:
-            return visible_units(self.user).get(pk=int(value))  # type: ignore[arg-type]
-        except (TypeError, ValueError, Unit.DoesNotExist):
-            return None
+        pk = parse_id(value)
+        return visible_units(self.user).filter(pk=pk).first() if pk is not None else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -146,7 +145,7 @@ class ActivityEditForm(ActivityForm):
 
 
 class ActivityFilter(forms.Form):
-    kind = forms.ModelChoiceField(ActivityKind.objects.all(), label="类型", required=False, empty_label="全部类型")
+    kind = IdChoiceField(ActivityKind.objects.all(), label="类型", required=False, empty_label="全部类型")
     date_from = ChineseDateField(label="从", required=False)
     date_to = ChineseDateField(label="到", required=False)
     late = forms.BooleanField(label="只看补录", required=False)
@@ -160,7 +159,7 @@ class ActivityFilter(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    unit = forms.ModelChoiceField(Unit.objects.none(), label="默认单位", help_text="“单位”列留空的行记入此单位。")
+    unit = IdChoiceField(Unit.objects.none(), label="默认单位", help_text="“单位”列留空的行记入此单位。")
     file = forms.FileField(label="Excel 文件（.xlsx）")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -183,7 +182,7 @@ class ImportUploadForm(forms.Form):
 class DutyListForm(forms.Form):
     kind = forms.ChoiceField(label="清单类型", choices=DutyListKind.choices)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    owner = forms.ModelChoiceField(Person.objects.none(), label="责任人", required=False,
+    owner = IdChoiceField(Person.objects.none(), label="责任人", required=False,
                                    help_text="主体责任清单不填；第一责任人清单选主要领导；一岗双责清单选班子成员。")
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
@@ -194,9 +193,9 @@ class DutyListForm(forms.Form):
 class DutyForm(forms.Form):
     text = forms.CharField(label="责任事项", max_length=300)
     frequency = forms.ChoiceField(label="频次", choices=Frequency.choices, initial=Frequency.QUARTERLY)
-    kinds = forms.ModelMultipleChoiceField(ActivityKind.objects.filter(active=True), label="佐证记录类型",
-                                           widget=forms.CheckboxSelectMultiple, required=False,
-                                           help_text="本单位期内有这些类型的记录即视为已履行；也可在事项页手工关联记录。")
+    kinds = IdMultipleChoiceField(ActivityKind.objects.filter(active=True), label="佐证记录类型",
+                                  widget=forms.CheckboxSelectMultiple, required=False,
+                                  help_text="本单位期内有这些类型的记录即视为已履行；也可在事项页手工关联记录。")
 
 
 class DutyEditForm(DutyForm):
@@ -204,7 +203,7 @@ class DutyEditForm(DutyForm):
 
 
 class LinkForm(forms.Form):
-    activity = forms.IntegerField(label="纪实记录")
+    activity = IdField(label="纪实记录")
     linked = forms.BooleanField(required=False, initial=True)
 
 
@@ -225,9 +224,9 @@ class LetterSignForm(forms.Form):
 
 # -- risk points --------------------------------------------------------------------------------------------
 class RiskPointForm(forms.Form):
-    unit = forms.ModelChoiceField(Unit.objects.none(), label="单位")
+    unit = IdChoiceField(Unit.objects.none(), label="单位")
     post = forms.CharField(label="岗位", max_length=100)
-    holder = forms.ModelChoiceField(Person.objects.none(), label="岗位人员", required=False)
+    holder = IdChoiceField(Person.objects.none(), label="岗位人员", required=False)
     category = forms.ChoiceField(label="类别", choices=RiskCategory.choices)
     level = forms.ChoiceField(label="风险等级", choices=RiskLevel.choices)
     description = forms.CharField(label="风险点描述", widget=forms.Textarea)
@@ -259,7 +258,7 @@ class ControlForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    reviewed_by = forms.ModelChoiceField(Person.objects.none(), label="复核人")
+    reviewed_by = IdChoiceField(Person.objects.none(), label="复核人")
     reviewed_on = ChineseDateField(label="复核日期")
     finding = forms.CharField(label="复核意见", widget=forms.Textarea)
 

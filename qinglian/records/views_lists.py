@@ -13,9 +13,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from qinglian.audit.models import Action
+from qinglian.audit.services import audit_request
 from qinglian.lib.services import ConflictError
-from qinglian.lib.views import business_required, current_unit, leader_required, paginate, writer_required
-from qinglian.org.scoping import subtree_q, visible_units
+from qinglian.lib.views import (
+    business_required,
+    chosen_unit,
+    current_unit,
+    leader_required,
+    paginate,
+    unit_from_param,
+    writer_required,
+)
+from qinglian.org.scoping import subtree_q
 from qinglian.records.forms import (
     ControlForm,
     DutyEditForm,
@@ -190,9 +200,7 @@ def duty_link_view(request: HttpRequest, pk: int) -> HttpResponse:
 @business_required
 def letters(request: HttpRequest) -> HttpResponse:
     """For unit X and year Y: which sub-units and members signed, which not; and totals for the subtree."""
-    unit = current_unit(request)
-    if request.GET.get("unit"):
-        unit = get_object_or_404(visible_units(request.user), pk=request.GET.get("unit"))
+    unit = chosen_unit(request, request.GET.get("unit"))
     form = LetterFilter(request.GET or None, initial={"year": timezone.localdate().year,
                                                       "kind": LetterKind.RESPONSIBILITY})
     year, kind = timezone.localdate().year, LetterKind.RESPONSIBILITY
@@ -213,7 +221,7 @@ def letters(request: HttpRequest) -> HttpResponse:
 @require_POST
 @writer_required
 def letters_issue_view(request: HttpRequest) -> HttpResponse:
-    unit = get_object_or_404(visible_units(request.user), pk=request.POST.get("unit"))
+    unit = unit_from_param(request, request.POST.get("unit"))
     form = LetterFilter(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写年度和类型。")
@@ -259,6 +267,7 @@ def letter_scan(request: HttpRequest, pk: int) -> HttpResponse:
     if not letter.scan:
         raise Http404
     name = f"{letter}{letter.scan.name[letter.scan.name.rfind('.'):]}"
+    audit_request(request, action=Action.DOWNLOAD, summary=f"下载责任书扫描件：{letter}", obj=letter)
     return FileResponse(letter.scan.open("rb"), as_attachment=True, filename=name)
 
 
@@ -277,9 +286,7 @@ def risks(request: HttpRequest) -> HttpResponse:
 
 @writer_required
 def risk_new(request: HttpRequest) -> HttpResponse:
-    unit = current_unit(request)
-    if request.method == "POST" and request.POST.get("unit"):
-        unit = get_object_or_404(visible_units(request.user), pk=request.POST.get("unit"))
+    unit = chosen_unit(request, request.POST.get("unit")) if request.method == "POST" else current_unit(request)
     form = RiskPointForm(request.POST or None, user=request.user, unit=unit, initial={"unit": unit.pk})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

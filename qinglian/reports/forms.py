@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from qinglian.lib.files import READ_HINT, READABLE, checked_file
-from qinglian.lib.forms import ChineseDateField
+from qinglian.lib.forms import ChineseDateField, IdField
 from qinglian.org.models import Person, TeamRole, Unit
 from qinglian.org.scoping import visible_units
 from qinglian.reports.models import Genre
@@ -48,10 +48,10 @@ class PeriodMixin(forms.Form):
 
 
 class GenerateForm(PeriodMixin):
-    unit = forms.IntegerField(label="单位", widget=forms.Select, help_text="统计该单位及其下级单位的记录。")
+    unit = IdField(label="单位", widget=forms.Select, help_text="统计该单位及其下级单位的记录。")
     genre = forms.ChoiceField(label="报告类型", choices=Genre.choices)
-    person = forms.IntegerField(label="述职人", required=False, widget=forms.Select,
-                                help_text="仅述责述廉报告需要选择。")
+    person = IdField(label="述职人", required=False, widget=forms.Select,
+                     help_text="仅述责述廉报告需要选择。")
     field_order = ["unit", "genre", "year", "date_from", "date_to", "person"]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -84,7 +84,7 @@ class CheckForm(PeriodMixin):
     file = forms.FileField(label="报告文件", help_text="Word 文档（.docx）或纯文本（.txt）。")
     compare = forms.BooleanField(label="同时与记录比对", required=False,
                                  help_text="勾选后，报告中的数字逐一与所选单位、时段的记录比对。")
-    unit = forms.IntegerField(label="单位", required=False, widget=forms.Select)
+    unit = IdField(label="单位", required=False, widget=forms.Select)
     field_order = ["file", "compare", "unit", "year", "date_from", "date_to"]
 
     def __init__(self, *args: Any, user: Any, max_bytes: int, **kwargs: Any) -> None:

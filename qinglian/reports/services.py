@@ -32,7 +32,7 @@ from paperwork.write import (
     report_context,
 )
 from qinglian.audit.models import Action
-from qinglian.audit.services import audit_log
+from qinglian.audit.services import audit_log, client_ip
 from qinglian.lib import files
 from qinglian.lib.services import record_create, record_delete
 from qinglian.org.models import Person, Unit, path_prefixes
@@ -203,7 +203,7 @@ def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, da
                                   blocks=draft.blocks, figures=draft.figures, created_by=user, updated_by=user)
             obj.save()
             audit_log(action=Action.GENERATE, summary=f"生成报告：{obj.title}（{obj.period_label}）", actor=user,
-                      obj=obj)
+                      ip=client_ip(request), obj=obj)
     except Exception:
         files.media_path(relative).unlink(missing_ok=True)
         raise

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from paperwork.read import ReadError
 from paperwork.write import TemplateError, default_template, pdf_available
 from qinglian.audit.models import Action
-from qinglian.audit.services import audit_log
+from qinglian.audit.services import audit_request
 from qinglian.lib import files
 from qinglian.lib.exports import XLSX, file_response, xlsx_bytes
 from qinglian.lib.views import (
     business_required,
+    chosen_unit,
     current_unit,
     paginate,
     render_page,
@@ -50,9 +51,7 @@ def _history(request: HttpRequest) -> QuerySet[GeneratedReport]:
 
 def _generate_form(request: HttpRequest, data: Any = None) -> GenerateForm:
     unit = current_unit(request)
-    chosen = unit
-    if data is not None and data.get("unit"):
-        chosen = unit_from_param(request, data.get("unit"))
+    chosen = chosen_unit(request, data.get("unit")) if data is not None else unit
     form = GenerateForm(data, user=request.user, initial={"unit": unit.pk, "year": timezone.localdate().year,
                                                           "genre": Genre.RESPONSIBILITY})
     form.fields["unit"].widget.choices = unit_choices(request.user, chosen)
@@ -124,7 +123,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         content = files.media_path(report.stored).read_bytes()
     except OSError as exc:
         raise Http404("报告文件已不存在，请重新生成。") from exc
-    audit_log(action=Action.EXPORT, summary=f"下载报告：{report.title}", actor=request.user, obj=report)
+    audit_request(request, action=Action.DOWNLOAD, summary=f"下载报告：{report.title}", obj=report)
     return file_response(content, report.filename, DOCX)
 
 
@@ -139,7 +138,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     except (RuntimeError, OSError) as exc:
         messages.error(request, f"PDF 生成失败：{exc}。请下载 Word 文档后自行转换。")
         return redirect(report)
-    audit_log(action=Action.EXPORT, summary=f"下载报告 PDF：{report.title}", actor=request.user, obj=report)
+    audit_request(request, action=Action.DOWNLOAD, summary=f"下载报告 PDF：{report.title}", obj=report)
     return file_response(path.read_bytes(), f"{report.title}.pdf", "application/pdf")
 
 
@@ -157,8 +156,7 @@ def trace(request: HttpRequest, pk: int) -> HttpResponse:
 def trace_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     rows = trace_table(trace_rows(report), base_url=request.build_absolute_uri("/").rstrip("/"))
-    audit_log(action=Action.EXPORT, summary=f"导出报告数字附表：{report.title}（{len(rows)}行）", actor=request.user,
-              obj=report)
+    audit_request(request, action=Action.EXPORT, summary=f"导出报告数字附表：{report.title}（{len(rows)}行）", obj=report)
     return file_response(xlsx_bytes("数字与记录", HEADER, rows), f"{report.title}-数字附表.xlsx", XLSX)
 
 
@@ -238,6 +236,7 @@ def template_default(request: HttpRequest, genre: str) -> HttpResponse:
 @require_GET
 def template_file(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(ReportTemplate.objects.visible_to(request.user), pk=pk)
+    audit_request(request, action=Action.DOWNLOAD, summary=f"下载报告模板：{template.name}", obj=template)
     return file_response(files.media_path(template.stored).read_bytes(), template.name, DOCX)
 
 

@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from qinglian.lib.forms import ChineseDateField
+from qinglian.lib.forms import ChineseDateField, IdField
 from qinglian.lib.memo import remember
-from qinglian.lib.views import business_required, current_unit, unit_from_param
+from qinglian.lib.views import business_required, chosen_unit, current_unit, id_param, unit_from_param
 from qinglian.org.models import Unit
 from qinglian.org.scoping import may_see_unit
 from qinglian.stats import engine
@@ -21,7 +21,7 @@ from qinglian.stats.registry import Figure
 
 
 class StatsForm(forms.Form):
-    unit = forms.IntegerField(label="单位", required=False, widget=forms.Select)
+    unit = IdField(label="单位", required=False, widget=forms.Select)
     date_from = ChineseDateField(label="开始日期")
     date_to = ChineseDateField(label="结束日期")
 
@@ -51,7 +51,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     data = request.GET if request.GET else None
     form = StatsForm(data, initial={"date_from": dt.date(today.year, 1, 1), "date_to": today})
-    unit = unit_from_param(request, request.GET["unit"]) if request.GET.get("unit") else current_unit(request)
+    unit = chosen_unit(request, request.GET.get("unit"))
     form.fields["unit"].widget.choices = unit_choices(request.user, unit)
     groups: list[tuple[str, list[Any]]] = []
     date_from = date_to = None
@@ -101,12 +101,9 @@ def _unit(request: HttpRequest) -> Unit:
     """The unit asked about (404 when the user may not see it), fetched with the user's own root in one query:
     the endpoint is called often, and the scoping rule (org.scoping.may_see_unit) then needs no query."""
     user: Any = request.user
-    if not request.GET.get("unit"):
+    pk = id_param(request.GET.get("unit"), "单位编号")
+    if pk is None:
         return current_unit(request)
-    try:
-        pk = int(request.GET["unit"])
-    except ValueError as exc:
-        raise Http404 from exc
     if not user.unit_id:
         raise Http404
     found = {u.pk: u for u in Unit.objects.filter(pk__in=[pk, user.unit_id])

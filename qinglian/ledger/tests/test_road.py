@@ -128,7 +128,8 @@ def test_the_whole_road(world) -> None:
         assert event in page, event
     assert "制度文件.pdf" in page
     assert other.get(f"/ledger/problems/{problem.pk}/").status_code == 404
-    assert AuditEntry.objects.filter(action="refused").exists() is False  # refused by decorators before services
+    # refused by decorators before the services: audited by the error pages, with the path
+    assert AuditEntry.objects.filter(action="refused", summary__contains="POST /ledger/sources/new/").exists()
 
 
 def test_services_refuse_and_audit_what_the_role_may_not(world) -> None:

@@ -46,3 +46,11 @@ def _attrs(attrs: dict[str, object]) -> SafeString:
         parts.append(f" {conditional_escape(key)}" if value == "" and key == "checked"
                      else f' {conditional_escape(key)}="{conditional_escape(value)}"')
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def once_token() -> SafeString:
+    """A fresh one-time token for a form that creates something: posted twice, it runs once (lib.once)."""
+    from qinglian.lib.once import FIELD, new_token
+
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
