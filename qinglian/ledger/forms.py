@@ -51,8 +51,9 @@ class _UnitPeopleMixin:
         fields: Any = self.fields  # type: ignore[attr-defined]
         for name in ("leader_in_charge", "owner"):
             fields[name].queryset = people
-            fields[name].label_from_instance = lambda p: f"{p.name}（{p.unit.name} {p.post}）"
+            fields[name].label_from_instance = lambda p: f"{p.name}（{p.unit.label} {p.post}）"
         fields["responsible_unit"].queryset = Unit.objects.filter(subtree_q(unit, "self")).order_by("path")
+        fields["responsible_unit"].label_from_instance = lambda u: u.full_name
 
 
 class MeasureForm(_UnitPeopleMixin, forms.Form):

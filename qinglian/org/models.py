@@ -81,6 +81,17 @@ class Unit(Record):
     def depth(self) -> int:
         return len(self.path) // SEGMENT
 
+    @property
+    def parent_name(self) -> str:
+        """The parent's name, read from the full name (no query): what tells two 办公室 apart."""
+        parts = self.full_name.split("/")
+        return parts[-2] if len(parts) > 1 else ""
+
+    @property
+    def label(self) -> str:
+        """Name with the parent's name (县委宣传部/办公室), for pickers where names repeat across the tree."""
+        return f"{self.parent_name}/{self.name}" if self.parent_name else self.name
+
     def is_within(self, other: Unit) -> bool:
         return self.path.startswith(other.path)
 

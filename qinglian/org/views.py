@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -67,15 +68,25 @@ def switch_unit(request: HttpRequest) -> HttpResponse:
     return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
 
 
+UNIT_TREE_LIMIT = 2000
+MAX_INDENT = 12  # app.css has .depth-0 … .depth-12
+
+
 @business_required
 def units(request: HttpRequest) -> HttpResponse:
     root = current_unit(request)
-    rows = (
+    rows = list(
         Unit.objects.filter(subtree_q(root, "self"))
         .annotate(people_count=Count("people", filter=Q(people__deleted_at__isnull=True)))
-        .order_by("path")[:2000]
+        .order_by("path")[:UNIT_TREE_LIMIT]
     )
-    return render(request, "org/units.html", {"root": root, "rows": rows})
+    # Indentation is a CSS class (the Content-Security-Policy blocks inline styles); a name that repeats in the
+    # tree (the 办公室 of every department) carries its parent's name so the rows can be told apart.
+    repeats = Counter(u.name for u in rows)
+    for u in rows:
+        u.indent = min(u.depth - root.depth, MAX_INDENT)
+        u.parent_label = u.parent_name if repeats[u.name] > 1 else ""
+    return render(request, "org/units.html", {"root": root, "rows": rows, "truncated": len(rows) == UNIT_TREE_LIMIT})
 
 
 @business_required
