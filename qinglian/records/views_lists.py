@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +23,11 @@ from qinglian.lib.views import (
     current_unit,
     leader_required,
     paginate,
+    render_page,
     unit_from_param,
     writer_required,
 )
+from qinglian.org.models import Unit
 from qinglian.org.scoping import subtree_q
 from qinglian.records.forms import (
     ControlForm,
@@ -70,25 +73,34 @@ def _year(request: HttpRequest) -> int:
 
 
 # -- duties -------------------------------------------------------------------------------------------------
+DUTY_UNITS_PER_PAGE = 10
+
+
 @business_required
 def duties(request: HttpRequest) -> HttpResponse:
+    """The lists of the subtree, a page of units at a time (the cost of a page does not grow with the county).
+    The current unit's own lists show their duties; a sub-unit's lists show counts and load their duties when
+    opened (htmx asks the list's page for its rows)."""
     unit, year = current_unit(request), _year(request)
     today = timezone.localdate()
-    all_duties = list(duties_in(unit, year).order_by("duty_list__unit__path", "duty_list__kind", "duty_list_id",
-                                                     "order", "id")[:1000])
-    statuses = duty_statuses(all_duties, today)
-    lists: dict[int, dict[str, Any]] = {}
-    for s in statuses:
-        entry = lists.setdefault(s.duty.duty_list_id, {"list": s.duty.duty_list, "rows": []})
-        entry["rows"].append(s)
-    empty = DutyList.objects.filter(subtree_q(unit), year=year).exclude(pk__in=list(lists)).select_related(
-        "unit", "owner")[:200]
-    for dl in empty:
-        lists[dl.pk] = {"list": dl, "rows": []}
-    due = sum(1 for s in statuses if s.due)
+    with_lists = (Unit.objects.filter(subtree_q(unit, "self"))
+                  .filter(Exists(DutyList.objects.filter(unit=OuterRef("pk"), year=year)))
+                  .only("id", "name", "full_name", "path").order_by("path"))
+    page = paginate(with_lists, request, size=DUTY_UNITS_PER_PAGE)
+    lists = list(DutyList.objects.filter(unit__in=[u.pk for u in page.rows], year=year)
+                 .select_related("unit", "owner").order_by("unit__path", "kind", "id"))
+    rows = duties_in(unit, year).filter(duty_list__in=[dl.pk for dl in lists]).order_by("duty_list_id", "order", "id")
+    by_list: dict[int, list[Any]] = {dl.pk: [] for dl in lists}
+    for s in duty_statuses(list(rows), today):
+        by_list[s.duty.duty_list_id].append(s)
+    groups: dict[int, dict[str, Any]] = {u.pk: {"unit": u, "lists": []} for u in page.rows}
+    for dl in lists:
+        statuses = by_list[dl.pk]
+        groups[dl.unit_id]["lists"].append({"list": dl, "rows": statuses, "due": sum(1 for s in statuses if s.due)})
     form = DutyListForm(unit=unit, initial={"year": year}) if request.user.can_write else None
-    return render(request, "records/duties.html", {"unit": unit, "year": year, "lists": list(lists.values()),
-                                                   "due": due, "form": form, "today": today})
+    return render(request, "records/duties.html", {
+        "unit": unit, "year": year, "groups": list(groups.values()), "page": page, "form": form,
+        "due": sum(e["due"] for g in groups.values() for e in g["lists"])})
 
 
 @require_POST
@@ -126,7 +138,8 @@ def duty_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     rows = list(dl.duties.select_related("duty_list", "duty_list__unit").prefetch_related("kinds"))
     statuses = duty_statuses(rows, timezone.localdate())
-    return render(request, "records/duty_list.html", {"dl": dl, "statuses": statuses, "form": form})
+    return render_page(request, "records/duty_list.html", {"dl": dl, "statuses": statuses, "form": form},
+                       fragment="records/_duty_rows.html")
 
 
 @business_required
