@@ -174,13 +174,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # Largest file a user may upload (evidence, ledgers, reports); checked by the forms before parsing.
 QINGLIAN_MAX_UPLOAD_BYTES = env_int("QINGLIAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# What an uploaded .xlsx/.docx may inflate to, all parts together (paperwork/ooxml.py), and rows per import.
+QINGLIAN_MAX_UNPACKED_BYTES = env_int("QINGLIAN_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+QINGLIAN_MAX_IMPORT_ROWS = env_int("QINGLIAN_MAX_IMPORT_ROWS", 20_000)
 # What evidence, attachments, clippings and scans may be (checked by content, see paperwork/filetypes.py);
 # .doc/.wps and .xls are converted to .docx / .xlsx when those are listed. Report readers take .docx/.txt.
 QINGLIAN_UPLOAD_TYPES = tuple(t.strip().lower() for t in env("QINGLIAN_UPLOAD_TYPES", "pdf,docx,xlsx,ofd,jpg,png")
                               .split(",") if t.strip())
-# What an uploaded .xlsx/.docx may inflate to, all parts together (paperwork/ooxml.py), and rows per import.
-QINGLIAN_MAX_UNPACKED_BYTES = env_int("QINGLIAN_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
-QINGLIAN_MAX_IMPORT_ROWS = env_int("QINGLIAN_MAX_IMPORT_ROWS", 20_000)
 
 # Domain settings (business rules that units tune).
 QINGLIAN_LATE_ENTRY_DAYS = env_int("QINGLIAN_LATE_ENTRY_DAYS", 30)
