@@ -100,7 +100,7 @@ def _broken(name: str) -> PackageRefused:
     return PackageRefused(f"{_of(name)}已损坏或不是 Excel（.xlsx）/ Word（.docx）文件，无法打开。{_RESAVE}", "broken")
 
 
-def too_large(name: str, max_unpacked: int) -> PackageRefused:
+def _too_large(name: str, max_unpacked: int) -> PackageRefused:
     return PackageRefused(
         f"{_of(name)}解压后的内容超过 {_mb(max_unpacked)}（上限），无法导入。请删去其中无关的工作表、图片和大片空白"
         "行列后另存再上传；内容确实很多的，请拆分为多个文件分批导入。", "too_large")
@@ -162,7 +162,7 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, max_unpacked
             for chunk in _chunks(fh):
                 count += len(chunk)
                 if count > budget:
-                    raise too_large(name, max_unpacked)
+                    raise _too_large(name, max_unpacked)
                 if count > ratio_limit:
                     raise _ratio(name, max_ratio)
                 scan.feed(chunk)
