@@ -447,3 +447,54 @@ def record_label(kind: str, obj: Any) -> tuple[str, str, dt.date | None]:
 
 
 ACTIVE = ACTIVE_STATUSES
+
+
+# -- a source's outline, a page at a time --------------------------------------------------------------------
+PROBLEMS_SHOWN = 10  # top-level problems of an aspect per page
+PARTS_SHOWN = 10  # sub-problems shown under a problem (the problem's page lists them all)
+
+
+def aspects_with_counts(source: Source) -> QuerySet[Aspect]:
+    """The source's aspects, each with its problem counts (problem_count top-level, leaf_count specific,
+    closed_count specific and 销号), in one query."""
+    from django.db.models import Count
+
+    alive = Q(problems__deleted_at__isnull=True)
+    return (Aspect.objects.filter(source=source).order_by("order", "id").annotate(
+        problem_count=Count("problems", filter=alive & Q(problems__parent__isnull=True)),
+        leaf_count=Count("problems", filter=alive & Q(problems__is_leaf=True)),
+        closed_count=Count("problems", filter=alive & Q(problems__is_leaf=True, problems__closure=Closure.CLOSED))))
+
+
+def _first_of_each(qs: QuerySet[Problem], by: str, offset: int, size: int) -> list[Problem]:
+    """Rows offset+1 … offset+size+1 of each `by` group in (order, id), one query whatever the groups hold."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    rank = Window(RowNumber(), partition_by=[F(by)], order_by=[F("order").asc(), F("id").asc()])
+    return list(qs.annotate(rank=rank).filter(rank__gt=offset, rank__lte=offset + size + 1).order_by(by, "rank"))
+
+
+def aspect_problems(aspects: Iterable[Aspect], page: int = 1, size: int = PROBLEMS_SHOWN) -> None:
+    """Set on each aspect `top` (its top-level problems of page `page`, each with `parts` and `more_parts`),
+    `more` (a next page exists) and `offset`: two queries whatever the number of problems."""
+    by_id = {a.pk: a for a in aspects}
+    offset = (page - 1) * size
+    tops = _first_of_each(Problem.objects.filter(aspect_id__in=list(by_id), parent__isnull=True), "aspect_id",
+                          offset, size)
+    for a in by_id.values():
+        a.top, a.more, a.offset, a.next_page = [], False, offset, page + 1
+    for p in tops:
+        aspect = by_id[p.aspect_id]
+        if len(aspect.top) < size:
+            aspect.top.append(p)
+            p.parts, p.more_parts = [], False
+        else:
+            aspect.more = True
+    shown = {p.pk: p for a in by_id.values() for p in a.top}
+    for c in _first_of_each(Problem.objects.filter(parent_id__in=list(shown)), "parent_id", 0, PARTS_SHOWN):
+        parent = shown[c.parent_id]
+        if len(parent.parts) < PARTS_SHOWN:
+            parent.parts.append(c)
+        else:
+            parent.more_parts = True

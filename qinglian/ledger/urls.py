@@ -13,6 +13,7 @@ urlpatterns = [
     path("sources/<int:pk>/", views.source_detail, name="source"),
     path("sources/<int:pk>/aspects/", views.aspect_new, name="aspect_new"),
     path("aspects/<int:pk>/problems/", views.problem_new, name="problem_new"),
+    path("aspects/<int:pk>/", views.aspect_detail, name="aspect"),
     path("problems/<int:pk>/", views.problem_detail, name="problem"),
     path("problems/<int:pk>/measures/", views.measure_new, name="measure_new"),
     path("problems/<int:pk>/request-close/", views.problem_request_close, name="problem_request_close"),

@@ -32,6 +32,8 @@ from qinglian.ledger.models import (
 )
 from qinglian.ledger.selectors import (
     ROW_RELATED,
+    aspect_problems,
+    aspects_with_counts,
     ledger_memo_key,
     ledger_rows,
     measure_rows,
@@ -49,6 +51,7 @@ from qinglian.lib.views import (
     current_unit,
     is_htmx,
     leader_required,
+    page_number,
     paginate,
     render_page,
     roles_required,
@@ -154,15 +157,26 @@ def source_new(request: HttpRequest) -> HttpResponse:
 @business_required
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.visible_to(request.user).select_related("unit"), pk=pk)
-    aspects = list(Aspect.objects.filter(source=source).order_by("order"))
-    problems = list(Problem.objects.filter(source=source).order_by("order", "id"))
-    for a in aspects:
-        a.top = [p for p in problems if p.aspect_id == a.pk and not p.parent_id]
-        for p in a.top:
-            p.parts = [c for c in problems if c.parent_id == p.pk]
+    # Aspects with their counts, a page at a time, each with its first problems (more load on demand): the
+    # page costs the same for 12 problems or 20,000.
+    page = paginate(aspects_with_counts(source), request, size=ASPECTS_SHOWN)
+    aspect_problems(page.rows)
     return render_page(request, "ledger/source.html", {
-        "source": source, "aspects": aspects, "aspect_form": forms.AspectForm(), "problem_form": forms.ProblemForm(),
+        "source": source, "page": page, "aspect_form": forms.AspectForm(), "problem_form": forms.ProblemForm(),
     })
+
+
+ASPECTS_SHOWN = 10
+
+
+@business_required
+def aspect_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One page of an aspect's problems: the rows htmx appends to the source page ("显示更多问题"), or a page of
+    its own without htmx."""
+    aspect = get_object_or_404(Aspect.objects.visible_to(request.user).select_related("source"), pk=pk)
+    aspect_problems([aspect], page_number(request))
+    return render_page(request, "ledger/aspect.html", {"a": aspect, "source": aspect.source},
+                       fragment="ledger/_problem_items.html")
 
 
 @writer_required
