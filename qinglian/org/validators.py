@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"), re.compile(r"[^a-zA-Z0-9]"))
@@ -23,3 +24,14 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return f"密码须包含小写字母、大写字母、数字、符号中的至少{self.min_classes}类。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with its message in Chinese: Django 5.2 changed the English message, and its
+    zh_Hans catalogue still carries the old one, so the message showed in English."""
+
+    def get_error_message(self) -> str:
+        return f"密码太短：至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self) -> str:
+        return f"密码至少 {self.min_length} 个字符。"
