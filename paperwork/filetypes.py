@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from paperwork.ooxml import CENTRAL_ENTRY, DEFAULT_MAX_MEMBERS
+
 from .read.decode import decode_text
 from .read.model import ReadError
 
@@ -91,7 +93,7 @@ def _png(data: bytes) -> bool:
 
 
 def _members(data: bytes) -> set[str] | None:
-    if not data.startswith(_ZIP):
+    if not data.startswith(_ZIP) or data.count(CENTRAL_ENTRY) > DEFAULT_MAX_MEMBERS:  # zipfile would build them all
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

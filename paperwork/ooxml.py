@@ -40,7 +40,7 @@ DEFAULT_MAX_RATIO = 200  # Excel's sheets deflate 5–30 times; deflate cannot p
 RATIO_FLOOR = 1 * MB  # a small part may deflate far (a page of spaces): ratios count past this size
 CHUNK = 64 * 1024
 
-_CENTRAL_ENTRY = b"PK\x01\x02"
+CENTRAL_ENTRY = b"PK\x01\x02"
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _TRIGGERS = ("<!DOCTYPE", "<!ENTITY")
 _PATTERNS = tuple(t.encode(enc) for t in _TRIGGERS for enc in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le",
@@ -109,7 +109,7 @@ def _too_large(name: str, max_unpacked: int) -> PackageRefused:
 def open_package(data: bytes, *, name: str = "", max_unpacked: int = DEFAULT_MAX_UNPACKED,
                  max_members: int = DEFAULT_MAX_MEMBERS, max_ratio: int = DEFAULT_MAX_RATIO) -> Package:
     """Check `data` as an Office zip within the limits; the checked `Package`, or PackageRefused."""
-    if data.count(_CENTRAL_ENTRY) > max_members:  # before zipfile builds one object per directory entry
+    if data.count(CENTRAL_ENTRY) > max_members:  # before zipfile builds one object per directory entry
         raise _too_many(name, max_members)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))

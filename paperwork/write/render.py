@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
 
+from paperwork.ooxml import PackageRefused, open_package
 from paperwork.write import sandbox
 from paperwork.write.model import Report, report_context
 from paperwork.write.templates import default_template
@@ -302,15 +303,18 @@ def _validated_tags(template: bytes, tpl: DocxTemplate, context: dict[str, objec
 
 # -- rendering ---------------------------------------------------------------------------------------------
 def render_template(template: bytes, context: dict[str, object]) -> bytes:
-    """Render a user-editable .docx template; template mistakes raise TemplateError in Chinese."""
+    """Render a user-editable .docx template; template mistakes raise TemplateError in Chinese. The file is
+    opened behind the package guard first, whichever path brought it (upload, stored, `--template`)."""
+    not_docx = "模板文件不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx 后重新上传。"
+    try:
+        open_package(template, name="模板")
+    except PackageRefused as exc:
+        raise TemplateError(not_docx if exc.reason == "broken" else exc.message_zh, detail=exc.reason) from exc
     try:
         tpl = DocxTemplate(io.BytesIO(template))
         tpl.init_docx()
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TemplateError(
-            "模板文件不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx 后重新上传。",
-            detail=repr(exc),
-        ) from exc
+        raise TemplateError(not_docx, detail=repr(exc)) from exc
     env = _environment()
     tags = _validated_tags(template, tpl, context)
     try:
