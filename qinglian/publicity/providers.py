@@ -212,7 +212,7 @@ class OpinionProvider:
             if isinstance(obj, OpinionTicket):
                 late = obj.created_at > obj.captured_at + timedelta(days=scope.late_days + 1)
                 refs.append(RecordRef(type="publicity.opinionticket", id=obj.pk, label=obj.summary[:40],
-                                      date=obj.captured_at.date(), late=late, url=reverse("publicity:ticket", args=[obj.pk])))
+                                      date=timezone.localdate(obj.captured_at), late=late, url=reverse("publicity:ticket", args=[obj.pk])))
             elif isinstance(obj, AlertLetter):
                 refs.append(RecordRef(type="publicity.alertletter", id=obj.pk, label=str(obj), date=obj.issued_on,
                                       url=reverse("publicity:ticket", args=[obj.ticket_id])))
@@ -294,7 +294,7 @@ class ReviewProvider:
         if kind != "review.drafts_signed":
             return []
         rows = self._final_signoffs(scope).select_related("draft").order_by("signed_at", "id")
-        return [RecordRef(type="publicity.draft", id=s.draft_id, label=s.draft.title, date=s.signed_at.date(),
+        return [RecordRef(type="publicity.draft", id=s.draft_id, label=s.draft.title, date=timezone.localdate(s.signed_at),
                           url=reverse("publicity:draft", args=[s.draft_id])) for s in rows]
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from qinglian.lib.nav import NavItem
 from qinglian.org.models import BUSINESS_ROLES
@@ -26,6 +27,6 @@ def home_card(request: HttpRequest) -> dict[str, Any] | None:
 
     latest = list(GeneratedReport.objects.visible_to(user).filter(subtree_q(current_unit(request)))
                   .only("id", "title", "created_at").order_by("-created_at", "-id")[:3])
-    lines: list[tuple[str, Any, str]] = [(r.title[:24], f"{r.created_at:%m-%d}", r.get_absolute_url()) for r in latest]
+    lines: list[tuple[str, Any, str]] = [(r.title[:24], f"{timezone.localtime(r.created_at):%m-%d}", r.get_absolute_url()) for r in latest]
     lines.append(("生成新报告", "开始", reverse("reports:index")))
     return {"title": "报告", "order": 60, "level": "", "lines": lines}

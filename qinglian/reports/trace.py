@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from qinglian.org.models import Unit
 from qinglian.reports.models import GeneratedReport
 from qinglian.reports.person import person_records
@@ -39,7 +41,7 @@ def _records(generated: GeneratedReport, unit: Unit, kind: str) -> list[RecordRe
         if generated.person is None:
             return []
         return person_records(generated.person, generated.date_from, generated.date_to, kind,
-                              today=generated.created_at.date())
+                              today=timezone.localdate(generated.created_at))
     return engine.records(unit=unit, date_from=generated.date_from, date_to=generated.date_to, kind=kind)
 
 
