@@ -7,6 +7,7 @@ from django.conf import settings
 
 from qinglian.ledger.excel import FIELD_LABELS
 from qinglian.ledger.models import Closure, FollowUpResult, MeasureStatus, SourceKind
+from qinglian.lib.files import converted_workbook
 from qinglian.lib.forms import ChineseDateField, IdChoiceField, IdField, VersionField
 from qinglian.org.models import Person, Unit
 from qinglian.org.scoping import subtree_q
@@ -128,7 +129,7 @@ class AnswerForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="台账文件（.xlsx）")
+    file = forms.FileField(label="台账文件（.xlsx）", help_text="Excel 97-2003（.xls）文件会先自动转换为 .xlsx。")
     sheet = forms.CharField(label="工作表", required=False, max_length=100, help_text="工作簿有多个工作表时填写。")
     kind = forms.ChoiceField(label="来源", choices=[("", "按表格中的说明"), *SourceKind.choices], required=False)
     issued_by = forms.CharField(label="反馈机关", max_length=200, required=False)
@@ -139,7 +140,7 @@ class ImportForm(forms.Form):
         limit = settings.QINGLIAN_MAX_UPLOAD_BYTES
         if f.size > limit:
             raise forms.ValidationError(f"文件大小为 {f.size / 1024 / 1024:.1f} MB，超过上限 {limit // 1024 // 1024} MB。")
-        return f
+        return converted_workbook(f)
 
 
 class MappingForm(forms.Form):

@@ -26,7 +26,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from paperwork.convert import ConvertError, to_ooxml
+from paperwork.convert import ConvertError, is_old_format, to_ooxml
 from paperwork.filetypes import OLD_FORMATS, TYPES, kind_of_name, labels, sniff
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_request
@@ -124,6 +124,14 @@ def checked_file(upload: Any, *, allowed: Sequence[str] | None = None, what: str
     check_sizes([upload], what)
     item = check_upload(upload, allowed=allowed, what=what, hint=hint)
     return upload if item.name == upload.name else SimpleUploadedFile(item.name, item.content)
+
+
+def converted_workbook(upload: Any) -> Any:
+    """For the Excel importers' clean_file: an old .xls converted to .xlsx (LibreOffice), any other file as
+    it is, for the reader to judge and explain."""
+    if isinstance(upload, UploadedFile) and is_old_format(upload.name):
+        return checked_file(upload, allowed=("xlsx",), what="Excel 文件")
+    return upload
 
 
 class StoredFiles(list[Path]):

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from qinglian.lib.files import PICTURES, checked_file, upload_types
+from qinglian.lib.files import PICTURES, checked_file, converted_workbook, upload_types
 from qinglian.lib.forms import (
     ChineseDateField,
     IdChoiceField,
@@ -173,6 +173,7 @@ class ImportUploadForm(forms.Form):
         f = self.cleaned_data["file"]
         if f.size > settings.QINGLIAN_MAX_UPLOAD_BYTES:
             raise forms.ValidationError("文件过大，请分批导入。")
+        f = converted_workbook(f)
         if not f.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")
         return f

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from paperwork.calendar import parse_date
+from paperwork.convert import ConvertError, is_old_format, to_ooxml
 from qinglian.ledger.excel import SOURCE_KIND_LABELS
 from qinglian.ledger.transfer import KIND_BY_LABEL, ledger_export_xlsx, ledger_import_xlsx
 from qinglian.org.services import UnitNotFound, resolve_unit
@@ -64,6 +65,12 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"无法读取 {path}：{exc.strerror}") from exc
+        filename = path.name
+        if is_old_format(filename):  # an Excel 97-2003 ledger: converted first, as the web upload does
+            try:
+                data, filename = to_ooxml(data, filename)
+            except ConvertError as exc:
+                raise CommandError(f"“{path.name}”：{exc.message_zh}") from exc
         kind = options["source_kind"]
         kind = KIND_BY_LABEL.get(kind, kind)
         if kind and kind not in SOURCE_KIND_LABELS:
@@ -75,7 +82,7 @@ class Command(BaseCommand):
                 feedback_date = parse_date(options["feedback_date"]).date
             except ValueError as exc:
                 raise CommandError(f"--feedback-date {exc}") from exc
-        outcome = ledger_import_xlsx(user=None, unit=unit, data=data, filename=path.name,
+        outcome = ledger_import_xlsx(user=None, unit=unit, data=data, filename=filename,
                                      source_fields={"kind": kind, "issued_by": options["source_by"],
                                                     "feedback_date": feedback_date},
                                      sheet=options["sheet"] or None, dry_run=options["dry_run"])
