@@ -27,7 +27,8 @@ from qinglian.ledger.models import (
     measure_position,
     problem_key,
 )
-from qinglian.ledger.services import _refuse, read_deadline
+from qinglian.ledger.services import _refuse, check_deadline, read_deadline
+from qinglian.lib.dates import not_in_future
 from qinglian.org.models import Person, TeamRole, Unit
 from qinglian.org.scoping import may_write_unit, subtree_q
 
@@ -117,6 +118,10 @@ def _several(text: str) -> bool:
     return any(sep in text for sep in ("、", "，", ",", "；", ";", "/", " "))
 
 
+def _source_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    return {"issued_by": str(fields.get("issued_by", "")).strip(), "feedback_date": fields.get("feedback_date")}
+
+
 def _source_key(source_fields: dict[str, Any]) -> tuple[str, str, dt.date | None]:
     return source_fields.get("kind", ""), source_fields.get("issued_by", "").strip(), source_fields.get("feedback_date")
 
@@ -146,6 +151,11 @@ def ledger_create_from_plan(
             result.errors.append(RowError(0, "来源", f"请指定反馈来源（{kinds}之一）。"))
         if not str(fields.get("issued_by", "")).strip():
             result.errors.append(RowError(0, "反馈机关", "请填写反馈机关，如“县委第三巡察组”。"))
+        try:
+            not_in_future(fields.get("feedback_date"), what="反馈日期", today=today,
+                          hint="请填写收到反馈意见的日期。")
+        except ValidationError as exc:
+            result.errors.append(RowError(0, "反馈日期", exc.messages[0]))
     elif not source.unit.path.startswith(unit.path):
         result.errors.append(RowError(0, "", "所选反馈来源不属于该单位。"))
     if not aspects:
@@ -284,6 +294,10 @@ class _PlanWriter:
                 deadline, status = read_deadline(deadline_text, None, status, self.today)
             except ValidationError as exc:
                 self._err(row, cols["deadline"], exc.messages[0])
+        try:  # the same rule as a measure typed in the page: not due before the source was fed back
+            check_deadline(deadline, self.source or Source(**_source_fields(self.fields)))
+        except ValidationError as exc:
+            self._err(row, cols["deadline"], exc.messages[0])
         return (None, {"text": text, "leader_in_charge": leader, "responsible_unit": responsible, "owner": owner,
                        "deadline": deadline, "deadline_text": deadline_text[:50], "status": status,
                        "situation": str(m.get("situation") or "")})

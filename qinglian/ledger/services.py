@@ -35,6 +35,7 @@ from qinglian.ledger.models import (
     measure_position,
     problem_key,
 )
+from qinglian.lib.dates import not_before, not_in_future, not_in_past
 from qinglian.lib.files import Upload, check_uploads, stored_files
 from qinglian.lib.services import record_create, record_update
 from qinglian.org.models import Person, Role, Unit
@@ -78,6 +79,7 @@ def _require(text: str, what: str) -> str:
 def ledger_source_create(*, user: Any, unit: Unit, kind: str, issued_by: str, feedback_date: dt.date | None,
                          title: str = "", request: Any = None) -> Source:
     _check_write(user, unit)
+    not_in_future(feedback_date, what="反馈日期", field="feedback_date", hint="请填写收到反馈意见的日期。")
     return record_create(user=user, obj=Source(unit=unit, kind=kind, issued_by=issued_by.strip(),
                                                feedback_date=feedback_date, title=title.strip()), request=request)
 
@@ -114,6 +116,7 @@ def ledger_measure_create(*, user: Any, problem: Problem, text: str, leader_in_c
     if not problem.is_leaf:
         raise ValidationError("该问题已分为（1）（2）等具体问题，请在具体问题下填写整改措施。")
     deadline, status = read_deadline(deadline_text, deadline, status, today or timezone.localdate())
+    check_deadline(deadline, problem.source)
     _check_people(problem.unit, leader_in_charge, responsible_unit, owner)
     order = Measure.with_deleted.filter(problem=problem).count() + 1
     measure = Measure(problem=problem, aspect_id=problem.aspect_id, source_id=problem.source_id, unit=problem.unit,
@@ -135,11 +138,17 @@ def read_deadline(text: str, deadline: dt.date | None, status: str, today: dt.da
         try:
             parsed = parse_date(text, today=today)
         except ValueError as exc:
-            raise ValidationError(f"整改时限{exc}；也可写“长期坚持”或“立行立改”。") from exc
+            raise ValidationError({"deadline_text": [f"整改时限{exc}；也可写“长期坚持”或“立行立改”。"]}) from exc
         deadline = parsed.date
         if parsed.status == "long_term" and status != MeasureStatus.DONE:
             status = MeasureStatus.LONG_TERM
     return deadline, status
+
+
+def check_deadline(deadline: dt.date | None, source: Source, field: str = "deadline_text") -> None:
+    """整改时限 not before the source's 反馈日期: a measure cannot be due before the problem was fed back."""
+    not_before(deadline, source.feedback_date, what="整改时限", earlier_what=f"{source.issued_by}反馈日期", field=field,
+               hint="整改时限应在问题反馈之后，请核对后重新填写，长期整改的可写“长期坚持”。")
 
 
 def _check_people(unit: Unit, *people_or_units: Any) -> None:
@@ -159,6 +168,7 @@ def ledger_measure_update(*, user: Any, measure: Measure, data: dict[str, Any], 
         data["deadline"], data["status"] = read_deadline(data["deadline_text"], data.get("deadline"),
                                                          data.get("status", measure.status),
                                                          today or timezone.localdate())
+        check_deadline(data["deadline"], measure.source)
     _check_people(measure.unit, data.get("leader_in_charge"), data.get("responsible_unit"), data.get("owner"))
     return record_update(user=user, obj=measure, data=data, version=version, request=request)
 
@@ -171,6 +181,7 @@ def ledger_progress_add(*, user: Any, measure: Measure, text: str, status_after:
         raise ValidationError("该措施已销号，如需继续整改请由监督员或负责人退回。")
     if status_after not in MeasureStatus.values:
         raise ValidationError("请选择报送后的完成状态。")
+    not_in_future(date, what="进展日期", field="date", hint="请填写进展实际发生的日期，留空为今天。")
     files = check_uploads(files, what="证明材料")  # by size, by kind; a .doc becomes a .docx
     with stored_files() as written, transaction.atomic():
         progress = record_create(user=user, obj=Progress(
@@ -328,6 +339,7 @@ def ledger_follow_up_record(*, user: Any, follow_up: FollowUp, result: str, find
         raise ValidationError("请选择回头看结论：整改成果巩固，或问题反弹。")
     if follow_up.result != FollowUpResult.PENDING:
         raise ValidationError("这次回头看已经记录过结论。")
+    not_in_future(done_date, what="开展日期", field="done_date", hint="请填写回头看实际开展的日期，留空为今天。")
     with transaction.atomic():
         follow_up = record_update(user=user, obj=follow_up, data={
             "result": result, "finding": _require(finding, "发现情况"), "done_date": done_date or timezone.localdate()},
@@ -347,10 +359,12 @@ def ledger_follow_up_record(*, user: Any, follow_up: FollowUp, result: str, find
 
 # -- 督办 ---------------------------------------------------------------------------------------------
 def ledger_order_issue(*, user: Any, problem: Problem, content: str, due_date: dt.date,
-                       measure: Measure | None = None, request: Any = None) -> SupervisionOrder:
+                       measure: Measure | None = None, today: dt.date | None = None,
+                       request: Any = None) -> SupervisionOrder:
     _check_supervisor(user, problem.unit, problem)
     if measure is not None and measure.problem_id != problem.pk:
         raise ValidationError("所选措施不属于该问题。")
+    not_in_past(due_date, what="办理时限", field="due_date", today=today)
     return record_create(user=user, obj=SupervisionOrder(
         unit=problem.unit, problem=problem, measure=measure, issued_by=user, content=_require(content, "督办要求"),
         due_date=due_date), summary=f"督办：{problem}", request=request)

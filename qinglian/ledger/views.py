@@ -44,6 +44,7 @@ from qinglian.ledger.selectors import (
     with_warnings,
 )
 from qinglian.lib import files
+from qinglian.lib.forms import add_errors
 from qinglian.lib.memo import remember
 from qinglian.lib.services import ConflictError
 from qinglian.lib.views import (
@@ -74,6 +75,23 @@ def _act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def _saved(request: HttpRequest, form: Any, action: Callable[[], Any], success: str) -> bool:
+    """Run one service call for a valid form; its refusal becomes the form's errors (next to the field it
+    names), so the page can be shown again with everything the user typed."""
+    try:
+        action()
+    except (ValidationError, ConflictError) as exc:
+        add_errors(form, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _retry(request: HttpRequest, name: str, pk: int | None = None) -> dict[str, Any]:
+    """What a hand-written one-field form (an opinion, an answer, a problem's text) posted, to show again."""
+    return {"retry": {"name": name, "pk": pk, "data": request.POST}}
 
 
 # -- the ledger table ----------------------------------------------------------------------------------
@@ -157,13 +175,18 @@ def source_new(request: HttpRequest) -> HttpResponse:
 @business_required
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    return _source_page(request, source)
+
+
+def _source_page(request: HttpRequest, source: Source, status: int = 200, **shown: Any) -> HttpResponse:
+    """The source page; `shown` replaces its forms (a bound one with errors) or says which form failed."""
     # Aspects with their counts, a page at a time, each with its first problems (more load on demand): the
     # page costs the same for 12 problems or 20,000.
     page = paginate(aspects_with_counts(source), request, size=ASPECTS_SHOWN)
     aspect_problems(page.rows)
     return render_page(request, "ledger/source.html", {
         "source": source, "page": page, "aspect_form": forms.AspectForm(), "problem_form": forms.ProblemForm(),
-    })
+        **shown}, status=status)
 
 
 ASPECTS_SHOWN = 10
@@ -184,13 +207,10 @@ def aspect_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def aspect_new(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.visible_to(request.user), pk=pk)
     form = forms.AspectForm(request.POST)
-    if form.is_valid():
-        _act(request, lambda: services.ledger_aspect_create(user=request.user, source=source,
-                                                            title=form.cleaned_data["title"], request=request),
-             "已添加方面。")
-    else:
-        messages.error(request, "请填写方面名称。")
-    return redirect("ledger:source", source.pk)
+    if form.is_valid() and _saved(request, form, lambda: services.ledger_aspect_create(
+            user=request.user, source=source, title=form.cleaned_data["title"], request=request), "已添加方面。"):
+        return redirect("ledger:source", source.pk)
+    return _source_page(request, source, status=400, aspect_form=form)
 
 
 @writer_required
@@ -201,19 +221,25 @@ def problem_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("parent"):
         parent = get_object_or_404(Problem.objects.visible_to(request.user), pk=request.POST["parent"])
     form = forms.ProblemForm(request.POST)
-    if form.is_valid():
-        _act(request, lambda: services.ledger_problem_create(user=request.user, aspect=aspect, parent=parent,
-                                                             text=form.cleaned_data["text"], request=request),
-             "已添加问题。")
-    else:
-        messages.error(request, "请填写问题内容。")
-    return redirect("ledger:source", aspect.source_id)
+    if form.is_valid() and _saved(request, form, lambda: services.ledger_problem_create(
+            user=request.user, aspect=aspect, parent=parent, text=form.cleaned_data["text"], request=request),
+            "已添加问题。"):
+        return redirect("ledger:source", aspect.source_id)
+    messages.error(request, "；".join(e for errs in form.errors.values() for e in errs) or "请填写问题内容。")
+    source = get_object_or_404(Source.objects.visible_to(request.user).select_related("unit"), pk=aspect.source_id)
+    return _source_page(request, source, status=400,
+                        **_retry(request, "sub" if parent else "problem", parent.pk if parent else aspect.pk))
 
 
 @business_required
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = get_object_or_404(Problem.objects.visible_to(request.user).select_related("aspect", "source", "parent"),
                                 pk=pk)
+    return _problem_page(request, problem)
+
+
+def _problem_page(request: HttpRequest, problem: Problem, status: int = 200, **shown: Any) -> HttpResponse:
+    """The problem page; `shown` replaces its forms (a bound one with errors) or says which form failed."""
     measures = with_warnings(list(Measure.objects.filter(problem=problem).select_related(*ROW_RELATED)))
     measure_form = forms.MeasureForm()
     measure_form.limit_to(problem.unit)
@@ -227,38 +253,50 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "orders": SupervisionOrder.objects.filter(problem=problem).select_related("issued_by", "measure"),
         "open_reasons": services.problem_open_items(problem),
     }
-    return render_page(request, "ledger/problem.html", context)
+    return render_page(request, "ledger/problem.html", {**context, **shown}, status=status)
+
+
+def _visible_problem(request: HttpRequest, pk: int) -> Problem:
+    return get_object_or_404(Problem.objects.visible_to(request.user).select_related("aspect", "source", "parent"),
+                             pk=pk)
 
 
 @writer_required
 @require_POST
 def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    problem = _visible_problem(request, pk)
     form = forms.MeasureForm(request.POST)
     form.limit_to(problem.unit)
     if form.is_valid():
         data = form.cleaned_data
-        _act(request, lambda: services.ledger_measure_create(
-            user=request.user, problem=problem, text=data["text"], leader_in_charge=data["leader_in_charge"],
-            responsible_unit=data["responsible_unit"], owner=data["owner"], deadline_text=data["deadline_text"],
-            status=data["status"], request=request), "已添加整改措施。")
-    else:
-        messages.error(request, "整改措施填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect("ledger:problem", problem.pk)
+        if _saved(request, form, lambda: services.ledger_measure_create(
+                user=request.user, problem=problem, text=data["text"], leader_in_charge=data["leader_in_charge"],
+                responsible_unit=data["responsible_unit"], owner=data["owner"], deadline_text=data["deadline_text"],
+                status=data["status"], request=request), "已添加整改措施。"):
+            return redirect("ledger:problem", problem.pk)
+    return _problem_page(request, problem, status=400, measure_form=form)
 
 
 # -- measures ----------------------------------------------------------------------------------------------
 @business_required
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_object_or_404(Measure.objects.visible_to(request.user).select_related(*ROW_RELATED), pk=pk)
+    return _measure_page(request, _visible_measure(request, pk))
+
+
+def _visible_measure(request: HttpRequest, pk: int) -> Measure:
+    return get_object_or_404(Measure.objects.visible_to(request.user).select_related(*ROW_RELATED), pk=pk)
+
+
+def _measure_page(request: HttpRequest, measure: Measure, status: int = 200, **shown: Any) -> HttpResponse:
+    """The measure page; `shown` replaces its forms (a bound one with errors) or says which form failed."""
     row = with_warnings([measure])[0]
     progress = measure.progress.all().select_related("created_by").prefetch_related("evidence")
     return render_page(request, "ledger/measure.html", {
         "row": row, "measure": measure, "progress": progress, "progress_form": forms.ProgressForm(),
         "opinion_form": forms.OpinionForm(initial={"version": measure.version}),
         "order_form": forms.OrderForm(initial={"measure": measure.pk}),
-        "steps": measure.closure_steps.select_related("created_by"),
-    })
+        "steps": measure.closure_steps.select_related("created_by"), **shown,
+    }, status=status)
 
 
 @writer_required
@@ -288,17 +326,18 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @writer_required
 @require_POST
 def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_object_or_404(Measure.objects.visible_to(request.user), pk=pk)
+    measure = _visible_measure(request, pk)
     form = forms.ProgressForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
         uploads = [files.Upload.of(f) for f in data["files"]]
-        _act(request, lambda: services.ledger_progress_add(
-            user=request.user, measure=measure, text=data["text"], status_after=data["status_after"],
-            date=data["date"], files=uploads, request=request), "已报送整改进展。")
-    else:
-        messages.error(request, "进展填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect("ledger:measure", measure.pk)
+        if _saved(request, form, lambda: services.ledger_progress_add(
+                user=request.user, measure=measure, text=data["text"], status_after=data["status_after"],
+                date=data["date"], files=uploads, request=request), "已报送整改进展。"):
+            return redirect("ledger:measure", measure.pk)
+    if request.FILES.getlist("files"):  # a browser cannot refill a file input
+        form["files"].help_text = "请重新选择附件：页面重新显示后，浏览器不会保留上次选择的文件。"
+    return _measure_page(request, measure, status=400, progress_form=form)
 
 
 @business_required
@@ -314,14 +353,29 @@ def _opinion(request: HttpRequest) -> tuple[str, int | None]:
     return form.cleaned_data["opinion"], form.cleaned_data.get("version")
 
 
+def _on_measure(request: HttpRequest, measure_id: int, name: str, action: Callable[[], Any],
+                success: str) -> HttpResponse:
+    """A 销号 step on a measure: back to its page; refused, the page again with the opinion as typed."""
+    if _act(request, action, success):
+        return redirect("ledger:measure", measure_id)
+    return _measure_page(request, _visible_measure(request, measure_id), status=400, **_retry(request, name))
+
+
+def _on_problem(request: HttpRequest, problem_id: int, name: str, action: Callable[[], Any],
+                success: str) -> HttpResponse:
+    """As `_on_measure`, for a step on a problem (or on one of its orders)."""
+    if _act(request, action, success):
+        return redirect("ledger:problem", problem_id)
+    return _problem_page(request, _visible_problem(request, problem_id), status=400, **_retry(request, name))
+
+
 @writer_required
 @require_POST
 def measure_request_close(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.visible_to(request.user).select_related("problem"), pk=pk)
     opinion, _ = _opinion(request)
-    _act(request, lambda: services.ledger_measure_request_close(user=request.user, measure=measure, opinion=opinion,
-                                                                request=request), "已申请销号，等待负责人审批。")
-    return redirect("ledger:measure", measure.pk)
+    return _on_measure(request, measure.pk, "request_close", lambda: services.ledger_measure_request_close(
+        user=request.user, measure=measure, opinion=opinion, request=request), "已申请销号，等待负责人审批。")
 
 
 @leader_required
@@ -329,9 +383,8 @@ def measure_request_close(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_approve(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.visible_to(request.user).select_related("problem"), pk=pk)
     opinion, version = _opinion(request)
-    _act(request, lambda: services.ledger_measure_approve(user=request.user, measure=measure, opinion=opinion,
-                                                          version=version, request=request), "已批准销号。")
-    return redirect("ledger:measure", measure.pk)
+    return _on_measure(request, measure.pk, "approve", lambda: services.ledger_measure_approve(
+        user=request.user, measure=measure, opinion=opinion, version=version, request=request), "已批准销号。")
 
 
 @returner_required
@@ -339,9 +392,8 @@ def measure_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_return(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.visible_to(request.user).select_related("problem"), pk=pk)
     reason, _ = _opinion(request)
-    _act(request, lambda: services.ledger_measure_return(user=request.user, measure=measure, reason=reason,
-                                                         request=request), "已退回整改。")
-    return redirect("ledger:measure", measure.pk)
+    return _on_measure(request, measure.pk, "return", lambda: services.ledger_measure_return(
+        user=request.user, measure=measure, reason=reason, request=request), "已退回整改。")
 
 
 @writer_required
@@ -349,9 +401,8 @@ def measure_return(request: HttpRequest, pk: int) -> HttpResponse:
 def problem_request_close(request: HttpRequest, pk: int) -> HttpResponse:
     problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
     opinion, _ = _opinion(request)
-    _act(request, lambda: services.ledger_problem_request_close(user=request.user, problem=problem, opinion=opinion,
-                                                                request=request), "已申请问题销号。")
-    return redirect("ledger:problem", problem.pk)
+    return _on_problem(request, problem.pk, "request_close", lambda: services.ledger_problem_request_close(
+        user=request.user, problem=problem, opinion=opinion, request=request), "已申请问题销号。")
 
 
 @leader_required
@@ -359,9 +410,8 @@ def problem_request_close(request: HttpRequest, pk: int) -> HttpResponse:
 def problem_approve(request: HttpRequest, pk: int) -> HttpResponse:
     problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
     opinion, version = _opinion(request)
-    _act(request, lambda: services.ledger_problem_approve(user=request.user, problem=problem, opinion=opinion,
-                                                          version=version, request=request), "问题已销号。")
-    return redirect("ledger:problem", problem.pk)
+    return _on_problem(request, problem.pk, "approve", lambda: services.ledger_problem_approve(
+        user=request.user, problem=problem, opinion=opinion, version=version, request=request), "问题已销号。")
 
 
 @returner_required
@@ -369,24 +419,21 @@ def problem_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def problem_return(request: HttpRequest, pk: int) -> HttpResponse:
     problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
     reason, _ = _opinion(request)
-    _act(request, lambda: services.ledger_problem_return(user=request.user, problem=problem, reason=reason,
-                                                         request=request), "已退回问题。")
-    return redirect("ledger:problem", problem.pk)
+    return _on_problem(request, problem.pk, "return", lambda: services.ledger_problem_return(
+        user=request.user, problem=problem, reason=reason, request=request), "已退回问题。")
 
 
 # -- 回头看 and 督办 -------------------------------------------------------------------------------------------
 @writer_required
 @require_POST
 def follow_up_new(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    problem = _visible_problem(request, pk)
     form = forms.FollowUpScheduleForm(request.POST)
-    if form.is_valid():
-        _act(request, lambda: services.ledger_follow_up_schedule(
+    if form.is_valid() and _saved(request, form, lambda: services.ledger_follow_up_schedule(
             user=request.user, problem=problem, scheduled_date=form.cleaned_data["scheduled_date"], request=request),
-             "已安排回头看。")
-    else:
-        messages.error(request, "请填写回头看的计划日期。")
-    return redirect("ledger:problem", problem.pk)
+            "已安排回头看。"):
+        return redirect("ledger:problem", problem.pk)
+    return _problem_page(request, problem, status=400, schedule_form=form)
 
 
 @writer_required
@@ -396,30 +443,30 @@ def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.FollowUpRecordForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        _act(request, lambda: services.ledger_follow_up_record(
-            user=request.user, follow_up=follow_up, result=data["result"], finding=data["finding"],
-            done_date=data["done_date"], request=request), "已记录回头看结论。")
-    else:
-        messages.error(request, "请选择结论并填写发现情况。")
-    return redirect("ledger:problem", follow_up.problem_id)
+        if _saved(request, form, lambda: services.ledger_follow_up_record(
+                user=request.user, follow_up=follow_up, result=data["result"], finding=data["finding"],
+                done_date=data["done_date"], request=request), "已记录回头看结论。"):
+            return redirect("ledger:problem", follow_up.problem_id)
+    return _problem_page(request, _visible_problem(request, follow_up.problem_id), status=400,
+                         failed_record=follow_up.pk, failed_record_form=form)
 
 
 @supervisor_required
 @require_POST
 def order_new(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    problem = _visible_problem(request, pk)
     form = forms.OrderForm(request.POST)
-    if form.is_valid():
+    valid = form.is_valid()
+    measure = _visible_measure(request, form.cleaned_data["measure"]) if form.cleaned_data.get("measure") else None
+    if valid:
         data = form.cleaned_data
-        measure = None
-        if data.get("measure"):
-            measure = get_object_or_404(Measure.objects.visible_to(request.user), pk=data["measure"])
-        _act(request, lambda: services.ledger_order_issue(user=request.user, problem=problem, measure=measure,
-                                                          content=data["content"], due_date=data["due_date"],
-                                                          request=request), "已下达督办。")
-    else:
-        messages.error(request, "请填写督办要求和办理时限。")
-    return redirect("ledger:problem", problem.pk)
+        if _saved(request, form, lambda: services.ledger_order_issue(
+                user=request.user, problem=problem, measure=measure, content=data["content"],
+                due_date=data["due_date"], request=request), "已下达督办。"):
+            return redirect("ledger:problem", problem.pk)
+    if measure is not None:  # issued from the measure's page: shown there again
+        return _measure_page(request, measure, status=400, order_form=form)
+    return _problem_page(request, problem, status=400, order_form=form)
 
 
 @writer_required
@@ -427,13 +474,11 @@ def order_new(request: HttpRequest, pk: int) -> HttpResponse:
 def order_answer(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(SupervisionOrder.objects.visible_to(request.user), pk=pk)
     form = forms.AnswerForm(request.POST)
-    if form.is_valid():
-        _act(request, lambda: services.ledger_order_answer(user=request.user, order=order,
-                                                           answer=form.cleaned_data["answer"], request=request),
-             "已答复督办。")
-    else:
+    if not form.is_valid():
         messages.error(request, "请填写答复内容。")
-    return redirect("ledger:problem", order.problem_id)
+        return _problem_page(request, _visible_problem(request, order.problem_id), status=400)
+    return _on_problem(request, order.problem_id, "answer", lambda: services.ledger_order_answer(
+        user=request.user, order=order, answer=form.cleaned_data["answer"], request=request), "已答复督办。")
 
 
 @supervisor_required

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from paperwork.calendar import parse_date
 
@@ -80,3 +81,17 @@ class ChineseDateField(forms.DateField):
         if parsed.date is None:
             raise forms.ValidationError(f"“{value}”不是具体日期，请填写如 2023-03-05。")
         return parsed.date
+
+
+def add_errors(form: forms.Form, exc: Exception) -> None:
+    """A service's refusal shown on the form the user filled: a ValidationError keyed by field goes next to
+    that field (when the form has it), anything else above the form."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+    elif isinstance(exc, ValidationError):
+        for message in exc.messages:
+            form.add_error(None, message)
+    else:
+        form.add_error(None, str(exc))

@@ -17,7 +17,7 @@ def _plan(n_problems: int, prefix: str = "") -> list[dict]:
     return [{"title": f"{prefix}方面一", "problems": [
         {"text": f"{prefix}问题{i}", "children": [], "measures": [
             {"text": f"{prefix}措施{i}-{k}", "status": ["not_started", "in_progress", "done", "long_term"][(i + k) % 4],
-             "owner": "张干事" if k else "赵股长", "deadline": dt.date(2020, 1, 1) if i % 3 == 0 else
+             "owner": "张干事" if k else "赵股长", "deadline": dt.date(2026, 3, 15) if i % 3 == 0 else
              dt.date(2030, 1, 1)} for k in range(2)]} for i in range(n_problems)]}]
 
 

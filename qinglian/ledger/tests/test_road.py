@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from qinglian.audit.models import AuditEntry
 from qinglian.ledger.models import (
@@ -83,7 +84,7 @@ def test_the_whole_road(world) -> None:
     m1.refresh_from_db()
     assert m1.closure == Closure.RETURNED and m1.status == MeasureStatus.IN_PROGRESS
     _ok(clerk.post(f"/ledger/measures/{m1.pk}/progress/", {"text": "补充执行情况：开展财务自查1次", "status_after": "done"}))
-    _ok(leader.post(f"/ledger/measures/{m1.pk}/approve/", {"opinion": ""}))
+    _ok(leader.post(f"/ledger/measures/{m1.pk}/approve/", {"opinion": ""}), 400)
     m1.refresh_from_db()
     assert m1.closure == Closure.OPEN  # an approval needs an opinion
     _ok(leader.post(f"/ledger/measures/{m1.pk}/approve/", {"opinion": "同意销号", "version": m1.version}))
@@ -99,8 +100,9 @@ def test_the_whole_road(world) -> None:
     assert Problem.objects.get(pk=parent.pk).closure == Closure.CLOSED
 
     # 督办: the supervisor issues, the unit answers, open orders counted on both sides
-    _ok(sup.post(f"/ledger/problems/{problem.pk}/orders/", {"content": "请补充制度执行情况", "due_date": "2026-04-30"}))
-    _ok(clerk.post(f"/ledger/problems/{problem.pk}/orders/", {"content": "x", "due_date": "2026-04-30"}), 403)
+    due = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    _ok(sup.post(f"/ledger/problems/{problem.pk}/orders/", {"content": "请补充制度执行情况", "due_date": due}))
+    _ok(clerk.post(f"/ledger/problems/{problem.pk}/orders/", {"content": "x", "due_date": due}), 403)
     order = SupervisionOrder.objects.get()
     assert "未办结督办 1 件" in clerk.get("/ledger/").content.decode()
     assert "未办结督办（1 件）" in sup.get("/ledger/mine/").content.decode()
