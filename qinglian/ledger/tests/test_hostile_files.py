@@ -20,6 +20,9 @@ from qinglian.ledger.excel import read_ledger
 from qinglian.ledger.models import Source
 from qinglian.ledger.tests.sheets import build
 
+# engine-independent (subprocesses, LibreOffice, readers): run once, on SQLite (Makefile)
+pytestmark = pytest.mark.single_engine
+
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BASES = [build(), build(extra_sheet=True)]
 SPLIT = "请拆分为多个文件分批导入"

@@ -17,6 +17,9 @@ from qinglian.records.tests.test_import import GOOD, xlsx
 
 from .sheets import build
 
+# engine-independent (subprocesses, LibreOffice, readers): run once, on SQLite (Makefile)
+pytestmark = pytest.mark.single_engine
+
 
 def _xls(data: bytes) -> bytes:
     made = old_office(data, "xls")

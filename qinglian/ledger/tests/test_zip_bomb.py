@@ -13,8 +13,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from paperwork.tests.data.bombs import MB, write_bomb
 from qinglian.ledger.tests.sheets import build
+
+# engine-independent (a subprocess with its own SQLite database): run once, on SQLite (Makefile)
+pytestmark = pytest.mark.single_engine
 
 SCRIPT = r"""
 import contextlib, io, json, os, resource, sys, tracemalloc

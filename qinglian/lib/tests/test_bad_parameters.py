@@ -169,6 +169,7 @@ def _no_500(response: Any, what: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.single_engine  # the fuzz runs once; the named cases above run on both engines
 @pytest.mark.parametrize("who", ["clerk_a", "supervisor", "auditor", "sysadmin"])
 def test_no_get_parameter_of_any_page_answers_500(world: World, who: str) -> None:
     """The clerk sends everything, one parameter at a time too (an error in one must not hide another); the
@@ -188,6 +189,7 @@ def test_no_get_parameter_of_any_page_answers_500(world: World, who: str) -> Non
 
 
 @pytest.mark.slow
+@pytest.mark.single_engine
 def test_no_field_of_any_post_form_answers_500(world: World) -> None:
     client = world.client("clerk_a")
     client.raise_request_exception = False

@@ -26,6 +26,9 @@ from qinglian.publicity.models import Outlet, Publication
 from qinglian.records.models import Activity, ActivityKind, Attachment, Letter, LetterKind
 from qinglian.reports.models import ReportTemplate
 
+# engine-independent (subprocesses, LibreOffice, readers): run once, on SQLite (Makefile)
+pytestmark = pytest.mark.single_engine
+
 ACCEPTED = "仅支持上传 PDF、Word（.docx）、Excel（.xlsx）、OFD、JPG、PNG。"
 FAKE_DOCX = samples.zip_of({"a.bin": b"\x01\x02\x03", "notes/readme.txt": b"not a document"})
 REFUSED = [("页面.html", samples.HTML, "格式不受支持"), ("发票.pdf", samples.EXE, "不是有效的 PDF 文件"),

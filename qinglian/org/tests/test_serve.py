@@ -10,6 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+# engine-independent (subprocesses, LibreOffice, readers): run once, on SQLite (Makefile)
+pytestmark = pytest.mark.single_engine
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -13,6 +13,9 @@ from qinglian.records.excel import read_sheet, template_bytes
 from qinglian.records.models import Activity
 from qinglian.records.tests.test_import import GOOD, xlsx
 
+# engine-independent (subprocesses, LibreOffice, readers): run once, on SQLite (Makefile)
+pytestmark = pytest.mark.single_engine
+
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SHEET = xlsx(GOOD).read()
 BASES = [SHEET, template_bytes(["中心组学习（次）"], "示范县/县委宣传部")]

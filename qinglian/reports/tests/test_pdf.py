@@ -9,6 +9,9 @@ from qinglian.reports.models import GeneratedReport
 
 from .conftest import YEAR
 
+# engine-independent (subprocesses, LibreOffice, readers): run once, on SQLite (Makefile)
+pytestmark = pytest.mark.single_engine
+
 
 @pytest.mark.slow
 @pytest.mark.skipif(not pdf_available(), reason="LibreOffice (soffice) not installed: make test installs "
