@@ -150,9 +150,9 @@ def populate(ctx: DemoContext) -> str:
     if overdue is not None:
         services.ledger_order_issue(user=supervisor, problem=overdue.problem, measure=overdue,
                                     content="该措施已逾期，请于限期内完成整改并报送佐证材料。",
-                                    due_date=cal.add_workdays(today, 5))
+                                    due_date=cal.add_workdays(today, 5), today=today)
     answered = services.ledger_order_issue(user=supervisor, problem=leaves[8], content="请说明整改进度。",
-                                           due_date=today - dt.timedelta(days=2))
+                                           due_date=cal.add_workdays(today, 2), today=today)
     services.ledger_order_answer(user=clerk, order=answered, answer="已召开专题会议推进，预计月底完成。")
 
     towns = [ctx.units[k] for k in ("towns:城关镇", "towns:东关镇", "towns:西山镇") if k in ctx.units]

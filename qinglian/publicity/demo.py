@@ -21,6 +21,8 @@ from qinglian.publicity.models import (
     Decision,
     Draft,
     DraftState,
+    LetterEvent,
+    LetterEventKind,
     OpinionCategory,
     OpinionDigest,
     OpinionTicket,
@@ -177,6 +179,13 @@ def _opinion(ctx: DemoContext, months: list[dt.date]) -> tuple[int, int, int]:
             letter.verified_at = ticket.closed_at
         letters.append(letter)
     AlertLetter.objects.bulk_create(letters, batch_size=1000)
+    # the tickets' history: the unit's reply, then the office's 核实 (opinion.letter_feedback/letter_verify)
+    LetterEvent.objects.bulk_create([
+        LetterEvent(letter=letter, kind=kind, text=text, at=at)
+        for letter in letters
+        for kind, text, at in ((LetterEventKind.FEEDBACK, letter.feedback, letter.feedback_at),
+                               (LetterEventKind.ACCEPTED, letter.verification, letter.verified_at))
+        if at is not None], batch_size=1000)
     # 《网上舆情》: the 网信办 compiles an issue about every five weeks from that period's tickets
     digests, links, number, year = [], [], 0, None
     mine = [t for t in tickets if t.issuing_unit_id == wxb.pk]

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 
 from qinglian.lib.files import PICTURES, checked_file, upload_types
 from qinglian.lib.forms import ChineseDateField, IdChoiceField, IdMultipleChoiceField, VersionField
@@ -61,12 +59,6 @@ class PublicationForm(forms.Form):
     def clean_clipping(self) -> Any:
         clipping = _check_size(self.cleaned_data.get("clipping"))
         return checked_file(clipping, allowed=upload_types(*PICTURES), what="剪报或截图")
-
-    def clean_published_on(self) -> dt.date:
-        value = self.cleaned_data["published_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("刊发日期不能晚于今天。")
-        return value
 
 
 class PublicationFilter(forms.Form):

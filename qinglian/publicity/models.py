@@ -264,6 +264,36 @@ class AlertLetter(Record):
         return f"〔{self.year}〕第{self.number}期"
 
 
+class LetterEventKind(models.TextChoices):
+    FEEDBACK = "feedback", "反馈处置情况"
+    RETURNED = "returned", "核实未通过，退回重新处置"
+    ACCEPTED = "accepted", "核实通过，办结"
+
+
+class LetterEvent(Record):
+    """One step in the life of an alert letter, never overwritten: each reply of the unit, each 核实 (a send-back
+    with its note and new deadline, or the acceptance). The letter's own feedback/verification fields hold the
+    latest of each; the ticket page shows these rows, in order."""
+
+    unit_field = "letter__issuing_unit"
+
+    letter = models.ForeignKey(AlertLetter, verbose_name="舆情提示函", on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("环节", max_length=20, choices=LetterEventKind.choices)
+    text = models.TextField("内容", help_text="反馈的处置情况，或核实意见。")
+    deadline = models.DateField("新的反馈时限", null=True, blank=True, help_text="退回时重新设定的反馈时限。")
+    at = models.DateTimeField("时间")
+    by = models.ForeignKey("org.User", verbose_name="办理人", null=True, blank=True, on_delete=models.PROTECT,
+                           related_name="+")
+
+    class Meta:
+        verbose_name = "舆情办理记录"
+        verbose_name_plural = "舆情办理记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.text[:30]}"
+
+
 class OpinionDigest(Record):
     """An issue of 《网上舆情》 compiled from selected tickets, numbered per unit and year."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -12,11 +13,14 @@ from django.utils import timezone
 from paperwork.calendar import WorkCalendar
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
+from qinglian.lib.dates import moment_not_in_future, not_before, not_in_future, not_in_past
 from qinglian.lib.services import record_create, record_update
 from qinglian.org.models import Role, Unit, UnitKind
 from qinglian.org.scoping import may_see_unit, may_write_unit
 from qinglian.publicity.models import (
     AlertLetter,
+    LetterEvent,
+    LetterEventKind,
     OpinionDigest,
     OpinionTicket,
     RiskLevel,
@@ -57,6 +61,8 @@ def _next_number(model: type[Any], unit_field: str, unit: Unit, year: int) -> in
 def ticket_capture(*, user: Any, ticket: OpinionTicket) -> OpinionTicket:
     with refusals_audited(user=user, obj=ticket.issuing_unit, what="登记舆情"), transaction.atomic():
         ensure_writer(user, ticket.issuing_unit)
+        moment_not_in_future(ticket.captured_at, what="发现时间", field="captured_at",
+                             hint="不能登记尚未发生的舆情；请填写实际发现的时间。")
         ticket.state = TicketState.CAPTURED
         return record_create(user=user, obj=ticket, summary=f"登记舆情：{ticket.summary[:40]}")
 
@@ -81,6 +87,7 @@ def letter_issue(*, user: Any, ticket: OpinionTicket, unit: Unit, issued_on: dt.
             raise Refused("请先完成研判（风险等级、类别），再下发《舆情提示函》。")
         if not unit.is_within(jurisdiction(ticket.issuing_unit)):
             raise Refused(f"“{unit.name}”不在本单位的发函范围内。")
+        not_in_future(issued_on, what="发函日期", field="issued_on", hint="请填写实际发函的日期。")
         deadline = deadline or default_deadline(issued_on, ticket.risk_level)
         if deadline < issued_on:
             raise Refused("反馈时限不能早于发函日期。")
@@ -103,8 +110,12 @@ def letter_feedback(*, user: Any, ticket: OpinionTicket, feedback: str) -> Alert
             raise Refused("该舆情尚未下发《舆情提示函》，无需反馈。")
         letter = ticket.letter
         ensure_writer(user, letter.unit)
+        if not feedback.strip():
+            raise ValidationError({"feedback": ["请填写处置情况反馈。"]})
+        now = timezone.now()
+        _event(user=user, letter=letter, kind=LetterEventKind.FEEDBACK, text=feedback, at=now)
         record_update(user=user, obj=letter, version=letter.version, summary=f"反馈{letter}",
-                      data={"feedback": feedback, "feedback_at": timezone.now(), "feedback_by": user})
+                      data={"feedback": feedback, "feedback_at": now, "feedback_by": user})
         record_update(user=user, obj=ticket, version=ticket.version, summary=f"舆情已反馈：{ticket}",
                       data={"state": TicketState.ANSWERED})
         return letter
@@ -120,9 +131,15 @@ def letter_verify(*, user: Any, ticket: OpinionTicket, accepted: bool, note: str
         if ticket.state != TicketState.ANSWERED:
             raise Refused(f"该舆情{ticket.get_state_display()}，只有已反馈的舆情可以核实。")
         letter = ticket.letter
-        data: dict[str, Any] = {"verification": note, "verified_at": timezone.now(), "verified_by": user}
+        if not accepted and new_deadline:  # the unit is given a new deadline: after the letter, not already past
+            not_before(new_deadline, letter.issued_on, what="新的反馈时限", earlier_what="发函日期", field="new_deadline")
+            not_in_past(new_deadline, what="新的反馈时限", field="new_deadline")
+        now = timezone.now()
+        data: dict[str, Any] = {"verification": note, "verified_at": now, "verified_by": user}
         if not accepted and new_deadline:
             data["deadline"] = new_deadline
+        _event(user=user, letter=letter, kind=LetterEventKind.ACCEPTED if accepted else LetterEventKind.RETURNED,
+               text=note, at=now, deadline=None if accepted else new_deadline)
         record_update(user=user, obj=letter, version=letter.version, data=data,
                       summary=f"核实{letter}：{'属实，办结' if accepted else '未通过，退回重新处置'}")
         if accepted:
@@ -131,6 +148,17 @@ def letter_verify(*, user: Any, ticket: OpinionTicket, accepted: bool, note: str
             ticket_data = {"state": TicketState.ALERTED}
         return record_update(user=user, obj=ticket, version=ticket.version, data=ticket_data,
                              summary=f"{'办结' if accepted else '退回'}舆情：{ticket}")
+
+
+def _event(*, user: Any, letter: AlertLetter, kind: str, text: str, at: dt.datetime,
+           deadline: dt.date | None = None) -> LetterEvent:
+    return record_create(user=user, obj=LetterEvent(letter=letter, kind=kind, text=text, at=at, deadline=deadline,
+                                                    by=user), summary=f"{LetterEventKind(kind).label}：{letter}")
+
+
+def letter_history(letter: AlertLetter) -> list[LetterEvent]:
+    """Every reply and every 核实 of `letter`, oldest first."""
+    return list(letter.events.select_related("by", "by__person").order_by("at", "id"))
 
 
 def ticket_close(*, user: Any, ticket: OpinionTicket, note: str, version: int) -> OpinionTicket:
@@ -151,6 +179,7 @@ def digest_create(*, user: Any, unit: Unit, issued_on: dt.date, title: str, summ
         ensure_writer(user, unit)
         if not tickets:
             raise Refused("请至少选择一条舆情编入本期《网上舆情》。")
+        not_in_future(issued_on, what="编发日期", field="issued_on", hint="请填写实际编发的日期。")
         year = issued_on.year
         digest = OpinionDigest(unit=unit, year=year, number=_next_number(OpinionDigest, "unit", unit, year),
                                issued_on=issued_on, title=title, summary=summary)

@@ -31,7 +31,7 @@ from qinglian.publicity.models import (
     SignOff,
     Stage,
 )
-from qinglian.publicity.services import Refused, ensure_writer, refusals_audited
+from qinglian.publicity.services import Refused, check_published_on, ensure_writer, refusals_audited
 
 STAGE_NAMES = dict(Stage.choices)
 
@@ -191,6 +191,7 @@ def draft_publish(*, user: Any, draft: Draft, publication: Publication) -> Publi
             raise Refused(f"稿件须经初审、复审、终审全部签署后才能发布（当前待{draft.get_stage_display()}）。")
         if warning := draft_integrity(draft):
             raise Refused(warning)
+        check_published_on(publication.published_on)
         publication.unit, publication.draft = draft.unit, draft
         publication.title = publication.title or draft.title
         publication.authors = publication.authors or draft.authors

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
+from qinglian.lib.dates import not_in_future
 from qinglian.lib.services import record_create, record_update
 from qinglian.org.models import Unit
 from qinglian.org.scoping import may_write_unit
@@ -45,6 +46,7 @@ def ensure_writer(user: Any, unit: Unit) -> None:
 def publication_create(*, user: Any, publication: Publication, clipping: UploadedFile | None = None) -> Publication:
     with refusals_audited(user=user, obj=publication.unit, what="录入宣传稿件"), transaction.atomic():
         ensure_writer(user, publication.unit)
+        check_published_on(publication.published_on)
         if clipping is not None:
             publication.clipping.save(clipping.name, clipping, save=False)
         publication.set_entry_lag(timezone.localdate())
@@ -57,6 +59,7 @@ def publication_update(*, user: Any, publication: Publication, data: dict[str, A
         ensure_writer(user, publication.unit)
         if "unit" in data:
             ensure_writer(user, data["unit"])
+        check_published_on(data.get("published_on"))
         if clipping is not None:
             publication.clipping.save(clipping.name, clipping, save=False)
             data = {**data, "clipping": publication.clipping.name}
@@ -65,6 +68,12 @@ def publication_update(*, user: Any, publication: Publication, data: dict[str, A
             data = {**data, "entry_lag": max(0, (entered - data["published_on"]).days)}
         return record_update(user=user, obj=publication, data=data, version=version,
                              summary=f"修改宣传稿件：{publication.title}")
+
+
+def check_published_on(published_on: Any) -> None:
+    """A piece is entered once it ran (or was sent): its date cannot lie ahead."""
+    not_in_future(published_on, what="刊发（报送）日期", field="published_on",
+                  hint="请填写媒体实际刊发或报送的日期。")
 
 
 def publicity_rule_save(*, user: Any, unit: Unit, data: dict[str, Any]) -> PublicityRule:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_request
 from qinglian.lib.exports import XLSX, file_response, xlsx_response
+from qinglian.lib.forms import add_errors
 from qinglian.lib.services import ConflictError, record_delete
 from qinglian.lib.views import (
     Page,
@@ -38,11 +39,8 @@ FIELDS = ("unit", "title", "authors", "outlet", "published_on", "adopted", "coun
 
 
 def form_errors(form: Any, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            form.add_error(None, message)
-    else:
-        form.add_error(None, str(exc))
+    """A refusal or a date rule of the services shown on the form (next to the field it names)."""
+    add_errors(form, exc)
 
 
 # -- publications ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from qinglian.lib.forms import add_errors
 from qinglian.lib.services import ConflictError
 from qinglian.lib.views import business_required, current_unit, paginate, render_page, writer_required
 from qinglian.org.scoping import may_write_unit, subtree_q
@@ -81,51 +82,66 @@ def _visible_ticket(request: HttpRequest, pk: int) -> OpinionTicket:
 
 @business_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _visible_ticket(request, pk)
+    return _ticket_page(request, _visible_ticket(request, pk))
+
+
+def _ticket_page(request: HttpRequest, ticket: OpinionTicket, status: int = 200, **shown: Any) -> HttpResponse:
+    """The ticket page with the forms the user may use now. `shown` replaces one of them by the form as the user
+    filled it, with its errors; if that step is no longer open, its errors are said above the page instead."""
     letter = getattr(ticket, "letter", None)
-    user = request.user
+    today = timezone.localdate()
+    offered = _ticket_forms(request.user, ticket, letter, today)
+    for name, form in shown.items():
+        if name in offered:
+            offered[name] = form
+        else:
+            for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
+                messages.error(request, error)
+    return render(request, "publicity/ticket_detail.html", {
+        "ticket": ticket, "letter": letter, "overdue": ticket.is_overdue(today), "digests": ticket.digests.all(),
+        "history": opinion.letter_history(letter) if letter else [], **offered}, status=status)
+
+
+def _ticket_forms(user: Any, ticket: OpinionTicket, letter: Any, today: Any) -> dict[str, Any]:
+    """The steps this user may take on the ticket now, each an empty form."""
     issuer = may_write_unit(user, ticket.issuing_unit)
     concerned = letter is not None and may_write_unit(user, letter.unit)
-    today = timezone.localdate()
-    context: dict[str, Any] = {
-        "ticket": ticket, "letter": letter, "overdue": ticket.is_overdue(today),
-        "digests": ticket.digests.all(),
-    }
-    open_states = (TicketState.CAPTURED, TicketState.ASSESSED)
-    if issuer and ticket.state in open_states:
-        context["assess_form"] = AssessForm(ticket=ticket, initial={
+    forms: dict[str, Any] = {}
+    if issuer and ticket.state in (TicketState.CAPTURED, TicketState.ASSESSED):
+        forms["assess_form"] = AssessForm(ticket=ticket, initial={
             "risk_level": ticket.risk_level, "category": ticket.category, "unit": ticket.unit,
             "assessment": ticket.assessment, "version": ticket.version})
-        context["close_form"] = CloseForm(initial={"version": ticket.version})
+        forms["close_form"] = CloseForm(initial={"version": ticket.version})
     if issuer and ticket.state == TicketState.ASSESSED:
-        context["letter_form"] = LetterForm(ticket=ticket, initial={
-            "unit": ticket.unit, "issued_on": today,
-            "deadline": opinion.default_deadline(today, ticket.risk_level)})
+        forms["letter_form"] = LetterForm(ticket=ticket, initial={
+            "unit": ticket.unit, "issued_on": today, "deadline": opinion.default_deadline(today, ticket.risk_level)})
     if concerned and ticket.state in (TicketState.ALERTED, TicketState.ANSWERED):
-        context["feedback_form"] = FeedbackForm(initial={"feedback": letter.feedback})
+        forms["feedback_form"] = FeedbackForm()  # each reply is its own entry in the history
     if letter is not None and ticket.state == TicketState.ANSWERED and opinion.may_verify(user, ticket):
-        context["verify_form"] = VerifyForm()
-    return render(request, "publicity/ticket_detail.html", context)
+        forms["verify_form"] = VerifyForm()
+    return forms
+
+
+FORM_NAMES = {AssessForm: "assess_form", LetterForm: "letter_form", FeedbackForm: "feedback_form",
+              VerifyForm: "verify_form", CloseForm: "close_form"}
 
 
 def _act(request: HttpRequest, pk: int, form_class: Any, action: Any, done: str, **form_kwargs: Any) -> HttpResponse:
-    """Run one step of a ticket from a POSTed form; refusals come back as a message on the ticket page."""
+    """Run one step of a ticket from a POSTed form. Refused, the ticket page comes back with the form as the
+    user filled it and the message next to what to fix."""
     ticket = _visible_ticket(request, pk)
     if form_kwargs.pop("needs_ticket", False):
         form_kwargs["ticket"] = ticket
     form = form_class(request.POST, **form_kwargs)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("publicity:ticket", pk=pk)
-    try:
-        action(ticket, form.cleaned_data)
-    except (Refused, ValidationError, ConflictError) as exc:
-        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, done)
-    return redirect("publicity:ticket", pk=pk)
+    if form.is_valid():
+        try:
+            action(ticket, form.cleaned_data)
+        except (Refused, ValidationError, ConflictError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("publicity:ticket", pk=pk)
+    return _ticket_page(request, _visible_ticket(request, pk), status=400, **{FORM_NAMES[form_class]: form})
 
 
 @require_POST

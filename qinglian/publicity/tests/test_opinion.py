@@ -59,10 +59,11 @@ def test_verification_can_send_it_back_with_a_new_deadline(world):
     _assess(world, ticket)
     _letter(world, ticket)
     world.client("clerk_b").post(f"/publicity/opinion/{ticket.pk}/feedback/", {"feedback": "已处理"})
+    later = timezone.localdate() + timedelta(days=5)
     world.client("leader_a").post(f"/publicity/opinion/{ticket.pk}/verify/",
-                                  {"accepted": "0", "note": "反馈过于简单", "new_deadline": "2026-03-10"})
+                                  {"accepted": "0", "note": "反馈过于简单", "new_deadline": later.isoformat()})
     assert OpinionTicket.objects.get().state == "alerted"
-    assert AlertLetter.objects.get().deadline == date(2026, 3, 10)
+    assert AlertLetter.objects.get().deadline == later
 
 
 def test_feedback_after_closure_is_refused_and_audited(world):

@@ -45,7 +45,7 @@ def test_future_date_is_refused_in_chinese(world):
     response = world.client("clerk_a").post("/publicity/new/", {
         "unit": world.a.pk, "title": "标题", "outlet": outlet("人民日报").pk, "published_on": "2999-01-01",
         "counting_unit": "篇"})
-    assert "刊发日期不能晚于今天" in response.content.decode()
+    assert "刊发（报送）日期2999年1月1日晚于今天" in response.content.decode()
     assert not Publication.objects.exists()
 
 
