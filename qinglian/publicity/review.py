@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from qinglian.audit.services import sm3_hex
@@ -71,6 +72,31 @@ def stage_people(unit: Unit, stage: str) -> list[Person]:
     return [r.person for r in rows if r.unit_id == nearest]
 
 
+def author_names(authors: str) -> set[str]:
+    """The names in a draft's 作者 field ("张三、李四", "张三，李四", "张三 李四")."""
+    return {name for name in re.split(r"[、，,；;/\s]+", authors or "") if name}
+
+
+def is_author(person: Person, draft: Draft) -> bool:
+    """The person who entered the draft, or one named in its 作者 field, wrote it."""
+    creator = draft.created_by
+    return (creator is not None and creator.person_id == person.pk) or person.name in author_names(draft.authors)
+
+
+def draft_reviewers(draft: Draft, stage: str) -> list[Person]:
+    """Who may sign `stage` of this draft: the people named for the stage, but never one of its authors."""
+    return [p for p in stage_people(draft.unit, stage) if not is_author(p, draft)]
+
+
+def _authored_under_review(person: Person, unit: Unit, stage: str) -> Draft | None:
+    """A draft of `unit`'s subtree, still to pass `stage`, written by `person` (see `is_author`)."""
+    ahead = STAGE_ORDER[: STAGE_ORDER.index(stage) + 1]
+    drafts = (Draft.objects.filter(unit__path__startswith=unit.path, state=DraftState.REVIEWING, stage__in=ahead)
+              .select_related("created_by").order_by("-created_at"))
+    return next((d for d in drafts.filter(Q(created_by__person=person) | Q(authors__contains=person.name))
+                 if is_author(person, d)), None)
+
+
 def review_stage_assign(*, user: Any, unit: Unit, stage: str, person: Person) -> ReviewStage:
     with refusals_audited(user=user, obj=unit, what="指定审核人"), transaction.atomic():
         if user.role != Role.LEADER or not may_write_unit(user, unit):
@@ -78,6 +104,9 @@ def review_stage_assign(*, user: Any, unit: Unit, stage: str, person: Person) ->
         existing = ReviewStage.objects.filter(unit=unit, person=person).first()
         if existing is not None:
             raise Refused(f"{person.name}已被指定为{existing.get_stage_display()}人，同一人只能担任一个审核环节。")
+        if (own := _authored_under_review(person, unit, stage)) is not None:
+            raise Refused(f"{person.name}是待{STAGE_NAMES[stage]}稿件《{own.title}》的作者，作者不能审核自己的稿件，"
+                          f"不能指定为{STAGE_NAMES[stage]}人。请指定其他人；该稿件审核完成后可再指定。")
         return record_create(user=user, obj=ReviewStage(unit=unit, stage=stage, person=person),
                              summary=f"指定{STAGE_NAMES[stage]}人：{person.name}（{unit.name}）")
 
@@ -120,6 +149,8 @@ def draft_sign(*, user: Any, draft: Draft, stage: str, opinion: str) -> SignOff:
             raise Refused(f"审核须按初审、复审、终审依次进行：当前待{draft.get_stage_display()}，"
                           f"不能直接{STAGE_NAMES[stage]}。")
         person = user.person
+        if is_author(person, draft):
+            raise Refused(f"您是本稿件的作者，作者不能审核自己的稿件：{STAGE_NAMES[stage]}须由其他指定审核人签署。")
         if person.pk not in {p.pk for p in stage_people(draft.unit, stage)}:
             raise Refused(f"您不是本单位指定的{STAGE_NAMES[stage]}人，不能签署{STAGE_NAMES[stage]}。")
         signed = list(active_signoffs(draft).order_by("signed_at", "id"))
@@ -161,7 +192,7 @@ def draft_return(*, user: Any, draft: Draft, reason: str) -> Draft:
             allowed = may_see_unit(user, draft.unit)
         else:
             allowed = (user.can_write and may_write_unit(user, draft.unit) and person is not None
-                       and person.pk in {p.pk for p in stage_people(draft.unit, current)})
+                       and person.pk in {p.pk for p in draft_reviewers(draft, current)})
         if not allowed:
             raise Refused(f"只有本稿件的{STAGE_NAMES[current]}人或监督员可以退回。")
         if draft.state == DraftState.SIGNED:

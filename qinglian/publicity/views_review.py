@@ -57,22 +57,29 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 
 @business_required
 def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _visible_draft(request, pk)
+    return _draft_page(request, _visible_draft(request, pk))
+
+
+def _draft_page(request: HttpRequest, draft: Draft, status: int = 200, **shown: Any) -> HttpResponse:
+    """The draft with its sheet and the steps this user may take; `shown` puts back a form as it was filled."""
     history = list(draft.signoffs.select_related("person", "created_by").order_by("signed_at", "id"))
     active = [s for s in history if s.decision == "approve" and s.voided_at is None]
     user = request.user
     context: dict[str, Any] = {
         "draft": draft, "history": history, "warning": review.draft_integrity(draft, active),
         "sheet": review.SignOffSheet.of(draft), "publication": Publication.objects.filter(draft=draft).first(),
-        "stages": [(stage, review.STAGE_NAMES[stage], review.stage_people(draft.unit, stage))
+        "stages": [(stage, review.STAGE_NAMES[stage], review.draft_reviewers(draft, stage))
                    for stage in STAGE_ORDER],
     }
     if draft.state == DraftState.REVIEWING and user.can_write and user.person_id:
-        if user.person_id in {p.pk for p in review.stage_people(draft.unit, draft.stage)}:
+        if user.person_id in {p.pk for p in review.draft_reviewers(draft, draft.stage)}:
             context["sign_form"] = SignForm()
     if draft.state != DraftState.PUBLISHED:
         context["return_form"] = ReturnForm()
-    return render(request, "publicity/draft_detail.html", context)
+    for name, form in shown.items():
+        if name in context:
+            context[name] = form
+    return render(request, "publicity/draft_detail.html", context, status=status)
 
 
 @writer_required
@@ -106,9 +113,9 @@ def draft_sign(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     try:
         signoff = review.draft_sign(user=request.user, draft=draft, stage=stage, opinion=opinion)
     except (Refused, ValidationError, ConflictError) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{signoff.get_stage_display()}已签署，签章 {signoff.short_seal}。")
+        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        return _draft_page(request, _visible_draft(request, pk), status=400, sign_form=form)
+    messages.success(request, f"{signoff.get_stage_display()}已签署，签章 {signoff.short_seal}。")
     return redirect("publicity:draft", pk=pk)
 
 
@@ -121,9 +128,9 @@ def draft_return(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         draft = review.draft_return(user=request.user, draft=draft, reason=reason)
     except (Refused, ValidationError, ConflictError) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已退回，待{draft.get_stage_display()}。")
+        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        return _draft_page(request, _visible_draft(request, pk), status=400, return_form=form)
+    messages.success(request, f"已退回，待{draft.get_stage_display()}。")
     return redirect("publicity:draft", pk=pk)
 
 

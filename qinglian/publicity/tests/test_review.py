@@ -5,16 +5,27 @@ from __future__ import annotations
 import io
 
 import docx
+from django.test import Client
 from django.utils import timezone
 
 from qinglian.audit.models import AuditEntry
+from qinglian.lib.testing import client_for, make_person, make_user
+from qinglian.org.models import Role, User
 from qinglian.publicity.models import Draft, Publication, ReviewStage, SignOff
 from qinglian.publicity.tests.conftest import outlet
 
 
+def _writer(world) -> Client:
+    """孙干事 of 县委宣传部 writes the drafts; none of the three reviewers is an author."""
+    user = User.objects.filter(username="writer_a").first()
+    if user is None:
+        user = make_user("writer_a", Role.CLERK, world.a, make_person(world.a, "孙干事", post="干事"))
+    return client_for(user)
+
+
 def _draft(world) -> Draft:
-    response = world.client("clerk_a").post("/publicity/drafts/new/", {
-        "unit": world.a.pk, "title": "县委宣传部开展廉政教育月活动", "authors": "张干事",
+    response = _writer(world).post("/publicity/drafts/new/", {
+        "unit": world.a.pk, "title": "县委宣传部开展廉政教育月活动", "authors": "孙干事",
         "content": "近日，县委宣传部组织全体干部观看警示教育片。"})
     assert response.status_code == 302
     return Draft.objects.get()
@@ -110,7 +121,7 @@ def test_editing_mid_review_restarts_at_first_review(review, world):
     draft = _draft(world)
     _sign(review, world, "clerk_a", draft, "first")
     world.client("clerk_a").post(f"/publicity/drafts/{draft.pk}/edit/", {
-        "unit": world.a.pk, "title": draft.title, "authors": "张干事", "content": "改过的正文", "version": 2})
+        "unit": world.a.pk, "title": draft.title, "authors": "孙干事", "content": "改过的正文", "version": 2})
     draft = Draft.objects.get()
     assert draft.stage == "first" and draft.content == "改过的正文"
 
@@ -118,7 +129,7 @@ def test_editing_mid_review_restarts_at_first_review(review, world):
 def test_edit_after_final_is_refused_and_audited(review, world):
     draft = _fully_signed(review, world)
     response = world.client("clerk_a").post(f"/publicity/drafts/{draft.pk}/edit/", {
-        "unit": world.a.pk, "title": draft.title, "authors": "张干事", "content": "偷偷改", "version": draft.version})
+        "unit": world.a.pk, "title": draft.title, "authors": "孙干事", "content": "偷偷改", "version": draft.version})
     assert "终审后稿件内容不能修改" in response.content.decode()
     assert Draft.objects.get().content != "偷偷改"
     assert AuditEntry.objects.filter(action="refused", summary__contains="终审后稿件内容不能修改").exists()
