@@ -77,10 +77,10 @@ DUTY_UNITS_PER_PAGE = 10
 
 
 @business_required
-def duties(request: HttpRequest) -> HttpResponse:
+def duties(request: HttpRequest, form: DutyListForm | None = None, status: int = 200) -> HttpResponse:
     """The lists of the subtree, a page of units at a time (the cost of a page does not grow with the county).
     The current unit's own lists show their duties; a sub-unit's lists show counts and load their duties when
-    opened (htmx asks the list's page for its rows)."""
+    opened (htmx asks the list's page for its rows). `form`: the new-list form as posted, shown with its errors."""
     unit, year = current_unit(request), _year(request)
     today = timezone.localdate()
     with_lists = (Unit.objects.filter(subtree_q(unit, "self"))
@@ -97,10 +97,11 @@ def duties(request: HttpRequest) -> HttpResponse:
     for dl in lists:
         statuses = by_list[dl.pk]
         groups[dl.unit_id]["lists"].append({"list": dl, "rows": statuses, "due": sum(1 for s in statuses if s.due)})
-    form = DutyListForm(unit=unit, initial={"year": year}) if request.user.can_write else None
+    if form is None and request.user.can_write:
+        form = DutyListForm(unit=unit, initial={"year": year})
     return render(request, "records/duties.html", {
         "unit": unit, "year": year, "groups": list(groups.values()), "page": page, "form": form,
-        "due": sum(e["due"] for g in groups.values() for e in g["lists"])})
+        "due": sum(e["due"] for g in groups.values() for e in g["lists"])}, status=status)
 
 
 @require_POST
@@ -113,13 +114,11 @@ def duty_list_new(request: HttpRequest) -> HttpResponse:
             dl = duty_list_create(user=request.user, unit=unit, kind=form.cleaned_data["kind"],
                                   year=form.cleaned_data["year"], owner=form.cleaned_data["owner"], request=request)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            _add_errors(form, exc)
         else:
             messages.success(request, f"已建立：{dl}")
             return redirect("records:duty_list", pk=dl.pk)
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect(f"{reverse('records:duties')}?year={form.data.get('year', '')}")
+    return duties(request, form=form, status=400)  # the list page again, with the form as it was filled
 
 
 @business_required
