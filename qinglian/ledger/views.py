@@ -90,7 +90,7 @@ def _saved(request: HttpRequest, form: Any, action: Callable[[], Any], success: 
 
 
 def _retry(request: HttpRequest, name: str, pk: int | None = None) -> dict[str, Any]:
-    """What a hand-written one-field form (an opinion, an answer, a problem's text) posted, to show again."""
+    """What a hand-written one-field form (a 销号 opinion, a problem's text) posted, to show it again."""
     return {"retry": {"name": name, "pk": pk, "data": request.POST}}
 
 
