@@ -74,6 +74,12 @@ class Source(Record):
     def default_title(self) -> str:
         return f"{self.issued_by}{self.get_kind_display()}反馈问题整改台账"
 
+    @property
+    def choice_label(self) -> str:
+        """How a picker names the source: "县委第一巡察组巡察（2021年7月26日反馈）"."""
+        d = self.feedback_date
+        return f"{self.issued_by}{self.get_kind_display()}" + (f"（{d.year}年{d.month}月{d.day}日反馈）" if d else "")
+
 
 class Aspect(Record):
     source = models.ForeignKey(Source, verbose_name="反馈来源", on_delete=models.PROTECT, related_name="aspects")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -320,15 +320,19 @@ def _who(user: Any) -> str:
 
 
 # -- figures ------------------------------------------------------------------------------------------------
-def scoped_sources(root: Unit, date_from: dt.date, date_to: dt.date) -> QuerySet[Source]:
-    return Source.objects.filter(subtree_q(root), feedback_date__gte=date_from, feedback_date__lte=date_to)
+def scoped_sources(root: Unit, date_from: dt.date, date_to: dt.date,
+                   only: Sequence[int] | None = None) -> QuerySet[Source]:
+    """The sources fed back in the period (the ledger's period rule); `only`: just these of them."""
+    qs = Source.objects.filter(subtree_q(root), feedback_date__gte=date_from, feedback_date__lte=date_to)
+    return qs.filter(pk__in=list(only)) if only else qs
 
 
-def figure_querysets(root: Unit, date_from: dt.date, date_to: dt.date,
-                     today: dt.date | None = None) -> dict[str, QuerySet[Any]]:
-    """kind → the rows behind it; the one definition both the figures and their traces use."""
+def figure_querysets(root: Unit, date_from: dt.date, date_to: dt.date, today: dt.date | None = None,
+                     only: Sequence[int] | None = None) -> dict[str, QuerySet[Any]]:
+    """kind → the rows behind it; the one definition both the figures and their traces use. `only`: the
+    figures of these sources alone (a rectification notice for one inspection)."""
     today = today or timezone.localdate()
-    sources = scoped_sources(root, date_from, date_to)
+    sources = scoped_sources(root, date_from, date_to, only)
     source_ids = sources.values("pk")
     measures = Measure.objects.filter(source__in=source_ids)
     leaves = Problem.objects.leaves().filter(source__in=source_ids)
@@ -344,7 +348,8 @@ def figure_querysets(root: Unit, date_from: dt.date, date_to: dt.date,
         "long_term": measures.filter(status=MeasureStatus.LONG_TERM),
         "overdue": measures.filter(overdue_q(cutoff)),
         "closed": leaves.filter(closure=Closure.CLOSED),
-        "due": Measure.objects.filter(subtree_q(root), deadline__gte=date_from, deadline__lte=date_to),
+        "due": (measures if only else Measure.objects.filter(subtree_q(root))).filter(
+            deadline__gte=date_from, deadline__lte=date_to),
         "orders_open": SupervisionOrder.objects.filter(problem__source__in=source_ids).exclude(
             state=OrderState.CLOSED),
         "reopened": leaves.filter(reopened_count__gt=0),
@@ -366,6 +371,12 @@ FIGURES: dict[str, tuple[str, str]] = {  # kind → (name, counting unit)
     "orders_open": ("未办结督办", "件"),
     "reopened": ("回头看后重新整改问题", "项"),
 }
+
+
+def source_figures(root: Unit, date_from: dt.date, date_to: dt.date, only: Sequence[int]) -> dict[str, int]:
+    """The ledger's figures for some sources of the period only, counted from `figure_querysets` itself
+    (one COUNT each: a notice asks this once)."""
+    return {key: qs.count() for key, qs in figure_querysets(root, date_from, date_to, only=only).items()}
 
 
 COUNT_KEYS = ("sources", "aspects", "measures", "done", "in_progress", "not_started", "long_term", "overdue",

@@ -27,6 +27,17 @@ def people_choices(unit: Unit | None) -> list[tuple[str, str]]:
     return choices + [(str(p.pk), f"{p.name}（{p.post or p.get_team_role_display()}）") for p in people]
 
 
+def source_choices(unit: Unit | None) -> list[tuple[int, str]]:
+    """The subtree's feedback sources, newest first, for the rectification notice's choice."""
+    from qinglian.ledger.models import Source
+    from qinglian.org.scoping import subtree_q
+
+    if unit is None:
+        return []
+    rows = Source.objects.filter(subtree_q(unit)).order_by("-feedback_date", "-id")[:100]
+    return [(s.pk, s.choice_label) for s in rows]
+
+
 class PeriodMixin(forms.Form):
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100,
                               help_text="填写年度即统计全年；也可改填开始和结束日期。")
@@ -52,7 +63,11 @@ class GenerateForm(PeriodMixin):
     genre = forms.ChoiceField(label="报告类型", choices=Genre.choices)
     person = IdField(label="述职人", required=False, widget=forms.Select,
                      help_text="仅述责述廉报告需要选择。")
-    field_order = ["unit", "genre", "year", "date_from", "date_to", "person"]
+    sources = forms.TypedMultipleChoiceField(
+        label="反馈来源", required=False, coerce=int, widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text="仅整改情况通报需要：通报针对哪一轮巡察（巡视、审计…）的反馈；时段内只有一个来源时可不选。"
+                  "按住 Ctrl 可多选。")
+    field_order = ["unit", "genre", "year", "date_from", "date_to", "person", "sources"]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -40,6 +40,8 @@ class GeneratedReport(Record):
     blocks = models.JSONField("正文快照", default=list, help_text="生成时报告的标题与段落，用于预览。")
     figures = models.JSONField("数字快照", default=list,
                                help_text="报告中每个数字：统计项代码、名称、计量单位、数量、在文中的写法。")
+    sources = models.JSONField("所选反馈来源", default=list, blank=True,
+                               help_text="整改情况通报针对的反馈来源编号；为空即时段内全部来源。")
 
     class Meta:
         verbose_name = "生成的报告"

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from qinglian.org.models import Person, Unit
 from qinglian.org.scoping import subtree_q
@@ -56,12 +57,14 @@ def _measure_item(m) -> MeasureItem:  # type: ignore[no-untyped-def]
                        situation=m.situation)
 
 
-def ledger_sources(unit: Unit, date_from: dt.date, date_to: dt.date) -> tuple[SourceItem, ...]:
-    """The sources counted in the period (ledger rule: feedback date in the period) as a tree, in four queries."""
+def ledger_sources(unit: Unit, date_from: dt.date, date_to: dt.date,
+                   only: Sequence[int] | None = None) -> tuple[SourceItem, ...]:
+    """The sources counted in the period (ledger rule: feedback date in the period) as a tree, in four queries;
+    `only`: just these of them."""
     from qinglian.ledger.models import Aspect, Measure, Problem
     from qinglian.ledger.selectors import scoped_sources
 
-    sources = list(scoped_sources(unit, date_from, date_to).order_by("feedback_date", "id"))
+    sources = list(scoped_sources(unit, date_from, date_to, only).order_by("feedback_date", "id"))
     if not sources:
         return ()
     ids = [s.pk for s in sources]
@@ -91,10 +94,26 @@ def ledger_sources(unit: Unit, date_from: dt.date, date_to: dt.date) -> tuple[So
                  for s in sources)
 
 
-def open_items(unit: Unit, date_to: dt.date) -> tuple[tuple[OpenProblem, ...], tuple[MeasureItem, ...]]:
+def _source_counts(unit: Unit, date_from: dt.date, date_to: dt.date, only: Sequence[int]) -> dict[str, Count]:
+    from qinglian.ledger.selectors import FIGURES, source_figures
+
+    return {f"ledger.{key}": Count(key=f"ledger.{key}", name=FIGURES[key][0], counting_unit=FIGURES[key][1], count=n)
+            for key, n in source_figures(unit, date_from, date_to, only).items()}
+
+
+def rectification_sources(unit: Unit, date_from: dt.date, date_to: dt.date) -> list[tuple[int, str]]:
+    """(id, "县委第一巡察组巡察（2021年7月26日反馈）") of the sources a notice for the period may be about."""
+    from qinglian.ledger.selectors import scoped_sources
+
+    return [(s.pk, s.choice_label) for s in scoped_sources(unit, date_from, date_to).order_by("feedback_date", "id")[:200]]
+
+
+def open_items(unit: Unit, date_to: dt.date, only: Sequence[int] | None = None
+               ) -> tuple[tuple[OpenProblem, ...], tuple[MeasureItem, ...]]:
     """What stood open at the end of the period, the one rule every genre's 存在问题 and 下步计划 use: the
     specific problems of sources fed back by `date_to` not closed off by then, and those sources' measures
-    not finished by then (each with its status as of `date_to`). Nothing fed back later can appear."""
+    not finished by then (each with its status as of `date_to`). Nothing fed back later can appear.
+    `only`: of these sources alone (a notice for one inspection)."""
     from qinglian.ledger.models import (
         Measure,
         MeasureStatus,
@@ -104,7 +123,7 @@ def open_items(unit: Unit, date_to: dt.date) -> tuple[tuple[OpenProblem, ...], t
         problem_closed_by_q,
     )
 
-    pending = ~measure_finished_by_q(date_to)
+    pending = ~measure_finished_by_q(date_to) & (Q(source__in=list(only)) if only else Q())
     under_way = Measure.objects.filter(pending, problem=OuterRef("pk")).exclude(status=MeasureStatus.LONG_TERM)
     problems = (Problem.objects.leaves().filter(subtree_q(unit), fed_back_by_q(date_to))
                 .exclude(problem_closed_by_q(date_to)).filter(Exists(under_way)).select_related("source")
@@ -144,8 +163,9 @@ def _bulletin(unit: Unit, date_from: dt.date, date_to: dt.date, total: dict[str,
 
 
 def gather(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, person: Person | None = None,
-           today: dt.date | None = None) -> ReportInput:
-    """Everything a genre builder needs; raises engine.PeriodError for an impossible period."""
+           today: dt.date | None = None, sources: Sequence[int] | None = None) -> ReportInput:
+    """Everything a genre builder needs; raises engine.PeriodError for an impossible period. `sources`: a
+    rectification notice for these sources alone (its ledger figures counted for them only)."""
     today = today or dt.date.today()
     engine.make_scope(unit=unit, date_from=date_from, date_to=date_to)  # validates the period
     figures: dict[str, Count] = {}
@@ -153,9 +173,11 @@ def gather(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, pers
         figures = _counts(engine.figures(unit=unit, date_from=date_from, date_to=date_to, kinds=GENRE_KINDS[genre]))
     extra: dict = {}  # type: ignore[type-arg]
     if genre == "rectification":
-        extra["sources"] = ledger_sources(unit, date_from, date_to)
+        extra["sources"] = ledger_sources(unit, date_from, date_to, sources)
+        if sources:
+            figures = {**figures, **_source_counts(unit, date_from, date_to, sources)}
     if genre in ("responsibility", "summary", "rectification", "personal"):
-        extra["open_problems"], extra["open_measures"] = open_items(unit, date_to)
+        extra["open_problems"], extra["open_measures"] = open_items(unit, date_to, sources)
     if genre == "bulletin":
         extra["bulletin_levels"], extra["bulletin_rows"] = _bulletin(unit, date_from, date_to, figures)
         figures = {**figures, **{c.key: c for row in extra["bulletin_rows"] for c in row.cells}}

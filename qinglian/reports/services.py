@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from qinglian.reports.genres import build_report
 from qinglian.reports.genres.common import FigureTable
 from qinglian.reports.genres.data import ReportInput
 from qinglian.reports.models import GeneratedReport, Genre, ReportTemplate
-from qinglian.reports.selectors import gather
+from qinglian.reports.selectors import gather, rectification_sources
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
@@ -120,6 +121,7 @@ class Draft:
     template_name: str
     blocks: list[dict[str, Any]]
     figures: list[dict[str, Any]]
+    sources: list[int]
 
 
 def snapshot(report: Report, data: ReportInput) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -155,11 +157,36 @@ def snapshot(report: Report, data: ReportInput) -> tuple[list[dict[str, Any]], l
     return blocks, figures
 
 
+class SourceChoice(ValidationError):
+    """A rectification notice is about one inspection (or a chosen few): the period has several, or the
+    ones asked for are not among its sources. The message lists them with their ids."""
+
+
+def notice_sources(unit: Unit, date_from: dt.date, date_to: dt.date, chosen: Sequence[int] | None) -> list[int]:
+    """The sources a rectification notice is for: those chosen (each must be a source of the period), the
+    period's only one, or none at all; a period with several and no choice raises SourceChoice."""
+    candidates = rectification_sources(unit, date_from, date_to)
+    listing = "；".join(f"编号 {pk}：{label}" for pk, label in candidates)
+    if chosen:
+        unknown = sorted(set(chosen) - {pk for pk, _ in candidates})
+        if unknown:
+            raise SourceChoice(f"编号 {'、'.join(map(str, unknown))} 不是该单位在此时段内的反馈来源。"
+                               + (f"可选的来源有：{listing}。" if candidates else "此时段内没有反馈来源。"))
+        return sorted(set(chosen))
+    if len(candidates) > 1:
+        raise SourceChoice(f"此时段内有 {len(candidates)} 个反馈来源，整改情况通报须针对其中一个（或选定的几个），"
+                           f"请选择：{listing}。")
+    return [pk for pk, _ in candidates]
+
+
 def report_draft(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, person: Person | None = None,
-                 today: dt.date | None = None, template: bytes | None = None) -> Draft:
-    """Build a draft without saving it (the CLI, the bench and the history all start here)."""
+                 today: dt.date | None = None, template: bytes | None = None,
+                 sources: Sequence[int] | None = None) -> Draft:
+    """Build a draft without saving it (the CLI, the bench and the history all start here). A rectification
+    notice is for `sources` (see notice_sources); other genres ignore them."""
+    chosen = notice_sources(unit, date_from, date_to, sources) if genre == Genre.RECTIFICATION else []
     data = gather(unit=unit, genre=genre, date_from=date_from, date_to=date_to, person=person,
-                  today=today or timezone.localdate())
+                  today=today or timezone.localdate(), sources=chosen)
     report = build_report(data)
     name = "默认模板"
     if template is None:
@@ -171,7 +198,8 @@ def report_draft(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date
         name = "指定模板"
     docx = build_docx(report, template=template)
     blocks, figures = snapshot(report, data)
-    return Draft(data=data, report=report, docx=docx, template_name=name, blocks=blocks, figures=figures)
+    return Draft(data=data, report=report, docx=docx, template_name=name, blocks=blocks, figures=figures,
+                 sources=chosen)
 
 
 def check_request(*, user: Any, unit: Unit, genre: str, person: Person | None) -> None:
@@ -187,20 +215,21 @@ def check_request(*, user: Any, unit: Unit, genre: str, person: Person | None) -
 
 
 def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date,
-                    person: Person | None = None, request: Any = None, today: dt.date | None = None
-                    ) -> GeneratedReport:
+                    person: Person | None = None, request: Any = None, today: dt.date | None = None,
+                    sources: Sequence[int] | None = None) -> GeneratedReport:
     """Generate a draft and keep it in the history (reading only: any business role of the unit may)."""
     check_request(user=user, unit=unit, genre=genre, person=person)
     today = today or timezone.localdate()
     draft = report_draft(unit=unit, genre=genre, date_from=date_from, date_to=date_to,
-                         person=person if genre == Genre.PERSONAL else None, today=today)
+                         person=person if genre == Genre.PERSONAL else None, today=today, sources=sources)
     relative = store_file(draft.docx, f"{today:%Y}/{today:%m}")
     try:
         with transaction.atomic():
             obj = GeneratedReport(unit=unit, genre=genre, date_from=date_from, date_to=date_to,
                                   person=person if genre == Genre.PERSONAL else None, title=draft.report.title[:300],
                                   stored=relative, size=len(draft.docx), template_name=draft.template_name[:200],
-                                  blocks=draft.blocks, figures=draft.figures, created_by=user, updated_by=user)
+                                  blocks=draft.blocks, figures=draft.figures, sources=draft.sources,
+                                  created_by=user, updated_by=user)
             obj.save()
             audit_log(action=Action.GENERATE, summary=f"生成报告：{obj.title}（{obj.period_label}）", actor=user,
                       ip=client_ip(request), obj=obj)

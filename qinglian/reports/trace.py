@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from qinglian.ledger.stats import source_records
 from qinglian.org.models import Unit
 from qinglian.reports.models import GeneratedReport
 from qinglian.reports.person import person_records
@@ -37,6 +38,9 @@ class TraceRow:
 
 
 def _records(generated: GeneratedReport, unit: Unit, kind: str) -> list[RecordRef]:
+    if kind.startswith("ledger.") and generated.sources:  # a notice for some sources: their rows only
+        scope = engine.make_scope(unit=unit, date_from=generated.date_from, date_to=generated.date_to)
+        return source_records(scope, kind, only=generated.sources)
     if kind.startswith("person."):
         if generated.person is None:
             return []

@@ -34,7 +34,7 @@ from qinglian.org.scoping import may_write_unit, subtree_q
 from qinglian.records.forms import unit_choices
 from qinglian.reports import services
 from qinglian.reports.checking import findings_for, read_for_check, record_figures
-from qinglian.reports.forms import CheckForm, GenerateForm, TemplateForm, people_choices
+from qinglian.reports.forms import CheckForm, GenerateForm, TemplateForm, people_choices, source_choices
 from qinglian.reports.models import GeneratedReport, Genre, ReportTemplate
 from qinglian.reports.preview import preview_blocks
 from qinglian.reports.trace import HEADER, trace_rows, trace_table
@@ -58,6 +58,7 @@ def _generate_form(request: HttpRequest, data: Any = None) -> GenerateForm:
     form.fields["unit"].widget.attrs.update({"hx-get": reverse("reports:people"), "hx-target": "#id_person",
                                              "hx-trigger": "change"})
     form.fields["person"].widget.choices = people_choices(chosen)
+    form.fields["sources"].choices = source_choices(chosen)
     return form
 
 
@@ -87,9 +88,11 @@ def generate(request: HttpRequest) -> HttpResponse:
         try:
             report = services.report_generate(user=request.user, unit=d["unit"], genre=d["genre"],
                                               date_from=d["date_from"], date_to=d["date_to"], person=d["person"],
-                                              request=request)
+                                              request=request, sources=d["sources"])
         except TemplateError as exc:
             error = exc
+        except services.SourceChoice as exc:
+            form.add_error("sources", exc.messages[0])
         except (PeriodError, ValidationError) as exc:
             form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         else:

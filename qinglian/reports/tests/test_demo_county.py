@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
 from docx import Document
 
 from paperwork.check import check_text
+from qinglian.ledger.selectors import source_figures
 from qinglian.org.models import Person, TeamRole, Unit
 from qinglian.reports.checking import compare_with_records, read_for_check
 from qinglian.reports.models import GeneratedReport
 from qinglian.reports.person import person_figures
+from qinglian.reports.selectors import rectification_sources
 from qinglian.reports.services import report_draft
 from qinglian.stats import engine
 
@@ -66,7 +69,8 @@ def test_all_genres_for_the_demo_county(db, settings, tmp_path) -> None:
         counts = {f.kind: f.count for f in engine.figures(unit=unit, **PERIOD)}
         for genre, headings in HEADINGS.items():
             person = principal if genre == "personal" else None
-            draft = report_draft(unit=unit, genre=genre, person=person, today=TODAY, **PERIOD)
+            sources = [pk for pk, _ in rectification_sources(unit, **PERIOD)][:1] if genre == "rectification" else None
+            draft = report_draft(unit=unit, genre=genre, person=person, today=TODAY, sources=sources, **PERIOD)
             doc = Document(io.BytesIO(draft.docx))
             paragraphs = [p.text for p in doc.paragraphs if p.text]
             assert paragraphs[0].replace("\n", "") == draft.report.title and unit.name in paragraphs[0]
@@ -77,11 +81,16 @@ def test_all_genres_for_the_demo_county(db, settings, tmp_path) -> None:
             result = read_for_check(draft.docx, f"{genre}.docx")
             assert check_text(result) == [], (unit.name, genre)
             figures = person_figures(person, **PERIOD, today=TODAY) if person else engine.figures(unit=unit, **PERIOD)
+            if sources:  # a notice for one source counts that source's ledger alone
+                own = source_figures(unit, PERIOD["date_from"], PERIOD["date_to"], sources)
+                figures = [replace(f, count=own[f.kind.removeprefix("ledger.")]) if f.kind.startswith("ledger.")
+                           else f for f in figures]
             assert compare_with_records(result, figures) == [], (unit.name, genre)
+            expected = counts | {f.kind: f.count for f in figures if f.kind.startswith("ledger.")}
             for f in draft.figures:
                 if not (f["kind"].startswith("person.") or f["unit_id"] or f["own"]):
-                    assert f["count"] == counts[f["kind"]], (unit.name, genre, f)
+                    assert f["count"] == expected[f["kind"]], (unit.name, genre, f)
             if unit == xcb and genre == "rectification":
                 text = "\n".join(paragraphs)
-                phrase = f"{counts['ledger.aspects']}个方面{counts['ledger.problems']}项具体问题"
-                assert phrase in text and len(result.rectification) == counts["ledger.problems"]
+                phrase = f"{expected['ledger.aspects']}个方面{expected['ledger.problems']}项具体问题"
+                assert phrase in text and len(result.rectification) == expected["ledger.problems"]

@@ -1,5 +1,5 @@
 """`qinglian report --unit UNIT --genre GENRE (--year Y | --from DATE --to DATE) -o FILE.docx [--person ID]
-[--pdf] [--template T.docx]`: write a draft from the records. The draft is not kept in the history (that is
+[--pdf] [--template T.docx] [--source ID …]`: write a draft from the records. The draft is not kept in the history (that is
 the web page's, which knows who asked)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from qinglian.org.models import Person
 from qinglian.org.services import UnitNotFound, resolve_unit
 from qinglian.reports.management.commands.checkdoc import parse_day
 from qinglian.reports.models import Genre
-from qinglian.reports.services import report_draft
+from qinglian.reports.services import SourceChoice, report_draft
 from qinglian.stats.engine import PeriodError
 
 
@@ -30,6 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="date_from", help="统计开始日期，如 2026-01-01")
         parser.add_argument("--to", dest="date_to", help="统计结束日期，如 2026-12-31")
         parser.add_argument("--person", type=int, help="述责述廉报告的述职人（干部编号）")
+        parser.add_argument("--source", dest="sources", type=int, action="append", metavar="ID",
+                            help="整改情况通报针对的反馈来源编号（可重复）；时段内有多个来源时必须给出")
         parser.add_argument("--template", help="改用此 .docx 模板（默认：单位上传的模板，否则系统默认模板）")
         parser.add_argument("--pdf", action="store_true", help="同时生成 PDF（需安装 LibreOffice）")
         parser.add_argument("-o", "--output", required=True, help="输出文件，如 报告.docx")
@@ -66,7 +68,9 @@ class Command(BaseCommand):
             raise CommandError("输出文件须以 .docx 结尾，如 -o 报告.docx。")
         try:
             draft = report_draft(unit=unit, genre=genre, date_from=date_from, date_to=date_to, person=person,
-                                 template=template)
+                                 template=template, sources=options["sources"])
+        except SourceChoice as exc:
+            raise CommandError(exc.messages[0].replace("请选择：", "请用 --source 编号 指定：")) from exc
         except TemplateError as exc:
             raise CommandError(f"模板有误：{exc.message_zh}") from exc
         except PeriodError as exc:
