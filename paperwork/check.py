@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
@@ -368,3 +369,20 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+_PERIOD_MONTHS = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:(\d{1,2})(?:月)?(?:至|—|-|～|~)(\d{1,2})月)?")
+
+
+def document_period(title: str) -> tuple[dt.date, dt.date] | None:
+    """The period a report's title names: "2025年度…" → the year, "2026年1至10月…" → those months; None
+    when the title names no year (the checker then asks for one instead of guessing this year)."""
+    m = _PERIOD_MONTHS.search(title)
+    if m is None:
+        return None
+    year = int(m.group(1))
+    if m.group(2) and m.group(3) and 1 <= int(m.group(2)) <= int(m.group(3)) <= 12:
+        last = int(m.group(3))
+        end = dt.date(year + (last == 12), last % 12 + 1, 1) - dt.timedelta(days=1)
+        return dt.date(year, int(m.group(2)), 1), end
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)

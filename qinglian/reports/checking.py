@@ -160,3 +160,18 @@ def read_for_check(data: bytes, filename: str) -> ReadResult:
             raise
         return ReadResult(title="", genre=None, outline=[], problems=[], plans=[],
                           figures=find_figures(paragraphs), paragraphs=paragraphs, source=kind)
+
+
+def unit_named_in(title: str, user: Any) -> Any:
+    """The visible unit whose name the report's title carries ("县委宣传部2025年度…"), the longest name when
+    several match; None when none does. One query, whatever the size of the tree."""
+    from django.db.models import CharField, F, Value
+    from django.db.models.functions import Length
+
+    from qinglian.org.scoping import visible_units
+
+    if not title:
+        return None
+    found = (visible_units(user).annotate(title_text=Value(title[:300], output_field=CharField()))
+             .filter(title_text__contains=F("name")).order_by(Length("name").desc(), "path"))
+    return found.first()

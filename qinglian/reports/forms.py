@@ -99,7 +99,8 @@ class CheckForm(PeriodMixin):
     file = forms.FileField(label="报告文件", help_text="Word 文档（.docx）或纯文本（.txt）。")
     compare = forms.BooleanField(label="同时与记录比对", required=False,
                                  help_text="勾选后，报告中的数字逐一与所选单位、时段的记录比对。")
-    unit = IdField(label="单位", required=False, widget=forms.Select)
+    unit = IdField(label="单位", required=False, widget=forms.Select,
+                   help_text="留空：按报告标题中的单位比对（标题中没有时为当前单位）。")
     field_order = ["file", "compare", "unit", "year", "date_from", "date_to"]
 
     def __init__(self, *args: Any, user: Any, max_bytes: int, **kwargs: Any) -> None:
@@ -116,10 +117,14 @@ class CheckForm(PeriodMixin):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("compare"):
-            self.clean_period(data)
-            unit = visible_units(self.user).filter(pk=data.get("unit") or 0).first()
-            if unit is None:
-                self.add_error("unit", "请选择要比对的单位。")
+            # left blank, the period and the unit are read from the report's title (the view does it)
+            if data.get("year") or data.get("date_from") or data.get("date_to"):
+                self.clean_period(data)
+            unit = None
+            if data.get("unit"):
+                unit = visible_units(self.user).filter(pk=data["unit"]).first()
+                if unit is None:
+                    self.add_error("unit", "请选择您可以查看的单位。")
             data["unit"] = unit
         return data
 

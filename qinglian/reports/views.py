@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from paperwork.check import document_period
 from paperwork.read import ReadError
 from paperwork.write import TemplateError, default_template, pdf_available
 from qinglian.audit.models import Action
@@ -33,7 +34,7 @@ from qinglian.lib.views import (
 from qinglian.org.scoping import may_write_unit, subtree_q
 from qinglian.records.forms import unit_choices
 from qinglian.reports import services
-from qinglian.reports.checking import findings_for, read_for_check, record_figures
+from qinglian.reports.checking import findings_for, read_for_check, record_figures, unit_named_in
 from qinglian.reports.forms import CheckForm, GenerateForm, TemplateForm, people_choices, source_choices
 from qinglian.reports.models import GeneratedReport, Genre, ReportTemplate
 from qinglian.reports.preview import preview_blocks
@@ -168,17 +169,23 @@ def trace_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def check(request: HttpRequest) -> HttpResponse:
     unit = current_unit(request)
     max_bytes = settings.QINGLIAN_MAX_UPLOAD_BYTES
-    form = CheckForm(request.POST or None, request.FILES or None, user=request.user, max_bytes=max_bytes,
-                     initial={"unit": unit.pk, "year": timezone.localdate().year})
-    form.fields["unit"].widget.choices = unit_choices(request.user, unit)
+    form = CheckForm(request.POST or None, request.FILES or None, user=request.user, max_bytes=max_bytes)
+    form.fields["unit"].widget.choices = [("", "— 按报告标题 —"), *unit_choices(request.user, unit)]
+    form.fields["year"].help_text = "留空：按报告标题中的年度（如“2025年度”）比对；也可改填开始和结束日期。"
     ctx: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         upload = d["file"]
         try:
             result = read_for_check(upload.read(), upload.name)
-            figures = (record_figures(unit=d["unit"], date_from=d["date_from"], date_to=d["date_to"])
-                       if d.get("compare") else None)
+            figures = None
+            if d.get("compare"):
+                d["unit"] = d["unit"] or unit_named_in(result.title, request.user) or unit
+                if not d.get("date_from"):
+                    d["date_from"], d["date_to"] = document_period(result.title) or (None, None)
+                if d["date_from"] is None:
+                    raise PeriodError("报告标题中没有年度，请填写要比对的年度或起止日期。")
+                figures = record_figures(unit=d["unit"], date_from=d["date_from"], date_to=d["date_to"])
         except ReadError as exc:
             form.add_error("file", exc.message_zh)
         except PeriodError as exc:
@@ -186,6 +193,7 @@ def check(request: HttpRequest) -> HttpResponse:
         else:
             findings = findings_for(result, figures=figures)
             ctx.update(checked=upload.name, compared=d.get("compare"), unit_checked=d.get("unit"),
+                       period_checked=(d.get("date_from"), d.get("date_to")),
                        findings=[(f, result.paragraphs[f.paragraph] if f.paragraph < len(result.paragraphs) else "")
                                  for f in findings])
     return render_page(request, "reports/check.html", ctx, status=400 if form.errors else 200)

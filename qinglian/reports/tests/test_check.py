@@ -110,3 +110,19 @@ def test_upload_page(seeded) -> None:
     assert bad.status_code == 400 and "仅支持上传 Word（.docx）、文本（.txt）" in bad.content.decode()
     assert clerk.post("/reports/check/", {"file": SimpleUploadedFile("报告.txt", text), "compare": "on",
                                           "unit": w.b.pk, "year": YEAR}).status_code == 400
+
+
+def test_the_check_page_compares_with_the_reports_own_unit_and_year(seeded) -> None:
+    """The app's own report for last year, checked with the period and unit left blank, is compared with
+    last year's records of the unit its title names — not with this year's (24 false findings before)."""
+    from paperwork.write import report_text
+    from qinglian.reports.services import report_draft
+
+    w = seeded.world
+    draft = report_draft(unit=w.a, genre="summary", date_from=dt.date(YEAR - 1, 1, 1),
+                         date_to=dt.date(YEAR - 1, 12, 31), today=dt.date(YEAR, 1, 20))
+    assert "中心组学习1次" in "".join(report_text(draft.docx))  # last year's one study, so there is a figure
+    page = w.client("supervisor").post("/reports/check/", {
+        "file": SimpleUploadedFile("总结.docx", draft.docx), "compare": "on"}).content.decode()
+    assert "未发现问题" in page and "与记录不符" not in page
+    assert f"已与示范县/县委宣传部（含下级单位）{YEAR - 1}年1月1日至{YEAR - 1}年12月31日的记录比对" in page
