@@ -8,7 +8,7 @@ No Django here: plain data in, plain data out.
 """
 
 from .decode import DEFAULT_MAX_BYTES
-from .model import GENRES, Figure, OutlineItem, ReadError, ReadResult, RectProblem
+from .model import GENRES, Figure, OutlineItem, ReadError, ReadResult, RectProblem, StateReading
 from .reader import analyse, read_bytes, read_path, read_text
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "ReadError",
     "ReadResult",
     "RectProblem",
+    "StateReading",
     "analyse",
     "read_bytes",
     "read_path",

@@ -37,12 +37,25 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class StateReading:
+    """What a rectification notice says of a measure's state, and the words that say it."""
+
+    state: str = "in_progress"  # done | in_progress | long_term (the ledger's codes)
+    phrase: str = ""  # the words that decided it ("已全面完成整改"); "" when the notice says nothing
+    where: str = ""  # measure | problem | group | notice: whose text said it; "" nothing said
+
+
+@dataclass(frozen=True)
 class RectProblem:
     aspect: str  # the 方面 heading the problem falls under ("" if none)
     problem: str  # the specific problem as stated
     measures: list[str] = field(default_factory=list)  # 整改情况 items (一是…二是…)
     group: str = ""  # the parent problem when this is a sub-problem （1）（2）
     paragraph: int = 0
+    states: list[StateReading] = field(default_factory=list)  # one a measure, in order (see read.states)
+
+    def state_of(self, i: int) -> StateReading:
+        return self.states[i] if i < len(self.states) else StateReading()
 
 
 @dataclass
@@ -56,6 +69,7 @@ class ReadResult:
     paragraphs: list[str]
     rectification: list[RectProblem] = field(default_factory=list)
     source: str = ""  # "docx" or "txt"
+    overall: StateReading = field(default_factory=StateReading)  # the notice-wide statement ("已全面完成整改")
 
     def to_plain(self) -> dict[str, Any]:
         """Everything, as JSON-ready data; `from_plain` gives the same result back (to_json is the summary)."""
@@ -66,7 +80,11 @@ class ReadResult:
         values = dict(data)
         values["outline"] = [OutlineItem(**o) for o in data["outline"]]
         values["figures"] = [Figure(**f) for f in data["figures"]]
-        values["rectification"] = [RectProblem(**r) for r in data["rectification"]]
+        values["rectification"] = [
+            RectProblem(**{**r, "states": [StateReading(**x) for x in r.get("states", [])]})
+            for r in data["rectification"]
+        ]
+        values["overall"] = StateReading(**data.get("overall", {}))
         return cls(**values)
 
     def to_json(self) -> dict[str, Any]:
@@ -82,8 +100,10 @@ class ReadResult:
                 {"text": f.text, "number": f.number, "counting_unit": f.counting_unit} for f in self.figures
             ],
             "rectification": [
-                {"aspect": r.aspect, "group": r.group, "problem": r.problem, "measures": list(r.measures)}
+                {"aspect": r.aspect, "group": r.group, "problem": r.problem, "measures": list(r.measures),
+                 "states": [{"state": x.state, "phrase": x.phrase} for x in r.states]}
                 for r in self.rectification
             ],
+            "overall": {"state": self.overall.state, "phrase": self.overall.phrase},
             "paragraph_count": len(self.paragraphs),
         }

@@ -9,10 +9,12 @@ under one heading is split paragraph by paragraph.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .items import first_sentence, sentences, split_enumeration
-from .model import OutlineItem, RectProblem
+from .model import OutlineItem, RectProblem, StateReading
 from .outline import heading_body, match_marker
+from .states import measure_states, overall_state
 
 _PROBLEM_HEAD = re.compile(r"问题|不足|短板|差距|弱项|薄弱|欠缺")
 _PLAN_HEAD = re.compile(
@@ -32,6 +34,7 @@ _LEADING_WHEN = re.compile(r"^(?:下一步|下步|今后|接下来|20\d\d年)[�
 _MEASURE_LABEL = re.compile(r"^(?:整改(?:落实)?(?:情况|措施|进展|结果|成效)|落实情况|整改举措)[:：]?")
 _TARGETED = re.compile(r"^针对[“\"](?P<p>.+)[”\"](?:的|等)?问题$")
 _ASPECT_END = re.compile(r"方面$")
+_BRACKETED = re.compile(r"[（(]([^（()）]{2,12})[)）]")
 
 _TITLE_FROM_INTRO = re.compile(
     r"现将(?P<t>.{4,60}?)(?:向.{1,12}?)?(?:作|做)(?:如下|以下)?(?:简要)?(?:报告|汇报|通报|说明)"
@@ -175,11 +178,15 @@ def _plans_after_next_step(paragraphs: list[str]) -> list[str]:
     return []
 
 
-def find_rectification(outline: list[OutlineItem], paragraphs: list[str]) -> list[RectProblem]:
-    """Leaf headings under 方面 (or anything followed by 整改情况) are the specific problems."""
+def find_rectification(outline: list[OutlineItem], paragraphs: list[str]
+                       ) -> tuple[list[RectProblem], StateReading]:
+    """Leaf headings under 方面 (or anything followed by 整改情况) are the specific problems, each measure
+    with the state the notice gives it (read.states); and the notice-wide statement, read outside the
+    problems' own paragraphs."""
     sections = Sections(outline, len(paragraphs))
     top_level = min((o.level for o in outline), default=1)
-    result: list[RectProblem] = []
+    found: list[tuple[RectProblem, list[str], list[str]]] = []
+    inside: set[int] = set()
     for i, item in enumerate(outline):
         if item.level == top_level or sections.children(i):
             continue
@@ -187,22 +194,28 @@ def find_rectification(outline: list[OutlineItem], paragraphs: list[str]) -> lis
         labelled = bool(body) and bool(_MEASURE_LABEL.match(body[0]))
         if not labelled and "问题" not in item.heading:
             continue
-        ancestors: list[OutlineItem] = []
+        ancestors: list[int] = []
         for j in range(i - 1, -1, -1):
-            o = outline[j]
-            if o.level < (ancestors[-1].level if ancestors else item.level):
-                ancestors.append(o)
-        ancestors = [a for a in reversed(ancestors) if a.level != top_level]
-        aspect = ancestors[0].heading if ancestors else ""
-        group = ancestors[-1].heading if len(ancestors) > 1 else ""
+            if outline[j].level < (outline[ancestors[-1]].level if ancestors else item.level):
+                ancestors.append(j)
+        ancestors = [a for a in reversed(ancestors) if outline[a].level != top_level]
+        aspect = outline[ancestors[0]].heading if ancestors else ""
+        group = outline[ancestors[-1]].heading if len(ancestors) > 1 else ""
+        group_at = ancestors[-1] if len(ancestors) > 1 else None
         if ancestors and not _ASPECT_END.search(aspect) and len(ancestors) == 1 and "问题" in aspect:
-            aspect, group = "", aspect
+            aspect, group, group_at = "", aspect, ancestors[0]
+        inside.update(range(item.paragraph, sections.end_of(i)))
         text = "\n".join(body)
         text = _MEASURE_LABEL.sub("", text, count=1).strip()
-        _, measures = split_enumeration(text)
+        preamble, measures = split_enumeration(text)
         if not measures:
-            measures = sentences(text)
+            preamble, measures = "", sentences(text)
         m = _TARGETED.match(item.heading)
         problem = m.group("p") if m else item.heading
-        result.append(RectProblem(aspect, problem, measures, group, item.paragraph))
-    return result
+        said = [preamble, *_BRACKETED.findall(item.heading)]
+        group_said = ([*sections.body(group_at, paragraphs), *_BRACKETED.findall(outline[group_at].heading)]
+                      if group_at is not None else [])
+        found.append((RectProblem(aspect, problem, measures, group, item.paragraph), said, group_said))
+    overall = overall_state([p for n, p in enumerate(paragraphs) if n not in inside]) if found else StateReading()
+    return [replace(rp, states=measure_states(rp.measures, said, group_said, overall))
+            for rp, said, group_said in found], overall

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..ooxml import DEFAULT_MAX_UNPACKED
 from .decode import DEFAULT_MAX_BYTES, bytes_to_paragraphs, clean_paragraphs, too_large_message
 from .figures import find_figures
-from .model import ReadError, ReadResult
+from .model import ReadError, ReadResult, StateReading
 from .outline import find_outline
 from .parts import find_genre, find_problems_and_plans, find_rectification, find_title
 
@@ -28,7 +28,8 @@ def analyse(paragraphs: list[str], source: str = "txt") -> ReadResult:
         raise ReadError(_NOT_A_REPORT)
     title = find_title(paragraphs)
     genre = find_genre(title, paragraphs)
-    rectification = find_rectification(outline, paragraphs) if genre == "rectification" else []
+    rectification, overall = (find_rectification(outline, paragraphs) if genre == "rectification"
+                              else ([], StateReading()))
     problems, plans = find_problems_and_plans(outline, paragraphs)
     if rectification:
         problems = [r.problem for r in rectification]
@@ -42,6 +43,7 @@ def analyse(paragraphs: list[str], source: str = "txt") -> ReadResult:
         paragraphs=paragraphs,
         rectification=rectification,
         source=source,
+        overall=overall,
     )
 
 

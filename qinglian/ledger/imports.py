@@ -24,6 +24,7 @@ from qinglian.ledger.models import (
     Problem,
     Source,
     SourceKind,
+    TextOrigin,
     measure_position,
     problem_key,
 )
@@ -129,7 +130,7 @@ def _source_key(source_fields: dict[str, Any]) -> tuple[str, str, dt.date | None
 def ledger_create_from_plan(
     *, user: Any, unit: Unit, source_fields: dict[str, Any] | None = None, source: Source | None = None,
     aspects: Sequence[dict[str, Any]], dry_run: bool = False, today: dt.date | None = None,
-    origin: str = "", request: Any = None,
+    origin: str = "", request: Any = None, imported_from: str = "",
 ) -> PlanResult:
     """Write a ledger given as plain data, used by the Excel import and the report import.
 
@@ -139,6 +140,8 @@ def ledger_create_from_plan(
 
     Items already in the ledger (same source, aspect title, problem text, measure text) are matched, not
     duplicated, so importing the same file twice creates nothing. Any error means nothing is written.
+    `imported_from`: the texts were read from this report (not typed into a ledger): the new problems and
+    measures say so (TextOrigin.IMPORTED), and reports that reuse them mark their numbers.
     """
     today = today or timezone.localdate()
     result = PlanResult(dry_run=dry_run, **plan_counts(aspects))
@@ -170,6 +173,8 @@ def ledger_create_from_plan(
     existing = _Existing(source)
     writer = _PlanWriter(user=user, unit=unit, source=source, fields=fields, people=people, existing=existing,
                          today=today, result=result)
+    writer.provenance = ({"origin": TextOrigin.IMPORTED, "origin_document": imported_from[:200]}
+                         if imported_from else {})
     writer.resolve(aspects)
     result.existing = existing.matched
     result.would_create = writer.new_rows
@@ -224,6 +229,7 @@ class _PlanWriter:
         self.people, self.existing, self.today, self.result = people, existing, today, result
         self.new_rows = 0 if source is not None else 1
         self.tree: list[tuple[Aspect | None, dict[str, Any], list[Any]]] = []
+        self.provenance: dict[str, str] = {}  # origin fields of the new problems and measures
 
     def _err(self, row: Any, column: str, message: str) -> None:
         self.result.errors.append(RowError(int(row or 0), column, message))
@@ -362,7 +368,7 @@ class _PlanWriter:
                     problem=problem, aspect_id=problem.aspect_id, source=source, unit=self.unit, order=n,
                     position=measure_position(self.unit, source.pk, problem.aspect.order,
                                               problem_key(problem, problem.parent.order if problem.parent_id else None),
-                                              n), **data)))
+                                              n), **data, **self.provenance)))
             self.existing.measure_count[problem.pk] = n
         Measure.objects.bulk_create(new_measures, batch_size=1000)
 
@@ -370,6 +376,7 @@ class _PlanWriter:
         key = (aspect.pk, parent.pk if parent else None)
         self.existing.child_count[key] = self.existing.child_count.get(key, 0) + 1
         return self._stamp(Problem(aspect=aspect, source=self.source, unit=self.unit, parent=parent,
-                                   text=data["text"], order=self.existing.child_count[key], is_leaf=not has_children))
+                                   text=data["text"], order=self.existing.child_count[key], is_leaf=not has_children,
+                                   **self.provenance))
 
 

@@ -40,6 +40,21 @@ class MeasureStatus(models.TextChoices):
 ACTIVE_STATUSES = (MeasureStatus.NOT_STARTED, MeasureStatus.IN_PROGRESS)
 
 
+class TextOrigin(models.TextChoices):
+    """Where a problem's or a measure's words come from. Text read from an imported report keeps saying so:
+    the numbers in it were typed by someone once, not counted from records, and a generated report that
+    reuses it marks them ("来自导入文本，未经统计")."""
+
+    ENTERED = "entered", "台账录入"
+    IMPORTED = "imported", "从报告导入"
+
+
+def origin_fields() -> tuple[models.CharField, models.CharField]:  # type: ignore[type-arg]
+    return (models.CharField("文字来源", max_length=20, choices=TextOrigin.choices, default=TextOrigin.ENTERED,
+                             help_text="从报告导入的文字，其中的数字未经统计，生成报告时会标出。"),
+            models.CharField("导入自", max_length=200, blank=True, help_text="导入的报告文件名。"))
+
+
 class Closure(models.TextChoices):
     """Where an item stands on the road to 销号."""
 
@@ -119,6 +134,7 @@ class Problem(Record):
     closure = models.CharField("销号状态", max_length=20, choices=Closure.choices, default=Closure.OPEN)
     closed_at = models.DateField("销号日期", null=True, blank=True)
     reopened_count = models.PositiveIntegerField("重新整改次数", default=0)
+    origin, origin_document = origin_fields()
 
     objects = ProblemManager()
     with_deleted = models.Manager.from_queryset(ProblemQuerySet)()
@@ -143,6 +159,10 @@ class Problem(Record):
     @property
     def is_closed(self) -> bool:
         return self.closure == Closure.CLOSED
+
+    @property
+    def imported(self) -> bool:
+        return self.origin == TextOrigin.IMPORTED
 
 
 class MeasureQuerySet(RecordQuerySet):
@@ -233,6 +253,7 @@ class Measure(Record):
     order = models.PositiveIntegerField("排序", default=0)
     position = models.CharField("排序键", max_length=300, editable=False, default="",
                                 help_text="单位树路径|来源|方面|问题|措施，用于按单位范围分页。")
+    origin, origin_document = origin_fields()
 
     objects = MeasureManager()
     with_deleted = models.Manager.from_queryset(MeasureQuerySet)()
@@ -263,6 +284,10 @@ class Measure(Record):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES and self.closure != Closure.CLOSED
+
+    @property
+    def imported(self) -> bool:
+        return self.origin == TextOrigin.IMPORTED
 
     def is_overdue(self, today: dt.date) -> bool:
         """Row twin of `overdue_q`."""

@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from paperwork.read import ReadResult
+from paperwork.read import ReadResult, StateReading
 from qinglian.ledger.excel import RowError
 from qinglian.ledger.imports import PlanResult, ledger_create_from_plan
 from qinglian.ledger.models import MeasureStatus, Source, SourceKind
@@ -27,8 +27,8 @@ from qinglian.org.scoping import may_write_unit
 MAIN_ASPECT = "存在的主要问题"
 PLAN_PROBLEM = "下步工作计划"
 NO_ASPECT = "未分方面"
-# A measure counts as done only when its text says so in so many words; anything else is 推进中.
-DONE_WORDS = ("已完成", "已整改", "整改完成", "完成整改", "整改到位", "已建立", "已制定", "已修订", "已出台")
+# Whose words set a measure's state (paperwork.read.states), as the preview says it.
+STATE_WHERE = {"measure": "措施原文", "problem": "该问题的整改情况", "group": "上级问题的整改情况", "notice": "通报中"}
 KIND_LABELS = {"aspect": "方面", "group": "问题", "problem": "问题", "part": "具体问题", "measure": "整改措施",
                "plan": "工作计划"}
 TARGETS = {"skip": "不导入", "measure": "整改措施", "duty": "责任事项"}
@@ -48,7 +48,8 @@ class Row:
     kind: str  # aspect | group | problem | part | measure | plan
     text: str
     parent: str = ""  # the id of the row above (aspect of a problem, problem of a measure)
-    status: str = ""  # measures: the guessed 完成状态
+    status: str = ""  # measures: the 完成状态 the notice states
+    status_note: str = ""  # why: "据通报中“已全面完成整改”" ("" when the notice says nothing)
 
     @property
     def kind_label(self) -> str:
@@ -120,8 +121,11 @@ class ReportOutcome:
 
 
 # -- from the reader's result to preview rows ----------------------------------------------------------
-def measure_status_guess(text: str) -> str:
-    return MeasureStatus.DONE if any(w in text for w in DONE_WORDS) else MeasureStatus.IN_PROGRESS
+def state_note(reading: StateReading) -> str:
+    """"据通报中“已全面完成整改”": the words that set a measure's state, for the user to check."""
+    if not reading.phrase:
+        return "通报未说明，按推进中"
+    return f"据{STATE_WHERE.get(reading.where, '')}“{reading.phrase}”"
 
 
 def is_rectification(result: ReadResult) -> bool:
@@ -132,13 +136,15 @@ def report_rows(result: ReadResult) -> list[Row]:
     """The preview rows of a report, in reading order.
 
     A rectification notice: each aspect (方面) with its problems; a problem split into （1）（2）（3） is a
-    group whose parts are the specific problems; each specific problem with its 整改情况 items as measures.
+    group whose parts are the specific problems; each specific problem with its 整改情况 items as measures,
+    each measure in the state the notice gives it (已完成 / 持续推进 / 长期坚持, else the notice-wide
+    "已全面完成整改", else 推进中).
     Any other report: its problems under one aspect "存在的主要问题", no measures. Plans come last."""
     rows: list[Row] = []
 
-    def add(kind: str, text: str, parent: str = "", status: str = "") -> Row:
+    def add(kind: str, text: str, parent: str = "", status: str = "", note: str = "") -> Row:
         row = Row(id=f"r{len(rows) + 1}", number=len(rows) + 1, kind=kind, text=text.strip(), parent=parent,
-                  status=status)
+                  status=status, status_note=note)
         rows.append(row)
         return row
 
@@ -157,9 +163,11 @@ def report_rows(result: ReadResult) -> list[Row]:
                     group = groups[(title, rp.group.strip())] = add("group", rp.group, aspect.id)
                 parent, kind = group.id, "part"
             problem = add(kind, rp.problem, parent)
-            for m in rp.measures:
+            for i, m in enumerate(rp.measures):
                 if m.strip():
-                    add("measure", m, problem.id, measure_status_guess(m))
+                    reading = rp.state_of(i)
+                    status = reading.state if reading.state in MeasureStatus.values else MeasureStatus.IN_PROGRESS
+                    add("measure", m, problem.id, status, state_note(reading))
     elif result.problems:
         aspect = add("aspect", MAIN_ASPECT)
         for text in result.problems:
@@ -193,7 +201,7 @@ def source_guess(result: ReadResult, unit: Unit) -> dict[str, Any]:
 
 
 def default_edits(rows: list[Row], *, rectification: bool) -> dict[str, Edit]:
-    """The preview before the user touched it: everything checked, guessed statuses; in a rectification
+    """The preview before the user touched it: everything checked, the states the notice gives; in a rectification
     notice the closing plans (持续深化…) are general and left out, elsewhere they become measures."""
     edits = {}
     for row in rows:
@@ -312,7 +320,8 @@ def report_import(*, user: Any, unit: Unit, rows: list[Row], edits: dict[str, Ed
     with transaction.atomic():
         if out.plan:
             out.ledger = ledger_create_from_plan(user=user, unit=unit, source_fields=source_fields, aspects=out.plan,
-                                                 dry_run=dry_run, today=today, origin=origin, request=request)
+                                                 dry_run=dry_run, today=today, origin=origin, request=request,
+                                                 imported_from=origin or "导入的报告")
             out.errors.extend(out.ledger.errors)
         if out.errors or dry_run:
             return out
