@@ -4,6 +4,10 @@ that disagree with the records of a unit and period.
 A figure read from the document ("中心组学习14次") is matched to the statistics engine's kinds by name: the
 longest kind name (or alias) found in the words before the number, with the same counting unit. "3个方面12项
 具体问题" is compared with the ledger's aspects and problems. Figures that match no kind are not judged.
+
+A figure that stands in text the unit's ledger read from an imported report ("集中学习会议17次" of a measure
+imported from a 2021 notice) was never counted: it is flagged as such ("来自导入文本，未经统计") instead of
+being compared with the records.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from paperwork.check import Finding, check_text
@@ -19,7 +24,10 @@ from paperwork.read.outline import chinese_value
 from qinglian.stats.registry import Figure
 
 KIND_LABELS = {"placeholder": "占位符", "contradiction": "数字矛盾", "date": "日期", "congress": "会议届次",
-               "records": "与记录不符"}
+               "records": "与记录不符", "imported": "来自导入文本，未经统计"}
+IMPORTED_LIMIT = 20000  # imported problems and measures looked at (a county imports a few hundred)
+_CONTEXT = 6  # characters before an imported figure that must stand before it in the document too
+_CLAUSE_STOP = re.compile(r"[。；;！？!?，,：:、\n]")
 
 # Other ways reports name what a kind counts (the kind's own name, and each part of "党组会（部务会）", always count).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -85,10 +93,70 @@ def match_kind(text: str, number: str, counting_unit: str, figures: Iterable[Fig
     return best[1] if best else None
 
 
-def compare_with_records(result: ReadResult, figures: list[Figure]) -> list[Finding]:
+@dataclass(frozen=True)
+class ImportedText:
+    """A problem's or a measure's text the ledger read from an imported report."""
+
+    text: str
+    origin: str  # the report's file name
+    what: str  # 整改措施 / 问题
+
+
+def imported_texts(*, unit: Any, date_to: dt.date) -> list[ImportedText]:
+    """The imported texts of the unit subtree's sources fed back by `date_to`: what a report for a period
+    ending then may reuse (reports.selectors.open_items, ledger_sources)."""
+    from django.db.models import Q
+
+    from qinglian.ledger.models import Measure, Problem, TextOrigin, fed_back_by_q
+    from qinglian.org.scoping import subtree_q
+
+    rule = subtree_q(unit) & fed_back_by_q(date_to) & Q(origin=TextOrigin.IMPORTED)
+    out = [ImportedText(text, origin, "整改措施")
+           for text, origin in Measure.objects.filter(rule).values_list("text", "origin_document")[:IMPORTED_LIMIT]]
+    out += [ImportedText(text, origin, "问题")
+            for text, origin in Problem.objects.filter(rule).values_list("text", "origin_document")[:IMPORTED_LIMIT]]
+    return out
+
+
+def _windows(texts: Iterable[ImportedText]) -> dict[str, list[tuple[str, ImportedText]]]:
+    """Figure text → (the figure with up to _CONTEXT characters of its clause before it, whose text)."""
+    from paperwork.read.figures import find_figures
+
+    out: dict[str, list[tuple[str, ImportedText]]] = {}
+    for item in texts:
+        text = re.sub(r"\s+", "", item.text)
+        for f in find_figures([text]):
+            if f.placeholder:
+                continue
+            clause = max((m.end() for m in _CLAUSE_STOP.finditer(text, 0, f.start)), default=0)
+            out.setdefault(f.text, []).append((text[max(clause, f.start - _CONTEXT):f.end], item))
+    return out
+
+
+def imported_findings(result: ReadResult, texts: list[ImportedText]) -> tuple[list[Finding], set[tuple[int, int]]]:
+    """Figures of the document that stand in imported text (with its words around them), and their places
+    (paragraph, start) so the records comparison leaves them alone."""
+    windows = _windows(texts)
+    out: list[Finding] = []
+    places: set[tuple[int, int]] = set()
+    for fig in result.figures:
+        paragraph = re.sub(r"\s+", "", result.paragraphs[fig.paragraph]) if fig.paragraph < len(result.paragraphs) else ""
+        item = next((it for window, it in windows.get(fig.text, []) if window in paragraph), None)
+        if item is None:
+            continue
+        places.add((fig.paragraph, fig.start))
+        origin = f"导入的“{item.origin}”中" if item.origin else "导入的报告中"
+        out.append(Finding("imported", fig.paragraph, fig.text,
+                           f"“{fig.text}”是从{origin}读入台账的{item.what}原文，未经统计，不是由记录得出的数字。"
+                           f"请核实后修改或删除；也可在整改台账中修改该{item.what}的文字后重新生成报告。"))
+    return out, places
+
+
+def compare_with_records(result: ReadResult, figures: list[Figure],
+                         skip: set[tuple[int, int]] | None = None) -> list[Finding]:
     out: list[Finding] = []
     for fig in result.figures:
-        if fig.placeholder:
+        if fig.placeholder or (fig.paragraph, fig.start) in (skip or set()):
             continue
         n = _value(fig.number)
         if n is None:
@@ -116,11 +184,15 @@ def compare_with_records(result: ReadResult, figures: list[Figure]) -> list[Find
     return out
 
 
-def findings_for(result: ReadResult, *, figures: list[Figure] | None = None, year: int | None = None
-                 ) -> list[Finding]:
+def findings_for(result: ReadResult, *, figures: list[Figure] | None = None, year: int | None = None,
+                 imported: list[ImportedText] | None = None) -> list[Finding]:
+    """`imported`: the unit's imported texts (imported_texts); figures standing in them are flagged, and
+    not compared with the records."""
     found = check_text(result, year=year)
+    flagged, places = imported_findings(result, imported) if imported else ([], set())
+    found += flagged
     if figures is not None:
-        found += compare_with_records(result, figures)
+        found += compare_with_records(result, figures, places)
     found.sort(key=lambda f: f.paragraph)
     return found
 

@@ -54,7 +54,7 @@ def _measure_item(m) -> MeasureItem:  # type: ignore[no-untyped-def]
                        owner=m.owner.name if m.owner_id else "",
                        deadline=(m.deadline_text or (f"{m.deadline.year}年{m.deadline.month}月{m.deadline.day}日"
                                                      if m.deadline else "")),
-                       situation=m.situation)
+                       situation=m.situation, imported=m.imported, origin=m.origin_document)
 
 
 def ledger_sources(unit: Unit, date_from: dt.date, date_to: dt.date,
@@ -81,7 +81,8 @@ def ledger_sources(unit: Unit, date_from: dt.date, date_to: dt.date,
 
     def item(p) -> ProblemItem:  # type: ignore[no-untyped-def]
         return ProblemItem(text=p.text, measures=tuple(by_problem.get(p.pk, [])),
-                           children=tuple(item(c) for c in children.get(p.pk, [])), closed=p.closure == "closed")
+                           children=tuple(item(c) for c in children.get(p.pk, [])), closed=p.closure == "closed",
+                           imported=p.imported, origin=p.origin_document)
 
     by_aspect: dict[int, list[ProblemItem]] = defaultdict(list)
     for p in children.get(None, []):
@@ -136,7 +137,8 @@ def open_items(unit: Unit, date_to: dt.date, only: Sequence[int] | None = None
         if m.status == MeasureStatus.DONE:  # done only after the period: under way as of its end
             item = replace(item, status=MeasureStatus.IN_PROGRESS, status_label=MeasureStatus.IN_PROGRESS.label)
         items.append(item)
-    return tuple(OpenProblem(p.text, p.source.issued_by or str(p.source)) for p in problems), tuple(items)
+    return tuple(OpenProblem(p.text, p.source.issued_by or str(p.source), imported=p.imported,
+                             origin=p.origin_document) for p in problems), tuple(items)
 
 
 def _bulletin(unit: Unit, date_from: dt.date, date_to: dt.date, total: dict[str, Count]

@@ -125,7 +125,8 @@ class Draft:
 
 
 def snapshot(report: Report, data: ReportInput) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(blocks, figures) as JSON: what the preview shows and every figure the trace page follows."""
+    """(blocks, figures) as JSON: what the preview shows and every figure the trace page follows; a block
+    that reuses text read from an imported report lists the numbers in it under "imported"."""
     blocks: list[dict[str, Any]] = []
     figures: list[dict[str, Any]] = []
 
@@ -139,11 +140,14 @@ def snapshot(report: Report, data: ReportInput) -> tuple[list[dict[str, Any]], l
         return entry
 
     for i, (block, marker) in enumerate(zip(report.blocks, number_headings(report.blocks), strict=True)):
+        # numbers in text read from an imported report: kept apart from the counted figures, never traced
+        imported = [{"text": r.text, "origin": r.origin} for r in getattr(block, "imported", ())]
         if isinstance(block, Heading):
-            blocks.append({"kind": f"h{block.level}", "marker": marker, "text": block.text})
+            blocks.append({"kind": f"h{block.level}", "marker": marker, "text": block.text,
+                           **({"imported": imported} if imported else {})})
         elif isinstance(block, Paragraph):
             refs = [{"n": figure(r.key, r.text, i)["n"], "text": r.text} for r in block.figures]
-            blocks.append({"kind": "p", "text": block.text, "figures": refs})
+            blocks.append({"kind": "p", "text": block.text, "figures": refs, **({"imported": imported} if imported else {})})
         else:
             keys = block.keys if isinstance(block, FigureTable) else []
             cells = []

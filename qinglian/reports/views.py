@@ -34,10 +34,16 @@ from qinglian.lib.views import (
 from qinglian.org.scoping import may_write_unit, subtree_q
 from qinglian.records.forms import unit_choices
 from qinglian.reports import services
-from qinglian.reports.checking import findings_for, read_for_check, record_figures, unit_named_in
+from qinglian.reports.checking import (
+    findings_for,
+    imported_texts,
+    read_for_check,
+    record_figures,
+    unit_named_in,
+)
 from qinglian.reports.forms import CheckForm, GenerateForm, TemplateForm, people_choices, source_choices
 from qinglian.reports.models import GeneratedReport, Genre, ReportTemplate
-from qinglian.reports.preview import preview_blocks
+from qinglian.reports.preview import imported_count, preview_blocks
 from qinglian.reports.trace import HEADER, trace_rows, trace_table
 from qinglian.stats.engine import PeriodError
 
@@ -116,7 +122,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     trace_url = reverse("reports:trace", args=[report.pk])
     return render_page(request, "reports/detail.html", {
         "report": report, "blocks": preview_blocks(report.blocks, trace_url), "pdf": pdf_available(),
-        "figure_count": len(report.figures)})
+        "figure_count": len(report.figures), "imported_count": imported_count(report.blocks)})
 
 
 @business_required
@@ -178,7 +184,7 @@ def check(request: HttpRequest) -> HttpResponse:
         upload = d["file"]
         try:
             result = read_for_check(upload.read(), upload.name)
-            figures = None
+            figures = imported = None
             if d.get("compare"):
                 d["unit"] = d["unit"] or unit_named_in(result.title, request.user) or unit
                 if not d.get("date_from"):
@@ -186,12 +192,13 @@ def check(request: HttpRequest) -> HttpResponse:
                 if d["date_from"] is None:
                     raise PeriodError("报告标题中没有年度，请填写要比对的年度或起止日期。")
                 figures = record_figures(unit=d["unit"], date_from=d["date_from"], date_to=d["date_to"])
+                imported = imported_texts(unit=d["unit"], date_to=d["date_to"])
         except ReadError as exc:
             form.add_error("file", exc.message_zh)
         except PeriodError as exc:
             form.add_error(None, str(exc))
         else:
-            findings = findings_for(result, figures=figures)
+            findings = findings_for(result, figures=figures, imported=imported)
             ctx.update(checked=upload.name, compared=d.get("compare"), unit_checked=d.get("unit"),
                        period_checked=(d.get("date_from"), d.get("date_to")),
                        findings=[(f, result.paragraphs[f.paragraph] if f.paragraph < len(result.paragraphs) else "")

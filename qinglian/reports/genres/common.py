@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from paperwork.check import CONGRESS_YEAR
-from paperwork.write import FigureRef, Paragraph, Table
+from paperwork.read.figures import find_figures
+from paperwork.write import FigureRef, Heading, Paragraph, Table
 from paperwork.write.model import chinese_number
 from qinglian.reports.genres.data import Count, ReportInput
 
@@ -19,6 +20,47 @@ class FigureTable(Table):
     """A table whose cells may be counted figures: `keys[r][c]` is the figure key of rows[r][c] or ""."""
 
     keys: list[list[str]] = field(default_factory=list)
+
+
+# -- text read from an imported report ------------------------------------------------------------------
+IMPORTED_NOTE = "来自导入文本，未经统计"
+
+
+@dataclass(frozen=True)
+class ImportedRef:
+    """A number inside text read from an imported report ("集中学习会议17次"): typed once by someone, never
+    counted from records. A block that reuses such text carries one per number, so the preview can mark it
+    and the snapshot keep it."""
+
+    text: str  # the figure as it stands in the block
+    origin: str = ""  # the report it was read from
+
+
+@dataclass(frozen=True)
+class MarkedParagraph(Paragraph):
+    imported: tuple[ImportedRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class MarkedHeading(Heading):
+    imported: tuple[ImportedRef, ...] = ()
+
+
+def from_import(text: str, item: object) -> list[tuple[str, str]]:
+    """[(text, origin)] when `item` (a MeasureItem, ProblemItem, OpenProblem) was read from an imported
+    report, else []: `text` is the item's text as the block shows it."""
+    return [(text, str(getattr(item, "origin", "")))] if getattr(item, "imported", False) else []
+
+
+def marked(block: Paragraph | Heading, pieces: Iterable[tuple[str, str]]) -> Paragraph | Heading:
+    """The block with the numbers of its imported pieces ((text, origin) as shown in it) marked."""
+    refs = tuple(ImportedRef(f.text, origin) for text, origin in pieces for f in find_figures([text])
+                 if not f.placeholder and f.text in block.text)
+    if not refs:
+        return block
+    if isinstance(block, Heading):
+        return MarkedHeading(block.level, block.text, block.marker, imported=refs)
+    return MarkedParagraph(block.text, block.figures, imported=refs)
 
 
 class Line:

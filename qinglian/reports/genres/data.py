@@ -31,6 +31,8 @@ class MeasureItem:
     owner: str = ""
     deadline: str = ""
     situation: str = ""
+    imported: bool = False  # its text was read from an imported report: its numbers were never counted
+    origin: str = ""  # that report's file name
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class OpenProblem:
 
     text: str
     source: str  # 县委第一巡察组 …
+    imported: bool = False  # read from an imported report (see MeasureItem)
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class ProblemItem:
     measures: tuple[MeasureItem, ...] = ()
     children: tuple[ProblemItem, ...] = ()
     closed: bool = False
+    imported: bool = False  # read from an imported report (see MeasureItem)
+    origin: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ from paperwork.write import Block, Heading, Paragraph, Report
 from qinglian.reports.genres.common import (
     Line,
     enumerate_zh,
+    from_import,
     guidance,
     join,
+    marked,
     period_label,
     period_short,
     report_date,
@@ -102,7 +104,7 @@ def build(d: ReportInput) -> Report:
             "深化党内监督，加强警示教育，转变工作作风，不断涵养良好政治生态。")
     if own:
         plan += "抓紧推进" + "；".join(strip_end(m.text) for m in own) + "等本人牵头的整改措施，确保按期完成。"
-    blocks.append(Paragraph(plan))
+    blocks.append(marked(Paragraph(plan), [piece for m in own for piece in from_import(strip_end(m.text), m)]))
     blocks = [b for b in blocks if not (isinstance(b, Paragraph) and not b.text)]
     return Report(title=f"{d.unit_name}{p.name}{period}{TITLE}", genre="personal", issuer=p.name,
                   date=report_date(d), blocks=blocks)

@@ -9,7 +9,9 @@ from qinglian.reports.genres.common import (
     Line,
     date_text_short,
     enumerate_zh,
+    from_import,
     join,
+    marked,
     report_date,
     sentence,
     strip_end,
@@ -34,27 +36,35 @@ def _measure_text(m: MeasureItem) -> str:
     return f"{text}（{STATUS_WORDS.get(m.status, m.status_label)}）"
 
 
-def _situation(problem: ProblemItem) -> Paragraph:
+def _situation(problem: ProblemItem, lead: str = "") -> Paragraph | Heading:
     if not problem.measures:
-        return Paragraph("整改情况：正在研究制定整改措施。")
-    return Paragraph("整改情况：" + enumerate_zh([_measure_text(m) for m in problem.measures]))
+        return Paragraph(f"{lead}整改情况：正在研究制定整改措施。")
+    return marked(Paragraph(f"{lead}整改情况：" + enumerate_zh([_measure_text(m) for m in problem.measures])),
+                  [piece for m in problem.measures for piece in from_import(strip_end(m.text), m)])
 
 
 def _problem_heading(text: str) -> str:
+    """"关于…的问题" (the notice's own wording), never "关于关于…": a ledger problem may already begin with it."""
     text = strip_end(text)
-    return text if text.endswith("问题") else f"关于{text}的问题"
+    if text.endswith("问题"):
+        return text
+    return f"{text}的问题" if text.startswith("关于") else f"关于{text}的问题"
+
+
+def _problem_title(level: int, problem: ProblemItem) -> Block:
+    return marked(Heading(level, _problem_heading(problem.text)),  # type: ignore[arg-type]
+                  from_import(strip_end(problem.text), problem))
 
 
 def _problems(problems: tuple[ProblemItem, ...], level: int) -> list[Block]:
     blocks: list[Block] = []
     for problem in problems:
+        blocks.append(_problem_title(level, problem))
         if problem.children:
-            blocks.append(Heading(level, _problem_heading(problem.text)))  # type: ignore[arg-type]
             if problem.measures:  # measures on the parent itself: shown before its parts
-                blocks.append(Paragraph("总体" + _situation(problem).text))
+                blocks.append(_situation(problem, "总体"))
             blocks.extend(_problems(problem.children, min(level + 1, 4)))
         else:
-            blocks.append(Heading(level, _problem_heading(problem.text)))  # type: ignore[arg-type]
             blocks.append(_situation(problem))
     return blocks
 
@@ -150,8 +160,9 @@ def build(d: ReportInput) -> Report:
                   "对需长期坚持整改的问题，盯住不放、持续用力。三要持续压实整改责任，严格实行牵头领导包抓落实制。")
     blocks += [Heading(1, "强化政治定力，持之以恒提升整改成效"), Paragraph(next_steps)]
     if open_measures:
-        blocks.append(Paragraph("对尚未完成的整改措施，明确专人跟踪落实：" + "；".join(
-            strip_end(m.text) + (f"（责任领导：{m.leader}）" if m.leader else "") for m in open_measures) + "。"))
+        blocks.append(marked(Paragraph("对尚未完成的整改措施，明确专人跟踪落实：" + "；".join(
+            strip_end(m.text) + (f"（责任领导：{m.leader}）" if m.leader else "") for m in open_measures) + "。"),
+            [piece for m in open_measures for piece in from_import(strip_end(m.text), m)]))
     blocks.append(Paragraph("欢迎广大干部群众对整改落实情况进行监督。如有意见建议，请及时向我们反映。"))
     blocks = [b for b in blocks if not (isinstance(b, Paragraph) and not b.text)]
     return Report(title=title, genre="rectification", issuer=d.unit_name, date=report_date(d), blocks=blocks)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from paperwork.write import Block, Heading, Paragraph, Report
 from qinglian.reports.genres.common import (
     enumerate_zh,
+    from_import,
     guidance,
     join,
     listing,
+    marked,
     period_label,
     period_short,
     problem_core,
@@ -166,7 +168,8 @@ def problems_section(d: ReportInput, defaults: tuple[str, ...] = DEFAULT_PROBLEM
     items = [(f"{p.source}反馈的" if several else "") + f"{problem_core(p.text)}的问题，整改尚未全部到位"
              for p in shown]
     items += list(defaults)
-    return [Paragraph(enumerate_zh(items[:5]))]
+    return [marked(Paragraph(enumerate_zh(items[:5])),
+                   [piece for p in shown for piece in from_import(problem_core(p.text), p)])]
 
 
 def plans_section(d: ReportInput, headings: tuple[tuple[str, str], ...] = PLAN_HEADINGS) -> list[Block]:
@@ -183,7 +186,7 @@ def plans_section(d: ReportInput, headings: tuple[tuple[str, str], ...] = PLAN_H
             text += "重点抓好" + "；".join(
                 strip_end(m.text) + (f"（整改时限：{m.deadline}）" if m.deadline else "") for m in under_way)
             text += "等整改措施的落实。"
-        blocks.append(Paragraph(text))
+        blocks.append(marked(Paragraph(text), [piece for m in under_way for piece in from_import(strip_end(m.text), m)]))
     return blocks
 
 

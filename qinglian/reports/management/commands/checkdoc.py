@@ -1,7 +1,8 @@
 """`qinglian check FILE --unit UNIT --from DATE --to DATE [--person ID] [--year Y]`.
 
 The pure checks of paperwork.check (placeholders, contradictions, dates, congresses) plus, with a unit and
-a period, every figure that disagrees with the records. Exit 0: nothing found; 1: findings; 2: unreadable.
+a period, every figure that disagrees with the records, and every figure that stands in text the unit's
+ledger read from an imported report ("来自导入文本，未经统计"). Exit 0: nothing found; 1: findings; 2: unreadable.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from paperwork.calendar import parse_date
 from paperwork.read import ReadError
 from qinglian.org.models import Person
 from qinglian.org.services import UnitNotFound, resolve_unit
-from qinglian.reports.checking import findings_for, format_finding, read_for_check, record_figures
+from qinglian.reports.checking import (
+    findings_for,
+    format_finding,
+    imported_texts,
+    read_for_check,
+    record_figures,
+)
 from qinglian.stats.engine import PeriodError
 
 
@@ -46,7 +53,7 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"无法打开文件“{path.name}”。请检查路径和读取权限。", returncode=2) from exc
-        figures = None
+        figures = imported = None
         if options["unit"] or options["date_from"] or options["date_to"]:
             if not (options["unit"] and options["date_from"] and options["date_to"]):
                 raise CommandError("与记录比对须同时给出 --unit、--from 和 --to。", returncode=2)
@@ -59,16 +66,18 @@ class Command(BaseCommand):
                 person = Person.objects.filter(pk=options["person"]).first()
                 if person is None or not person.unit.is_within(unit):
                     raise CommandError(f"在“{unit.name}”中找不到编号为 {options['person']} 的干部。", returncode=2)
+            date_to = parse_day(options["date_to"], "--to")
             try:
                 figures = record_figures(unit=unit, date_from=parse_day(options["date_from"], "--from"),
-                                         date_to=parse_day(options["date_to"], "--to"), person=person)
+                                         date_to=date_to, person=person)
             except PeriodError as exc:
                 raise CommandError(str(exc), returncode=2) from exc
+            imported = imported_texts(unit=unit, date_to=date_to)
         try:
             result = read_for_check(data, path.name)
         except ReadError as exc:
             raise CommandError(exc.message_zh, returncode=2) from exc
-        findings = findings_for(result, figures=figures, year=options["year"])
+        findings = findings_for(result, figures=figures, year=options["year"], imported=imported)
         for f in findings:
             self.stdout.write(format_finding(f))
         if findings:
