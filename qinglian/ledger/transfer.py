@@ -37,6 +37,11 @@ class ImportOutcome:
         return data
 
     @property
+    def kind_label(self) -> str:
+        """The source kind by its name (巡察, 督查 …), never its code."""
+        return SOURCE_KIND_LABELS.get(self.source_fields.get("kind") or "", "")
+
+    @property
     def errors(self) -> list[RowError]:
         return self.parsed.errors + self.result.errors
 
