@@ -79,6 +79,18 @@ def test_plans_reusing_an_imported_measure_mark_its_numbers_and_check_flags_them
     assert f"[{NOTE}]" not in output
 
 
+def test_the_check_page_flags_imported_numbers_too(world) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _import_003(world)
+    report = _generate(world, "responsibility")
+    page = world.client("clerk_a").post("/reports/check/", {
+        "file": SimpleUploadedFile("报告.docx", _stored(report).read_bytes()), "compare": "on",
+        "unit": world.a.pk, "year": 2021})
+    text = _text(page)
+    assert NOTE in text and "组织开展党史学习教育集中学习会议17次" in text
+
+
 def test_the_notice_marks_imported_measures_and_problems_but_not_counted_figures(world) -> None:
     _import_003(world)
     report = _generate(world, "rectification")
