@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import re
+import shutil
+import subprocess
+
 import pytest
+from django.core.management import call_command
+from docx import Document
 
 from paperwork.write import pdf_available
 from qinglian.reports.models import GeneratedReport
@@ -41,3 +48,18 @@ def test_without_libreoffice_no_pdf_is_offered(seeded, monkeypatch) -> None:
     page = clerk.get(f"/reports/{report.pk}/").content.decode()
     assert "下载 PDF" not in page and "未安装 LibreOffice" in page
     assert clerk.get(f"/reports/{report.pk}/pdf/").status_code == 404
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not pdf_available() or shutil.which("pdffonts") is None,
+                    reason="LibreOffice or pdffonts (poppler-utils) not installed: make system-deps")
+def test_report_pdf_on_the_cli_uses_simplified_chinese_faces_and_breaks_the_title_at_a_word(seeded, tmp_path) -> None:
+    out = tmp_path / "报告.docx"
+    call_command("report", "--unit", "县委宣传部", "--genre", "responsibility", "--year", str(YEAR), "--pdf",
+                 "-o", str(out), stdout=io.StringIO())
+    fonts = subprocess.run(["pdffonts", str(out.with_suffix(".pdf"))], capture_output=True, text=True,
+                           check=True, timeout=60).stdout.splitlines()[2:]
+    names = [line.split()[0].split("+", 1)[-1] for line in fonts if line.strip()]
+    assert "UMingCN" in names and not [n for n in names if re.search(r"(?i)jp|kr|tc|hk", n)], names
+    title = Document(str(out)).paragraphs[0].text
+    assert title == f"县委宣传部{YEAR}年度\n落实党风廉政建设责任制情况报告"
