@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite uses, only those missing. Needs root (or sudo) and apt.
 set -euo pipefail
+# (grep reads the whole list: with pipefail, grep -q would close the pipe early and fc-list would "fail")
 need=()
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need+=(postgresql)
@@ -8,11 +9,11 @@ command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 # Calc converts the .xls files users still upload (paperwork/convert.py)
 ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || need+=(fonts-noto-cjk)
-fc-list 2>/dev/null | grep -qi "ukai" || need+=(fonts-arphic-ukai)
+fc-list 2>/dev/null | grep -i "Noto Sans CJK\|Noto Serif CJK" >/dev/null || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "ukai" >/dev/null || need+=(fonts-arphic-ukai)
 # Simplified-Chinese TrueType faces for PDFs (paperwork/write/fonts.py): a Song serif and a Hei; pdffonts checks
-fc-list 2>/dev/null | grep -qi "UMing" || need+=(fonts-arphic-uming)
-fc-list 2>/dev/null | grep -qi "WenQuanYi Zen Hei" || need+=(fonts-wqy-zenhei)
+fc-list 2>/dev/null | grep -i "UMing" >/dev/null || need+=(fonts-arphic-uming)
+fc-list 2>/dev/null | grep -i "WenQuanYi Zen Hei" >/dev/null || need+=(fonts-wqy-zenhei)
 command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
