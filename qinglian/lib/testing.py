@@ -90,3 +90,19 @@ def build_world() -> World:
         auditor=make_user("auditor", Role.AUDITOR),
     )
 
+
+
+# The data migrations that seed reference rows (activity kinds, outlets): a transactional test's flush empties
+# their tables, so a later test that needs them (the demo county in a browser test) seeds them again.
+SEED_MIGRATIONS = (("qinglian.records.migrations.0002_standard_activity_kinds", "add_kinds"),
+                   ("qinglian.publicity.migrations.0002_seed_outlets", "seed"))
+
+
+def reseed() -> None:
+    """Run the seeding data migrations again (each is idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
+from qinglian.lib.testing import reseed
 from qinglian.org.demo import DEMO_PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[3] / ".tmp" / "screenshots"
@@ -31,8 +32,10 @@ SHOT_PAGES = re.compile(r"^/(org/units|records/duties|audit|stats|ledger/sources
 
 
 @pytest.fixture
-def demo_county(db: None) -> None:
-    """The demo county, built before the browser starts (the ORM may not run inside Playwright's loop)."""
+def demo_county(transactional_db: None) -> None:
+    """The demo county, built before the browser starts (the ORM may not run inside Playwright's loop). An
+    earlier transactional test may have flushed the seeded kinds and outlets: seed them again first."""
+    reseed()
     call_command("demo", "--people", "400", stdout=io.StringIO())
 
 
