@@ -36,6 +36,14 @@ PAYLOADS: dict[str, str] = {
     "huge string": '{{ title * 1000000000 }}',
     "power": "{{ 9 ** 9 ** 9 }}",
     "nested walk": "{% for a in blocks %}{% for b in blocks %}{{ b.text }}{% endfor %}{% endfor %}",
+    "walk a text by characters": (
+        "{% for b in blocks %}{% for x in b.text %}{% for y in b.text %}{{ y }}{% endfor %}{% endfor %}{% endfor %}"
+    ),
+    "four loops deep": (
+        "{% for b in blocks %}{% for r in b.rows %}{% for c in r %}{% for d in r %}{{ d }}{% endfor %}{% endfor %}"
+        "{% endfor %}{% endfor %}"
+    ),
+    "loop over a computed list": "{% for b in blocks %}{% for x in (b.rows + b.rows) %}{{ x }}{% endfor %}{% endfor %}",
     "autoescape off": "{% autoescape false %}{{ title }}{% endautoescape %}",
     "dunder globals": "{{ __globals__ }}",
 }

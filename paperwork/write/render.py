@@ -143,13 +143,15 @@ class _Vocabulary:
 
     data: list[str]
     attributes: frozenset[str]
+    texts: frozenset[str]
 
     @classmethod
     def of(cls, context: dict[str, object]) -> _Vocabulary:
-        return cls(sorted(context), sandbox.context_attributes(context))
+        return cls(sorted(context), sandbox.context_attributes(context), sandbox.context_texts(context))
 
-    def check(self, tree: jinja2.nodes.Template, bound: set[str], in_loop: bool = False) -> None:
-        sandbox.check_vocabulary(tree, data=self.data, bound=bound, attributes=self.attributes, in_loop=in_loop)
+    def check(self, tree: jinja2.nodes.Template, bound: set[str], depth: int = 0) -> None:
+        sandbox.check_vocabulary(tree, data=self.data, bound=bound, attributes=self.attributes, texts=self.texts,
+                                 depth=depth)
 
 
 def _check_tags(env: jinja2.Environment, tags: list[tuple[str, str]], vocabulary: _Vocabulary) -> None:
@@ -164,7 +166,7 @@ def _check_tags(env: jinja2.Environment, tags: list[tuple[str, str]], vocabulary
         kw = _keyword(_normalise(raw))
         try:
             if tree is not None:
-                vocabulary.check(tree, bound, in_loop=loops > 0)
+                vocabulary.check(tree, bound, depth=loops)
         except sandbox.Refusal as refusal:
             raise _refused(raw, paragraph, refusal, vocabulary.data) from refusal
         loops += 1 if kw == "for" else -1 if kw == "endfor" else 0
@@ -284,12 +286,12 @@ def _refuses(env: jinja2.Environment, raw: str, bound: set[str], vocabulary: _Vo
 
 
 # Checking compiles every tag; a batch of 150 reports uses one template, so remember templates that passed.
-_CHECKED: dict[tuple[bytes, tuple[str, ...], frozenset[str]], list[tuple[str, str]]] = {}
+_CHECKED: dict[tuple[bytes, tuple[str, ...], frozenset[str], frozenset[str]], list[tuple[str, str]]] = {}
 
 
 def _validated_tags(template: bytes, tpl: DocxTemplate, context: dict[str, object]) -> list[tuple[str, str]]:
     vocabulary = _Vocabulary.of(context)
-    key = (hashlib.sha256(template).digest(), tuple(vocabulary.data), vocabulary.attributes)
+    key = (hashlib.sha256(template).digest(), tuple(vocabulary.data), vocabulary.attributes, vocabulary.texts)
     if key not in _CHECKED:
         env = _environment()
         tags = _tags(tpl.docx)

@@ -101,26 +101,47 @@ def bound_names(tree: nodes.Node) -> set[str]:
 def context_attributes(context: Mapping[str, object]) -> frozenset[str]:
     """The attributes a template may read: a block's keys, ``loop``'s, and the keys of any mapping the
     context holds (lists of dicts included)."""
-    found: set[str] = set(BLOCK_KEYS) | LOOP_ATTRIBUTES
-    todo: list[object] = list(context.values())
+    return frozenset(set(BLOCK_KEYS) | LOOP_ATTRIBUTES | set(_keys(context)))
+
+
+def context_texts(context: Mapping[str, object]) -> frozenset[str]:
+    """Names and keys whose values are text wherever they occur (a loop may not walk them character by
+    character: three such loops nested over a block's text would be a billion steps)."""
+    kinds: dict[str, set[bool]] = {}
+    for key, value in _keys(context).items():
+        kinds.setdefault(key, set()).update(value)
+    return frozenset(k for k, seen in kinds.items() if seen == {True})
+
+
+def _keys(context: Mapping[str, object]) -> dict[str, set[bool]]:
+    """Every key of the context and of the mappings inside it → whether its values are strings."""
+    found: dict[str, set[bool]] = {}
+    todo: list[object] = [context]
     while todo:
         value = todo.pop()
         if isinstance(value, Mapping):
-            found.update(k for k in value if isinstance(k, str))
+            for k, v in value.items():
+                if isinstance(k, str):
+                    found.setdefault(k, set()).add(isinstance(v, str))
             todo.extend(value.values())
         elif isinstance(value, list | tuple):
             todo.extend(value)
-    return frozenset(found)
+    return found
 
 
 def check_vocabulary(
     tree: nodes.Node, *, data: Iterable[str], bound: Iterable[str] = (), attributes: Iterable[str] = (),
-    in_loop: bool = False,
+    texts: Iterable[str] = (), depth: int = 0,
 ) -> None:
     """Raise Refusal for the first construct outside the vocabulary: the context's names (`data`), the
-    template's own loop variables (`bound`), the readable attributes, if/for and the allowed filters.
-    `in_loop`: the tree stands inside a loop opened by an earlier tag."""
-    _walk(tree, _Vocabulary(frozenset(data), frozenset(bound) | {"loop"}, frozenset(attributes)), in_loop)
+    template's own loop variables (`bound`), the readable attributes, if/for and the allowed filters; loops
+    walk lists only (not `texts`), at most MAX_LOOP_DEPTH deep. `depth`: loops opened by earlier tags."""
+    vocabulary = _Vocabulary(frozenset(data), frozenset(bound) | {"loop"}, frozenset(attributes), frozenset(texts))
+    _walk(tree, vocabulary, depth)
+
+
+# blocks → a table's rows → a row's cells: what an official document needs, and a bound on the work
+MAX_LOOP_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -128,9 +149,17 @@ class _Vocabulary:
     data: frozenset[str]
     bound: frozenset[str]
     attributes: frozenset[str]
+    texts: frozenset[str]
 
 
-def _walk(node: nodes.Node, names: _Vocabulary, in_loop: bool) -> None:
+def _iterated(node: nodes.Node) -> nodes.Node:
+    """What a loop walks, under the filters applied to it (blocks|reverse → blocks)."""
+    while isinstance(node, nodes.Filter) and node.node is not None:
+        node = node.node
+    return node
+
+
+def _walk(node: nodes.Node, names: _Vocabulary, depth: int) -> None:
     if not isinstance(node, _ALLOWED_NODES):
         raise Refusal(_DESCRIBED.get(type(node), f"“{type(node).__name__}”语法"))
     if isinstance(node, nodes.Name):
@@ -163,14 +192,22 @@ def _walk(node: nodes.Node, names: _Vocabulary, in_loop: bool) -> None:
     elif isinstance(node, nodes.For):
         if node.recursive:
             raise Refusal("递归循环“recursive”")
+        if depth >= MAX_LOOP_DEPTH:
+            raise Refusal(f"超过{MAX_LOOP_DEPTH}层的循环嵌套")
         walked = [node.iter] if isinstance(node.iter, nodes.Name) else list(node.iter.find_all(nodes.Name))
-        if in_loop and any(n.name in names.data for n in walked):
+        if depth and any(n.name in names.data for n in walked):
             # blocks × blocks × blocks … would let a template spin a worker for hours
             raise Refusal("在循环中再次遍历整份数据")
-        _walk(node.target, names, in_loop)
-        _walk(node.iter, names, in_loop)
+        base = _iterated(node.iter)
+        if not isinstance(base, nodes.Name | nodes.Getattr | nodes.List | nodes.Tuple):
+            raise Refusal("循环只能遍历报告数据中的列表（如 blocks、b.rows）")
+        key = base.name if isinstance(base, nodes.Name) else base.attr if isinstance(base, nodes.Getattr) else ""
+        if key in names.texts:
+            raise Refusal(f"逐字遍历文字“{key}”")
+        _walk(node.target, names, depth)
+        _walk(node.iter, names, depth)
         for child in (*node.body, *node.else_, *([node.test] if node.test else [])):
-            _walk(child, names, in_loop=True)
+            _walk(child, names, depth + 1)
         return
     for child in node.iter_child_nodes():
-        _walk(child, names, in_loop)
+        _walk(child, names, depth)
