@@ -7,6 +7,7 @@ Every row written while a request is served carries the client's address: the ca
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -184,6 +186,20 @@ def _iter_entries(batch: int) -> Iterator[AuditEntry]:
 
 
 def client_ip(request: Any) -> str | None:
+    """The client's address: the direct peer, or — only when that peer is one of QINGLIAN_TRUSTED_PROXIES —
+    the nearest address in X-Forwarded-For that is not itself a trusted proxy. A client cannot choose its
+    address in the audit trail, the lockout or the throttles by sending the header itself."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    peer = request.META.get("REMOTE_ADDR") or None
+    trusted = settings.QINGLIAN_TRUSTED_PROXIES
+    if peer is None or peer not in trusted:
+        return peer
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop = hop.strip()
+        if hop and hop not in trusted:
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer  # a malformed header: keep the proxy's own address rather than a made-up one
+    return peer
