@@ -163,7 +163,7 @@ def rollup_rebuild(**_: Any) -> None:
     with transaction.atomic():
         ActivityRollup.objects.all().delete()
         deepest = max((len(p) for p in Unit.with_deleted.values_list("path", flat=True)), default=0)
-        sql = (f"INSERT INTO {rollup} (unit_id, kind_id, grain, start, records, weight, late) "
+        sql = (f"INSERT INTO {rollup} (unit_id, kind_id, grain, start, records, weight, late) "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
                f"SELECT a.id, t.kind_id, t.grain, t.start, SUM(t.records), SUM(t.weight), SUM(t.late) "
                f"FROM {tally} t JOIN {unit} u ON u.id = t.unit_id JOIN {unit} a ON a.path = substr(u.path, 1, %s) "
                f"WHERE length(u.path) >= %s GROUP BY a.id, t.kind_id, t.grain, t.start")
@@ -186,7 +186,7 @@ def tally_rebuild() -> int:
     if bounds["lo"] is None:
         return 0
     tally, activity = ActivityTally._meta.db_table, Activity._meta.db_table
-    sql = (f"INSERT INTO {tally} (unit_id, kind_id, grain, start, records, weight, late) "
+    sql = (f"INSERT INTO {tally} (unit_id, kind_id, grain, start, records, weight, late) "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
            f"SELECT unit_id, kind_id, %s, %s, COUNT(*), SUM(weight), SUM(CASE WHEN late THEN 1 ELSE 0 END) "
            f"FROM {activity} WHERE deleted_at IS NULL AND happened_on >= %s AND happened_on <= %s "
            f"GROUP BY unit_id, kind_id")
@@ -199,10 +199,10 @@ def tally_rebuild() -> int:
             if last >= bounds["lo"] and first <= bounds["hi"]:
                 cells.append((Grain.MONTH, first, last))
     total, per_unit = ActivityTotal._meta.db_table, ActivityTally._meta.db_table
-    sum_sql = (f"INSERT INTO {total} (kind_id, grain, start, records, weight, late) "
+    sum_sql = (f"INSERT INTO {total} (kind_id, grain, start, records, weight, late) "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
                f"SELECT kind_id, grain, start, SUM(records), SUM(weight), SUM(late) FROM {per_unit} "
                f"GROUP BY kind_id, grain, start")
-    day_sql = (f"INSERT INTO {total} (kind_id, grain, start, records, weight, late) "
+    day_sql = (f"INSERT INTO {total} (kind_id, grain, start, records, weight, late) "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
                f"SELECT kind_id, %s, happened_on, COUNT(*), SUM(weight), SUM(CASE WHEN late THEN 1 ELSE 0 END) "
                f"FROM {activity} WHERE deleted_at IS NULL GROUP BY kind_id, happened_on")
     with connection.cursor() as cursor:

@@ -109,7 +109,7 @@ def activity_totals(scope: Scope) -> dict[int, list[int]]:
                                    f"AND t.grain = %s AND t.start IN ({_placeholders(starts)}) GROUP BY t.kind_id",
                                    [scope.root.pk, grain, *starts]))
         for first, last in days:
-            statements.append((f"SELECT t.kind_id, COUNT(*), SUM(t.weight), SUM(CASE WHEN t.late THEN 1 ELSE 0 END) "
+            statements.append((f"SELECT t.kind_id, COUNT(*), SUM(t.weight), SUM(CASE WHEN t.late THEN 1 ELSE 0 END) "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
                                f"FROM {Activity._meta.db_table} t {join} AND t.deleted_at IS NULL "
                                f"AND t.happened_on >= %s AND t.happened_on <= %s GROUP BY t.kind_id",
                                [*tree, first, last]))
@@ -136,7 +136,7 @@ class ActivityProvider:
         result = []
         q = connection.ops.quote_name
         with connection.cursor() as cursor:  # the kinds, in the admin's order (plain SQL: asked on every count)
-            cursor.execute(f"SELECT id, code, name, category, counting_unit, active FROM "
+            cursor.execute(f"SELECT id, code, name, category, counting_unit, active FROM "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
                            f"{q(ActivityKind._meta.db_table)} ORDER BY {q('order')}, id")
             kinds = cursor.fetchall()
         for pk, code, name, category, counting_unit, active in kinds:
@@ -184,7 +184,7 @@ class RiskProvider:
     def _sql() -> str:
         """`_base` grouped by what the figures split on, in one statement (see lib.sql)."""
         t = sql.tables(RiskPoint, Person)
-        return (f"SELECT r.category, r.level, p.team_role, r.late, COUNT(*) FROM {t['riskpoint']} r "
+        return (f"SELECT r.category, r.level, p.team_role, r.late, COUNT(*) FROM {t['riskpoint']} r "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
                 f"JOIN {t['unit']} u ON u.id = r.unit_id LEFT JOIN {t['person']} p ON p.id = r.holder_id "
                 f"WHERE r.deleted_at IS NULL AND {sql.IN_SUBTREE} AND r.identified_on >= %(date_from)s "
                 f"AND r.identified_on <= %(date_to)s GROUP BY r.category, r.level, p.team_role, r.late")
@@ -238,7 +238,7 @@ class LetterProvider:
         """`_query` of every kind at once, grouped by kind (see lib.sql): signed in the period, or of the
         period's years and still unsigned."""
         t = sql.tables(Letter)
-        return (f"SELECT x.kind, x.late, COUNT(x.signed_on), COUNT(*) FROM {t['letter']} x "
+        return (f"SELECT x.kind, x.late, COUNT(x.signed_on), COUNT(*) FROM {t['letter']} x "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
                 f"JOIN {t['unit']} u ON u.id = x.unit_id WHERE x.deleted_at IS NULL AND {sql.IN_SUBTREE} "
                 f"AND ((x.signed_on >= %(date_from)s AND x.signed_on <= %(date_to)s) OR (x.signed_on IS NULL "
                 f"AND x.year >= %(year_from)s AND x.year <= %(year_to)s)) GROUP BY x.kind, x.late")
@@ -276,7 +276,7 @@ class DutyProvider:
         from qinglian.records.selectors import duties_in, duty_statuses
 
         t = sql.tables(DutyList)
-        if not sql.fetch(f"SELECT 1 FROM {t['dutylist']} d JOIN {t['unit']} u ON u.id = d.unit_id WHERE "
+        if not sql.fetch(f"SELECT 1 FROM {t['dutylist']} d JOIN {t['unit']} u ON u.id = d.unit_id WHERE "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
                          f"d.deleted_at IS NULL AND {sql.IN_SUBTREE} AND d.year = %(year)s LIMIT 1",
                          {**sql.subtree(scope.root), "year": scope.date_to.year}):
             return []  # the common case outside the units that keep lists: one cheap statement
