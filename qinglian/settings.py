@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "qinglian.lib.middleware.SessionExpiryMiddleware",
+    "qinglian.org.middleware.PasswordPolicyMiddleware",
     "qinglian.lib.once.OnceTokenMiddleware",
     "qinglian.lib.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -130,6 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "qinglian.org.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "qinglian.org.validators.BlocklistValidator"},
+    {"NAME": "qinglian.org.validators.PasswordHistoryValidator"},
 ]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 

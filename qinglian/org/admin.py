@@ -99,13 +99,14 @@ class PersonAdmin(SysadminOnly):
 class AccountChangeForm(UserChangeForm):  # type: ignore[type-arg]
     class Meta(UserChangeForm.Meta):
         model = User
-        fields = ["username", "password", "unit", "person", "is_active", "first_name", "last_name", "email"]
+        fields = ["username", "password", "unit", "person", "is_active", "expires_on", "first_name", "last_name",
+                  "email"]
 
 
 class AccountCreationForm(AdminUserCreationForm):  # type: ignore[type-arg]
     class Meta(AdminUserCreationForm.Meta):
         model = User
-        fields = ["username", "unit", "person"]
+        fields = ["username", "unit", "person", "expires_on"]
 
 
 @admin.register(User)
@@ -121,16 +122,16 @@ class UserAdmin(SysadminOnly, BaseUserAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["username", "first_name"]
     autocomplete_fields = ["unit", "person"]
-    readonly_fields = ["role", "last_login", "date_joined"]
+    readonly_fields = ["role", "must_change_password", "last_login", "date_joined"]
     actions = ["unlock"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("单位与状态", {"fields": ("role", "unit", "person", "is_active")}),
+        ("单位与状态", {"fields": ("role", "unit", "person", "is_active", "expires_on", "must_change_password")}),
         ("个人信息", {"fields": ("first_name", "last_name", "email")}),
         ("登录", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "unit", "person", "usable_password",
-                                                            "password1", "password2")}),)
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "unit", "person", "expires_on",
+                                                            "usable_password", "password1", "password2")}),)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.role in ADMIN_ROLES and obj.pk != request.user.pk:
@@ -151,6 +152,8 @@ class UserAdmin(SysadminOnly, BaseUserAdmin):
             response = super().user_change_password(request, id, form_url)
             account = User.objects.filter(pk=id).first() if before is not None else None
             if account is not None and account.password != before:
+                if account.pk != request.user.pk:  # a password someone else set is single-use
+                    User.objects.filter(pk=account.pk).update(must_change_password=True)
                 account_password_reset_audit(actor=request.user, account=account, request=request)
         return response
 

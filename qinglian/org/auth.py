@@ -29,6 +29,7 @@ from django.utils import timezone
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log, client_ip
 from qinglian.org.models import LoginThrottle, SecurityPolicy, ThrottleKind, username_key
+from qinglian.org.passwords import EXPIRED_ACCOUNT, account_expired
 
 WRONG = "用户名或密码错误。"
 LOCKED = "该账号因多次登录失败已被临时锁定，请于 %(until)s 后再试，或联系系统管理员解除锁定。"
@@ -70,7 +71,7 @@ def unlock(username: str) -> bool:
 @dataclass
 class Attempt:
     user: Any = None
-    refusal: str = ""  # "", "invalid_login", "locked", "blocked"
+    refusal: str = ""  # "", "invalid_login", "locked", "blocked", "expired"
     until: datetime | None = None
 
 
@@ -88,6 +89,9 @@ def attempt_login(request: Any, username: str, password: str) -> Attempt:
             audit_log(action=Action.LOCKED, summary=f"{username} 在锁定期间尝试登录", actor_name=username, ip=ip)
             return Attempt(refusal="locked", until=row.locked_until)
         user = authenticate(request, username=username, password=password)
+        if user is not None and user.is_active and account_expired(user, timezone.localdate(now)):
+            audit_log(action=Action.REFUSED, summary=f"{username} 的账号已过有效期，拒绝登录", actor_name=username, ip=ip)
+            return Attempt(refusal="expired")
         if user is not None and user.is_active:
             if row.failures or row.locked_until:
                 row.failures, row.window_start, row.locked_until = 0, None, None
@@ -104,7 +108,8 @@ def attempt_login(request: Any, username: str, password: str) -> Attempt:
 
 
 class LoginForm(AuthenticationForm):
-    error_messages = {"invalid_login": WRONG, "inactive": WRONG, "locked": LOCKED, "blocked": BLOCKED}
+    error_messages = {"invalid_login": WRONG, "inactive": WRONG, "locked": LOCKED, "blocked": BLOCKED,
+                      "expired": EXPIRED_ACCOUNT}
 
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)

@@ -16,8 +16,10 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, UnitKind, User
+from qinglian.org.passwords import record_password
 
 DEMO_PASSWORD = "Qinglian#2026"
 DEMO_APPS = ("ledger", "records", "publicity", "reports")
@@ -242,9 +244,13 @@ def _accounts(ctx: DemoContext) -> None:
         ("auditor", Role.AUDITOR, None, None, "审计管理员"),
     ]
     hashed = make_password(DEMO_PASSWORD)  # hash once: PBKDF2 is slow on purpose
+    now = timezone.now()
     for username, role, unit, person, label in specs:
-        user = User(username=username, role=role, unit=unit, person=person, first_name=label, password=hashed)
+        # The documented demo password stays usable: no forced change, its history recorded as if chosen now.
+        user = User(username=username, role=role, unit=unit, person=person, first_name=label, password=hashed,
+                    must_change_password=False, password_changed_at=now)
         user.save()
+        record_password(user, now)
         ctx.users[username] = user
 
 

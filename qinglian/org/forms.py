@@ -24,7 +24,8 @@ class PolicyForm(forms.ModelForm):
     class Meta:
         model = SecurityPolicy
         fields = ["failure_limit", "failure_window_minutes", "lockout_minutes",
-                  "address_failure_limit", "address_window_minutes", "address_block_minutes"]
+                  "address_failure_limit", "address_window_minutes", "address_block_minutes",
+                  "password_max_age_days", "password_history", "dormant_days"]
 
 
 class AccountFilter(forms.Form):

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from qinglian.lib.models import Record, RecordQuerySet
 
@@ -179,6 +180,11 @@ class User(AbstractUser):
     person = models.ForeignKey(
         Person, verbose_name="对应干部", on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
     )
+    must_change_password = models.BooleanField(
+        "首次登录须改密码", default=False, help_text="密码由他人设置（新建账号、重置密码）时，本人登录后须先修改密码。")
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, editable=False)
+    expires_on = models.DateField("账号有效期至", null=True, blank=True,
+                                  help_text="过了这一天，该账号不能再登录；不填则长期有效。")
 
     objects = AccountManager()
 
@@ -195,7 +201,11 @@ class User(AbstractUser):
         self.username_key = username_key(self.username)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "username" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "username_key"}
+            kwargs["update_fields"] = update_fields = {*update_fields, "username_key"}
+        if self._password is not None:  # set_password() was called (not the hasher's silent upgrade)
+            self.password_changed_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -244,6 +254,12 @@ class SecurityPolicy(models.Model):
         "同一地址失败次数上限", default=30, help_text="同一来源地址（不论用户名）在时间窗内失败这么多次，即暂停受理该地址的登录。")
     address_window_minutes = models.PositiveSmallIntegerField("地址失败计数时间窗（分钟）", default=15)
     address_block_minutes = models.PositiveSmallIntegerField("地址暂停时长（分钟）", default=15)
+    password_max_age_days = models.PositiveSmallIntegerField(
+        "密码最长使用期限（天）", default=90, help_text="密码使用超过这么多天，登录后须先修改密码。")
+    password_history = models.PositiveSmallIntegerField(
+        "不得重复使用最近几次的密码", default=5, help_text="新密码不能与最近这么多次用过的密码相同。")
+    dormant_days = models.PositiveSmallIntegerField(
+        "长期未登录（天）", default=90, help_text="这么多天没有登录的账号列入“长期未登录账号”，供安全管理员核查。")
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
@@ -252,10 +268,14 @@ class SecurityPolicy(models.Model):
 
     DEFAULTS: dict[str, Any] = {"failure_limit": 5, "failure_window_minutes": 15, "lockout_minutes": 30,
                                 "address_failure_limit": 30, "address_window_minutes": 15,
-                                "address_block_minutes": 15}
-    # Tightening means fewer failures allowed, and longer windows and locks (up to a day).
+                                "address_block_minutes": 15, "password_max_age_days": 90, "password_history": 5,
+                                "dormant_days": 90}
+    # Tightening means fewer failures allowed, longer windows and locks (up to a day), shorter password and
+    # dormancy ages (at least a day), and more past passwords remembered (up to 24).
     LIMITS = ("failure_limit", "address_failure_limit")
     DURATIONS = ("failure_window_minutes", "lockout_minutes", "address_window_minutes", "address_block_minutes")
+    AGES = ("password_max_age_days", "dormant_days")
+    HISTORY_MAX = 24
 
     def __str__(self) -> str:
         return f"{self.failure_window_minutes}分钟内失败{self.failure_limit}次锁定{self.lockout_minutes}分钟"
@@ -273,6 +293,12 @@ class SecurityPolicy(models.Model):
         for name in self.DURATIONS:
             if not self.DEFAULTS[name] <= getattr(self, name) <= 1440:
                 errors[name] = f"只能收紧：请填写 {self.DEFAULTS[name]} 到 1440 之间的分钟数。"
+        for name in self.AGES:
+            if not 1 <= getattr(self, name) <= self.DEFAULTS[name]:
+                errors[name] = f"只能收紧：请填写 1 到 {self.DEFAULTS[name]} 之间的天数。"
+        if not self.DEFAULTS["password_history"] <= self.password_history <= self.HISTORY_MAX:
+            errors["password_history"] = (f"只能收紧：请填写 {self.DEFAULTS['password_history']} 到 "
+                                          f"{self.HISTORY_MAX} 之间的次数。")
         if errors:
             raise ValidationError(errors)
 
@@ -300,3 +326,19 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key}：{self.failures}"
+
+
+class PasswordHistory(models.Model):
+    """A password an account had (its hash only), kept so that the last N are never chosen again."""
+
+    user = models.ForeignKey(User, verbose_name="账号", on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField("密码（散列）", max_length=128)
+    at = models.DateTimeField("设置时间")
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        indexes = [models.Index(fields=["user", "-at"], name="password_history_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d}"

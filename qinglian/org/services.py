@@ -98,14 +98,15 @@ def resolve_unit(text: str) -> Unit:
 
 
 def user_create(*, actor: Any, username: str, role: str, unit: Unit | None, password: str,
-                person: Person | None = None) -> User:
+                person: Person | None = None, must_change: bool = True) -> User:
     """A new account. `qinglian createuser` (run by whoever holds the server) may give any role; the system
-    admin's accounts get none (role "") until the security admin grants one."""
+    admin's accounts get none (role "") until the security admin grants one. The password is single-use
+    (changed at first log-in) unless `must_change` is False (`createuser --keep`, for the holder's own)."""
     if role not in ("", *Role.values):
         raise ValidationError(f"角色“{role}”无效，可选：" + "、".join(f"{r.value}（{r.label}）" for r in Role))
     if role in ADMIN_ROLES and person is not None and person.accounts.filter(role__in=list(ADMIN_ROLES)).exists():
         raise ValidationError("同一人不能同时担任系统管理员、安全管理员、审计管理员中的两个（三员分立）。")
-    user = User(username=username, role=role, unit=unit, person=person)
+    user = User(username=username, role=role, unit=unit, person=person, must_change_password=must_change)
     validate_password(password, user)
     with transaction.atomic():
         user.set_password(password)
@@ -130,8 +131,10 @@ def account_save(*, actor: Any, account: User, request: Any = None) -> User:
         old = User.objects.select_for_update().filter(pk=account.pk).first() if account.pk else None
         if old is not None:
             account.role = old.role
+            account.must_change_password = old.must_change_password
         else:
             account.role = ""
+            account.must_change_password = True  # the system admin chose it: the holder changes it first
         account.is_superuser = False
         account.full_clean(exclude=["password"])
         account.save()

@@ -17,4 +17,6 @@ urlpatterns = [
     path("policy/", views.policy, name="policy"),
     path("accounts/", views.accounts, name="accounts"),
     path("accounts/<int:pk>/", views.account, name="account"),
+    path("accounts/dormant/", views.dormant, name="dormant"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
 ]

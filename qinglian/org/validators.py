@@ -35,3 +35,47 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
     def get_help_text(self) -> str:
         return f"密码至少 {self.min_length} 个字符。"
+
+
+SYSTEM_NAMES = ("qingliantaizhang", "qinglian", "qlt")  # the system's name in pinyin, and its initials
+
+
+class BlocklistValidator:
+    """Refuses a password containing the system's name in pinyin or the name of a unit (case-insensitive).
+    Common passwords are Django's CommonPasswordValidator, listed beside this one."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        from qinglian.org.models import Unit
+
+        folded = password.casefold()
+        for name in SYSTEM_NAMES:
+            if name in folded:
+                raise ValidationError("密码不能包含本系统的名称（如 qinglian、qlt），请换一个。", code="password_blocklist")
+        for name, short_name in Unit.with_deleted.values_list("name", "short_name").iterator():
+            for word in (name, short_name):
+                if len(word) >= 2 and word.casefold() in folded:
+                    raise ValidationError("密码不能包含单位名称“%(name)s”，请换一个。", code="password_unit_name",
+                                          params={"name": word})
+
+    def get_help_text(self) -> str:
+        return "密码不能包含本系统名称的拼音或单位名称。"
+
+
+class PasswordHistoryValidator:
+    """The last N passwords (SecurityPolicy.password_history) are never used again; each password set through
+    `set_password` and saved is recorded (Django calls `password_changed` after the save)."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        from qinglian.org.passwords import recently_used
+
+        if user is not None and user.pk and recently_used(user, password):
+            raise ValidationError("新密码不能与最近用过的密码相同，请换一个。", code="password_reused")
+
+    def password_changed(self, password: str, user: Any = None) -> None:
+        from qinglian.org.passwords import record_password
+
+        if user is not None and user.pk:
+            record_password(user)
+
+    def get_help_text(self) -> str:
+        return "新密码不能与最近 5 次用过的密码相同。"

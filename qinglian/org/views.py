@@ -6,11 +6,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinglian.lib.exports import xlsx_response
@@ -35,7 +38,9 @@ from qinglian.org.forms import (
     PolicyForm,
     RevokeRoleForm,
 )
+from qinglian.org.middleware import remember_deadline
 from qinglian.org.models import Person, Role, SecurityPolicy, Unit, User
+from qinglian.org.passwords import dormant_accounts
 from qinglian.org.scoping import subtree_q, visible_units
 
 
@@ -43,6 +48,56 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        remember_deadline(self.request)  # the password's age is judged by the policy of this log-in
+        return response
+
+
+class PasswordForm(PasswordChangeForm):
+    error_messages = {**PasswordChangeForm.error_messages,
+                      "password_incorrect": "原密码不正确，请重新输入。",
+                      "password_mismatch": "两次输入的新密码不一致，请重新输入。"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "原密码"
+        self.fields["new_password1"].label = "新密码"
+        self.fields["new_password2"].label = "再次输入新密码"
+
+    def clean_new_password1(self) -> str:
+        password = self.cleaned_data.get("new_password1") or ""
+        if password and password == self.cleaned_data.get("old_password"):
+            raise ValidationError("新密码不能与原密码相同，请换一个。")
+        return password
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The account holder changes the password: needed at first log-in after someone else set it, and when
+    it is older than the policy's maximum age (PasswordPolicyMiddleware leads here)."""
+
+    form_class = PasswordForm
+    template_name = "org/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        policy = SecurityPolicy.current()
+        return {**super().get_context_data(**kwargs), "history": policy.password_history,
+                "max_age": policy.password_max_age_days}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from qinglian.audit.models import Action
+        from qinglian.audit.services import audit_log, client_ip
+
+        with transaction.atomic():
+            form.user.must_change_password = False
+            response = super().form_valid(form)
+            audit_log(action=Action.UPDATE, summary=f"{form.user.username} 修改本人密码", actor=form.user,
+                      ip=client_ip(self.request), obj=form.user)
+        remember_deadline(self.request)
+        messages.success(self.request, "密码已修改。")
+        return response
 
 
 @login_required
@@ -232,6 +287,14 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("org:account", pk=target.pk)
     context = {"target": target, "form": form, "revoke": revoke, "is_self": target.pk == request.user.pk}
     return render(request, "org/account.html", context)
+
+
+@roles_required(Role.SECADMIN)
+def dormant(request: HttpRequest) -> HttpResponse:
+    """Accounts nobody logged in to for the policy's dormant days (or never, created that long ago)."""
+    policy = SecurityPolicy.current()
+    page = paginate(dormant_accounts(policy, timezone.now()), request)
+    return render(request, "org/dormant.html", {"page": page, "days": policy.dormant_days})
 
 
 @business_required

@@ -58,6 +58,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "org:policy": frozenset({SECADMIN}),
     "org:accounts": frozenset({SECADMIN}),
     "org:account": frozenset({SECADMIN}),
+    "org:dormant": frozenset({SECADMIN}),
+    # Everyone signed in changes their own password.
+    "org:password_change": SIGNED_IN,
     # Business: clerks, leaders and supervisors read; writers write; leaders approve.
     "org:*": BUSINESS,
     "stats:*": BUSINESS,

@@ -62,7 +62,8 @@ def test_security_policy_can_only_be_tightened_by_the_secadmin(world: World) -> 
     assert "只能收紧" in response.content.decode()
     response = client.post("/org/policy/", {"failure_limit": 3, "failure_window_minutes": 30, "lockout_minutes": 60,
                                             "address_failure_limit": 20, "address_window_minutes": 30,
-                                            "address_block_minutes": 60})
+                                            "address_block_minutes": 60, "password_max_age_days": 90,
+                                            "password_history": 5, "dormant_days": 90})
     assert response.status_code == 302
     assert world.client("sysadmin").get("/org/policy/").status_code == 403
 

@@ -21,6 +21,8 @@ class Command(BaseCommand):
                             help="角色：" + "、".join(f"{r.value}={r.label}" for r in Role))
         parser.add_argument("--person", type=int, help="对应干部的编号")
         parser.add_argument("--password-file", help="从文件第一行读取密码（不给则交互输入）")
+        parser.add_argument("--keep", action="store_true",
+                            help="本人使用的账号：首次登录不要求修改密码（不加则为初始密码，首次登录须修改）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         role = options["role"]
@@ -48,8 +50,9 @@ class Command(BaseCommand):
                 raise CommandError("两次输入的密码不一致。")
         try:
             user = user_create(actor=None, username=options["username"], role=role, unit=unit, password=password,
-                               person=person)
+                               person=person, must_change=not options["keep"])
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         where = f"，单位：{unit.full_name}" if unit else ""
-        self.stdout.write(f"已创建账号 {user.username}（{user.get_role_display()}{where}）。")
+        first = "" if options["keep"] else "首次登录须修改密码。"
+        self.stdout.write(f"已创建账号 {user.username}（{user.get_role_display()}{where}）。{first}")
