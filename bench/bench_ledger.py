@@ -23,6 +23,7 @@ KEEP = os.environ.get("BENCH_LEDGER_DIR", "")  # set it to keep (and reuse) the 
 TMP = KEEP or tempfile.mkdtemp(prefix="qinglian-bench-ledger-")
 os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/ledger.sqlite3"
 os.environ["QINGLIAN_DATA_DIR"] = f"{TMP}/var"
+os.environ["QINGLIAN_RATE_LIMITS_OFF"] = "1"  # its load is one account from one address
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinglian.settings")
 
 import django  # noqa: E402

@@ -37,6 +37,7 @@ REUSE = bool(KEEP) and os.path.exists(DB) and not POSTGRES
 if not POSTGRES:
     os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
 os.environ["QINGLIAN_DATA_DIR"] = TMP
+os.environ["QINGLIAN_RATE_LIMITS_OFF"] = "1"  # its load is one account from one address
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinglian.settings")
 
 import django  # noqa: E402

@@ -38,6 +38,8 @@ if PRODUCTION and len(SECRET_KEY) < 50:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("生产环境必须设置 QINGLIAN_SECRET_KEY：至少 50 个字符的随机串（见 docs/deploy.md）。")
+# Rate limits (qinglian.limits) off: only for the load runs of `make bench`, never on a server.
+QINGLIAN_RATE_LIMITS_OFF = env_bool("QINGLIAN_RATE_LIMITS_OFF", False)
 # Reverse proxies whose X-Forwarded-For is believed (exact addresses, comma-separated); no one's by default.
 QINGLIAN_TRUSTED_PROXIES = frozenset(p.strip() for p in env("QINGLIAN_TRUSTED_PROXIES").split(",") if p.strip())
 ALLOWED_HOSTS = [h for h in env("QINGLIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "qinglian.records",
     "qinglian.publicity",
     "qinglian.reports",
+    "qinglian.limits",
 ]
 
 MIDDLEWARE = [

@@ -6,11 +6,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from qinglian.limits.services import login_limited
 from qinglian.org import views as org_views
 
 urlpatterns = [
     path("", org_views.home, name="home"),
-    path("login/", org_views.LoginView.as_view(), name="login"),
+    path("login/", login_limited(org_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("org/", include("qinglian.org.urls")),
@@ -18,7 +19,7 @@ urlpatterns = [
 ]
 
 # Domain apps mount themselves at /<label>/ once they have a urls module.
-for label in ("stats", "ledger", "records", "publicity", "reports"):
+for label in ("stats", "ledger", "records", "publicity", "reports", "limits"):
     try:
         importlib.import_module(f"qinglian.{label}.urls")
     except ModuleNotFoundError:

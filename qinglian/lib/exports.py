@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from paperwork.xlsx import append_row
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_request
+from qinglian.limits.services import Kind, rate_refusal
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,7 +50,10 @@ def file_response(content: bytes, filename: str, content_type: str) -> HttpRespo
 
 def xlsx_response(request: HttpRequest, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
                   ) -> HttpResponse:
-    """`rows` as an .xlsx download, audited as an export by the user of `request`, with its address."""
+    """`rows` as an .xlsx download, audited as an export by the user of `request`, with its address; a 429
+    instead when the account or the address has exported too often."""
+    if refused := rate_refusal(request, Kind.EXPORT):
+        return refused
     audit_request(request, action=Action.EXPORT, summary=f"导出{title}（{len(rows)}行）")
     stamp = timezone.localdate().strftime("%Y%m%d")
     return file_response(xlsx_bytes(title, header, rows), f"{title}-{stamp}.xlsx", XLSX)

@@ -30,6 +30,7 @@ from paperwork.convert import ConvertError, is_old_format, to_ooxml
 from paperwork.filetypes import OLD_FORMATS, TYPES, kind_of_name, labels, sniff
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_request
+from qinglian.limits.services import Kind, rate_refusal
 
 
 @dataclass
@@ -178,7 +179,9 @@ def path_of(item: Any) -> Path:
 
 def download(request: HttpRequest, item: Any, back: str) -> HttpResponse:
     """The file of `item` (already fetched through `visible_to`) as a download, or back to `back` with a
-    message when the file is missing on disk."""
+    message when the file is missing on disk; a 429 when the account or the address downloads too often."""
+    if refused := rate_refusal(request, Kind.DOWNLOAD):
+        return refused
     path = path_of(item)
     if not path.exists():
         messages.error(request, f"文件“{item.name}”已丢失，请联系系统管理员从备份中恢复。")

@@ -31,6 +31,7 @@ from qinglian.lib.views import (
     unit_from_param,
     writer_required,
 )
+from qinglian.limits.services import Kind, rate_limited
 from qinglian.org.scoping import may_write_unit, subtree_q
 from qinglian.records.forms import unit_choices
 from qinglian.reports import services
@@ -87,6 +88,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @business_required
 @require_POST
+@rate_limited(Kind.GENERATE)  # one request, however many reports it asks for
 def generate(request: HttpRequest) -> HttpResponse:
     form = _generate_form(request, request.POST)
     error = None
@@ -127,6 +129,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @business_required
 @require_GET
+@rate_limited(Kind.DOWNLOAD)
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     try:
@@ -139,6 +142,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @business_required
 @require_GET
+@rate_limited(Kind.DOWNLOAD)
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     if not pdf_available():
@@ -163,6 +167,7 @@ def trace(request: HttpRequest, pk: int) -> HttpResponse:
 
 @business_required
 @require_GET
+@rate_limited(Kind.EXPORT)
 def trace_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     rows = trace_table(trace_rows(report), base_url=request.build_absolute_uri("/").rstrip("/"))

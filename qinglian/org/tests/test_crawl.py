@@ -56,6 +56,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "audit:*": frozenset({AUDITOR}),
     # 安全管理员: roles and policy, nothing else.
     "org:policy": frozenset({SECADMIN}),
+    "limits:*": frozenset({SECADMIN}),
     "org:accounts": frozenset({SECADMIN}),
     "org:account": frozenset({SECADMIN}),
     "org:dormant": frozenset({SECADMIN}),

@@ -1,0 +1,120 @@
+"""Counting requests against the rate policy and refusing the excess with a 429.
+
+A fixed window per (kind, key): the window of a request starts at the last multiple of the window length
+(seconds since the epoch), so a 10-minute window ends on a round HH:M0 the refusal can name. The count lives in
+the database, one row per (kind, key), so every gunicorn worker sees the same number; the account's row and the
+address's row are counted by one statement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from qinglian.audit.services import client_ip
+from qinglian.limits.models import Kind, RateCounter, RatePolicy
+from qinglian.org.models import username_key
+
+__all__ = ["Kind", "Refusal", "rate_count", "rate_limited", "rate_refusal"]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    retry_at: dt.datetime
+    retry_after: int  # whole seconds, for the Retry-After header
+
+    @property
+    def message(self) -> str:
+        return f"操作过于频繁，请于 {timezone.localtime(self.retry_at):%H:%M} 后再试。"
+
+
+def _keys(request: HttpRequest, account: str | None) -> list[str]:
+    keys = []
+    if account is None and getattr(request, "user", None) is not None and request.user.is_authenticated:
+        account = str(request.user.pk)
+    if account:
+        keys.append(f"account:{account}")
+    if ip := client_ip(request):
+        keys.append(f"address:{ip}")
+    return keys
+
+
+def _count_sql(rows: int) -> str:
+    q = connection.ops.quote_name
+    table, key, count = q(RateCounter._meta.db_table), q("key"), q("count")
+    values = ", ".join(["(%s, %s, %s, 1)"] * rows)
+    # A row of an earlier window starts again at 1 in the new one; a row of this window adds one.
+    return (f"INSERT INTO {table} (kind, {key}, window_start, {count}) VALUES {values} "
+            f"ON CONFLICT (kind, {key}) DO UPDATE SET "
+            f"{count} = CASE WHEN {table}.window_start = excluded.window_start THEN {table}.{count} + 1 ELSE 1 END, "
+            f"window_start = excluded.window_start RETURNING {count}")
+
+
+def rate_count(*, request: HttpRequest, kind: str, account: str | None = None) -> Refusal | None:
+    """Count one request of `kind` for its account (the signed-in user, or `account` — a login's username) and
+    its client address; a Refusal when either is over the policy's limit for the current window."""
+    if settings.QINGLIAN_RATE_LIMITS_OFF:
+        return None
+    keys = _keys(request, account)
+    if not keys:
+        return None
+    window = RatePolicy.WINDOWS[kind]
+    now = timezone.now().timestamp()
+    start = int(now // window) * window
+    params: list[Any] = []
+    for key in keys:
+        params += [kind, key[:200], start]
+    with connection.cursor() as cursor:
+        cursor.execute(_count_sql(len(keys)), params)
+        counts = [row[0] for row in cursor.fetchall()]
+    if max(counts) <= RatePolicy.current().limit(kind):
+        return None
+    end = start + window
+    return Refusal(retry_at=dt.datetime.fromtimestamp(end, tz=dt.UTC),
+                   retry_after=max(1, math.ceil(end - now)))
+
+
+def refused_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    response = render(request, "limits/too_many.html", {"message": refusal.message}, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def rate_refusal(request: HttpRequest, kind: str, account: str | None = None) -> HttpResponse | None:
+    """The 429 answer when this request of `kind` is one too many, else None (and the request is counted)."""
+    refusal = rate_count(request=request, kind=kind, account=account)
+    return refused_response(request, refusal) if refusal else None
+
+
+def rate_limited(kind: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A view decorator: each request counts, the excess answers 429."""
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            return rate_refusal(request, kind) or view(request, *args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def login_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The login view's limit: each POST counts for the username it names and for its address. It sits in
+    front of the lockout (qinglian.org.auth), which still counts failures on its own."""
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            username = username_key(str(request.POST.get("username", "")))
+            refusal = rate_count(request=request, kind=Kind.LOGIN, account=username or None)
+            if refusal:
+                return refused_response(request, refusal)
+        return view(request, *args, **kwargs)
+    return wrapped
