@@ -146,3 +146,18 @@ def _ip(request: Any) -> str | None:
     from qinglian.audit.services import client_ip
 
     return client_ip(request)
+
+
+def policy_update(*, user: Any, form: Any, defaults: Mapping[str, Any], summary: str, request: Any = None) -> Any:
+    """Validate and save a one-row policy ModelForm (SecurityPolicy, RatePolicy) with what each field was and
+    became in the audit trail; None when the form is invalid. The values before are read before validation,
+    since a ModelForm writes its cleaned values onto its instance while validating."""
+    instance = form.instance
+    before = {k: getattr(instance, k) for k in form.fields} if instance.pk else dict(defaults)
+    if not form.is_valid():
+        return None
+    with transaction.atomic():
+        saved = form.save()
+        audit_log(action=Action.UPDATE, summary=summary, actor=user, ip=_ip(request), obj=saved, before=before,
+                  after={k: getattr(saved, k) for k in form.fields})
+    return saved

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from qinglian.lib.exports import xlsx_response
 from qinglian.lib.nav import home_cards
-from qinglian.lib.services import ConflictError, record_delete, record_restore, record_update
+from qinglian.lib.services import ConflictError, policy_update, record_delete, record_restore, record_update
 from qinglian.lib.views import (
     CURRENT_UNIT,
     business_required,
@@ -228,17 +228,9 @@ def person_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(Role.SECADMIN)
 def policy(request: HttpRequest) -> HttpResponse:
-    instance = SecurityPolicy.current()
-    form = PolicyForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        from qinglian.audit.models import Action
-        from qinglian.audit.services import audit_log, client_ip
-
-        before = {k: getattr(instance, k) for k in form.fields} if instance.pk else SecurityPolicy.DEFAULTS
-        with transaction.atomic():
-            saved = form.save()
-            audit_log(action=Action.UPDATE, summary="修改安全策略", actor=request.user, ip=client_ip(request),
-                      obj=saved, before=before, after={k: getattr(saved, k) for k in form.fields})
+    form = PolicyForm(request.POST or None, instance=SecurityPolicy.current())
+    if request.method == "POST" and policy_update(user=request.user, form=form, defaults=SecurityPolicy.DEFAULTS,
+                                                  summary="修改安全策略", request=request):
         messages.success(request, "安全策略已保存。")
         return redirect("org:policy")
     return render(request, "org/policy.html", {"form": form})
