@@ -28,6 +28,15 @@ def _fresh_policy(settings, tmp_path) -> Iterator[None]:  # type: ignore[no-unty
     RatePolicy.forget()
 
 
+@pytest.fixture(autouse=True)
+def _mid_window() -> Iterator[None]:
+    """The windows are fixed on the clock: 61 log-ins that straddled a minute would count in two windows. The
+    counting clock stands still in the middle of every window (a test that moves it patches it itself)."""
+    with mock.patch("qinglian.limits.services.timezone.now",
+                    return_value=dt.datetime(2026, 3, 2, 10, 2, 30, tzinfo=BEIJING)):
+        yield
+
+
 def _tighten(**limits: int) -> None:
     RatePolicy.objects.create(**{**RatePolicy.DEFAULTS, **limits})
 
