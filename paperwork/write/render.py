@@ -179,15 +179,11 @@ def _check_syntax(env: jinja2.Environment, tags: list[tuple[str, str]]) -> None:
             continue
         tag = _normalise(raw)
         kw = _keyword(tag)
-        if tag.startswith("{{"):
-            source = tag
-        elif kw in _BLOCKS:
-            source = f"{tag}{{% end{kw} %}}"
+        if kw in _BLOCKS:
             stack.append((kw, raw, paragraph))
         elif kw in ("elif", "else"):
             if not stack or stack[-1][0] not in ("if", "for"):
                 raise TemplateError(f"{_where(raw, paragraph)}前面缺少对应的 if 标签。", raw, paragraph)
-            source = f"{{% if true %}}{tag}{{% endif %}}" if kw == "elif" else ""
         elif kw.startswith("end"):
             opener = kw[3:]
             if not stack or stack[-1][0] != opener:
@@ -197,8 +193,7 @@ def _check_syntax(env: jinja2.Environment, tags: list[tuple[str, str]]) -> None:
                 )
             stack.pop()
             continue
-        else:
-            source = tag
+        source = _tag_source(raw) or ""
         try:
             env.parse(source)  # an unknown filter is the vocabulary check's to name
         except jinja2.TemplateSyntaxError as exc:
