@@ -12,6 +12,25 @@ from django.conf import settings
 from django.db import models
 
 
+class SecurityLabel(models.TextChoices):
+    """密级 of a record as this system knows it. 涉密 (classified) material does not belong here at all: forms and
+    imports refuse it (DESIGN §6)."""
+
+    PUBLIC = "public", "公开"
+    INTERNAL = "internal", "内部"
+    SENSITIVE = "sensitive", "敏感"
+
+
+# An account's clearance reaches the labels up to its own, in this order.
+LABEL_ORDER = (SecurityLabel.PUBLIC, SecurityLabel.INTERNAL, SecurityLabel.SENSITIVE)
+
+
+def labels_within(clearance: str) -> list[str]:
+    """The labels an account of `clearance` may see (an unknown clearance sees only 公开)."""
+    values = [label.value for label in LABEL_ORDER]
+    return values[: values.index(clearance) + 1] if clearance in values else values[:1]
+
+
 class RecordQuerySet(models.QuerySet):
     def alive(self) -> Self:
         return self.filter(deleted_at__isnull=True)
@@ -61,6 +80,9 @@ class Record(models.Model):
     version = models.PositiveIntegerField("版本", default=1, help_text="每次修改加一，用于发现并发修改。")
     # No index: almost every row is NULL here, and an index on it misleads the query planner.
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True)
+    security_label = models.CharField(
+        "密级", max_length=10, choices=SecurityLabel.choices, default=SecurityLabel.INTERNAL,
+        help_text="公开、内部或敏感；敏感记录只有敏感级账号可见，其文字内容加密存储。涉密材料不得录入本系统。")
 
     objects = AliveManager()
     with_deleted = AllManager()

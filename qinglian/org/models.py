@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from qinglian.lib.models import Record, RecordQuerySet
+from qinglian.lib.models import Record, RecordQuerySet, SecurityLabel
 
 SEGMENT = 4  # digits per tree level: up to 9,999 children under one parent
 
@@ -118,6 +118,8 @@ class Person(Record):
         "分管工作", max_length=500, blank=True, help_text="班子成员分管的领域，用顿号“、”分隔（一岗双责）。"
     )
     order = models.PositiveIntegerField("排序", default=0)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+    id_number = models.CharField("身份证号码", max_length=18, blank=True)
 
     class Meta:
         verbose_name = "干部"
@@ -185,6 +187,12 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, editable=False)
     expires_on = models.DateField("账号有效期至", null=True, blank=True,
                                   help_text="过了这一天，该账号不能再登录；不填则长期有效。")
+    clearance = models.CharField(
+        "可阅密级", max_length=10, choices=SecurityLabel.choices, default=SecurityLabel.INTERNAL,
+        help_text="由安全管理员设定：可见密级不高于此的记录。")
+    can_unmask = models.BooleanField(
+        "可查看完整号码", default=False,
+        help_text="由安全管理员授予：可查看完整的手机号码和身份证号码，每次查看都记入审计。")
 
     objects = AccountManager()
 
@@ -260,6 +268,9 @@ class SecurityPolicy(models.Model):
         "不得重复使用最近几次的密码", default=5, help_text="新密码不能与最近这么多次用过的密码相同。")
     dormant_days = models.PositiveSmallIntegerField(
         "长期未登录（天）", default=90, help_text="这么多天没有登录的账号列入“长期未登录账号”，供安全管理员核查。")
+    business_second_factor = models.BooleanField(
+        "业务账号须使用动态口令", default=True,
+        help_text="三员账号始终须用动态口令（第二因素）登录；取消勾选后，录入员、负责人、监督员可只用密码登录。")
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
@@ -269,7 +280,7 @@ class SecurityPolicy(models.Model):
     DEFAULTS: dict[str, Any] = {"failure_limit": 5, "failure_window_minutes": 15, "lockout_minutes": 30,
                                 "address_failure_limit": 30, "address_window_minutes": 15,
                                 "address_block_minutes": 15, "password_max_age_days": 90, "password_history": 5,
-                                "dormant_days": 90}
+                                "dormant_days": 90, "business_second_factor": True}
     # Tightening means fewer failures allowed, longer windows and locks (up to a day), shorter password and
     # dormancy ages (at least a day), and more past passwords remembered (up to 24).
     LIMITS = ("failure_limit", "address_failure_limit")
@@ -306,6 +317,7 @@ class SecurityPolicy(models.Model):
 class ThrottleKind(models.TextChoices):
     USERNAME = "username", "用户名"
     ADDRESS = "address", "来源地址"
+    CODE = "code", "动态口令"
 
 
 class LoginThrottle(models.Model):
