@@ -39,6 +39,13 @@ class Action(models.TextChoices):
     EXPORT = "export", "导出"
     DOWNLOAD = "download", "下载"
     GENERATE = "generate", "生成"
+    UNMASK = "unmask", "查看完整号码"
+    TAMPERED = "tampered", "数据校验失败"
+    FACTOR = "factor", "动态口令"
+    KEYS = "keys", "密钥管理"
+    BACKUP = "backup", "备份"
+    RESTORE_BACKUP = "restore_backup", "备份恢复"
+    ARCHIVE = "archive", "归档"
 
 
 class AuditEntry(models.Model):
