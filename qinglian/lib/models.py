@@ -31,6 +31,21 @@ def labels_within(clearance: str) -> list[str]:
     return values[: values.index(clearance) + 1] if clearance in values else values[:1]
 
 
+def label_q(model: type[models.Model], clearance: str) -> models.Q:
+    """The rows of `model` whose label, and the label of each record on the way to its unit (an activity's
+    attachment, a risk point's control), lie within `clearance`: a record above it is out of reach like a
+    record of another unit."""
+    labels = labels_within(clearance)
+    q = models.Q(security_label__in=labels)
+    current, path = model, []
+    for part in getattr(model, "unit_field", "unit").split("__")[:-1]:
+        field = current._meta.get_field(part)
+        current, path = field.related_model, [*path, part]
+        if any(f.name == "security_label" for f in current._meta.concrete_fields):
+            q &= models.Q(**{"__".join(path) + "__security_label__in": labels})
+    return q
+
+
 class RecordQuerySet(models.QuerySet):
     def alive(self) -> Self:
         return self.filter(deleted_at__isnull=True)
@@ -45,7 +60,10 @@ class RecordQuerySet(models.QuerySet):
         """
         from qinglian.org.scoping import visible_unit_q
 
-        return self.filter(visible_unit_q(user, self.model.unit_field))
+        scoped = self.filter(visible_unit_q(user, self.model.unit_field))
+        if self.model.unit_field == "self":  # units themselves carry no content: the tree stays visible
+            return scoped
+        return scoped.filter(label_q(self.model, getattr(user, "clearance", "")))
 
     def delete(self) -> tuple[int, dict[str, int]]:  # pragma: no cover - guard
         raise PermissionError("Business rows are soft-deleted through record_delete(), never removed.")

@@ -34,6 +34,7 @@ COLUMNS = {
     "talked_to": ("谈话对象", "提醒对象", "约谈对象"),
     "presided_by": ("主持人", "主讲人", "谈话人"),
     "minutes": ("记录内容", "纪要", "备注"),
+    "security_label": ("密级",),
 }
 REQUIRED = ("kind", "happened_on", "topic")
 LABEL = {key: names[0] for key, names in COLUMNS.items()}
@@ -66,6 +67,7 @@ class SheetRow:
     talked_to: list[str] = field(default_factory=list)
     presided_by: str = ""
     minutes: str = ""
+    security_label: str = ""  # as typed: 公开/内部/敏感, empty for 内部; a 涉密 word is refused on import
 
     def to_plain(self) -> dict[str, Any]:
         data = asdict(self)
@@ -173,7 +175,8 @@ def _read(wb: Any, max_rows: int) -> Sheet:
         row = SheetRow(row=number, unit=_text(cell("unit")), kind=_text(cell("kind")), topic=_text(cell("topic")),
                        participants=split_names(_text(cell("participants"))),
                        talked_to=split_names(_text(cell("talked_to"))),
-                       presided_by=_text(cell("presided_by")), minutes=_text(cell("minutes")))
+                       presided_by=_text(cell("presided_by")), minutes=_text(cell("minutes")),
+                       security_label=_text(cell("security_label")))
         raw_date = cell("happened_on")
         if raw_date in (None, ""):
             problems.append(Problem(number, LABEL["happened_on"], "请填写发生日期，如 2023-03-05。"))
@@ -207,8 +210,8 @@ def template_bytes(kinds: list[str], example_unit: str) -> bytes:
     ws.append(header)
     for c in ws[1]:
         c.font = Font(bold=True)
-    append_row(ws, [example_unit, "中心组学习", "2023年3月5日", "传达学习全国两会精神", "张三、李四", "", "王五", "（可不填）"])
-    for i, width in enumerate([24, 14, 14, 36, 30, 20, 10, 40], start=1):
+    append_row(ws, [example_unit, "中心组学习", "2023年3月5日", "传达学习全国两会精神", "张三、李四", "", "王五", "（可不填）", "内部"])
+    for i, width in enumerate([24, 14, 14, 36, 30, 20, 10, 40, 8], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     help_ws = wb.create_sheet("填写说明")
     help_ws.append(["可用的活动类型"])
@@ -216,6 +219,7 @@ def template_bytes(kinds: list[str], example_unit: str) -> bytes:
         append_row(help_ws, [k])
     help_ws.append([])
     help_ws.append(["日期可写 2023-3-5、2023.3.5 或 2023年3月5日；人员用顿号分隔，重名时写成 姓名（单位）。"])
+    help_ws.append(["密级填公开、内部或敏感（不填为内部）；涉密材料不得录入本系统，请按保密规定离线处理。"])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from qinglian.lib.forms import (
     VersionField,
     parse_id,
 )
+from qinglian.lib.security import LabelField
 from qinglian.org.models import Person, TeamRole, Unit
 from qinglian.org.scoping import visible_units
 from qinglian.records.models import (
@@ -88,12 +89,14 @@ class ActivityForm(forms.Form):
     talked_to = IdMultipleChoiceField(Person.objects.all(), label="谈话（提醒）对象", required=False,
                                      help_text="谈话类按对象人数计人次。")
     minutes = forms.CharField(label="记录内容", widget=forms.Textarea, required=False)
+    security_label = LabelField()
     files = MultipleFileField(label="附件", required=False, help_text="会议记录、签到表、照片等，可多选。")
 
     def __init__(self, *args: Any, user: Any, today: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.today = today or timezone.localdate()
+        self.fields["security_label"].bind(user)
         self.fields["unit"].queryset = visible_units(user)
         self.fields["kind"].choices = kind_choices()
         self.fields["presided_by"].queryset = Person.objects.all()
@@ -133,7 +136,8 @@ class ActivityForm(forms.Form):
         self.activity_input = ActivityInput(
             unit=data["unit"], kind=data["kind"], happened_on=data["happened_on"], topic=data["topic"],
             participants=list(data.get("participants") or []), talked_to=list(data.get("talked_to") or []),
-            presided_by=data.get("presided_by"), minutes=data.get("minutes", ""))
+            presided_by=data.get("presided_by"), minutes=data.get("minutes", ""),
+            security_label=data.get("security_label") or "")
         for field, messages in activity_problems(user=self.user, data=self.activity_input, today=self.today).items():
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
@@ -233,9 +237,11 @@ class RiskPointForm(forms.Form):
     description = forms.CharField(label="风险点描述", widget=forms.Textarea)
     identified_on = ChineseDateField(label="排查日期")
     controls = forms.CharField(label="防控措施", widget=forms.Textarea, required=False, help_text="每行一条。")
+    security_label = LabelField()
 
     def __init__(self, *args: Any, user: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["security_label"].bind(user)
         self.fields["unit"].queryset = visible_units(user)
         self.fields["unit"].choices = unit_choices(user, unit)
         self.fields["holder"].queryset = Person.objects.visible_to(user).select_related("unit")

@@ -10,8 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from qinglian.lib.security import parse_label
 from qinglian.org.models import Person, Unit
 from qinglian.org.scoping import visible_units
 from qinglian.records.excel import LABEL, Problem, SheetRow
@@ -20,7 +22,7 @@ from qinglian.records.services import ActivityInput, activity_problems
 
 FIELD_COLUMN = {"unit": LABEL["unit"], "kind": LABEL["kind"], "happened_on": LABEL["happened_on"],
                 "topic": LABEL["topic"], "participants": LABEL["participants"], "talked_to": LABEL["talked_to"],
-                "presided_by": LABEL["presided_by"]}
+                "presided_by": LABEL["presided_by"], "security_label": LABEL["security_label"]}
 QUALIFIED = re.compile(r"^(.+?)（(.+)）$")
 
 
@@ -97,6 +99,12 @@ def resolve(*, user: Any, rows: list[SheetRow], default_unit: Unit, today: dt.da
                 msg = (f"单位“{r.unit}”不唯一，请写单位全称。" if found_units
                        else f"找不到单位“{r.unit}”，或它不在您的管辖范围内；请写单位全称或留空（即所选单位）。")
                 problems.append(Problem(r.row, LABEL["unit"], msg))
+        try:
+            label = parse_label(r.security_label, default="")
+        except ValidationError as exc:
+            problems.append(Problem(r.row, LABEL["security_label"], exc.messages[0]))
+            result.append((r, None))
+            continue
         kind = kinds.get(r.kind) if r.kind else None
         if r.kind and kind is None:
             problems.append(Problem(r.row, LABEL["kind"], f"没有活动类型“{r.kind}”，请按模板“填写说明”中的名称填写。"))
@@ -108,7 +116,7 @@ def resolve(*, user: Any, rows: list[SheetRow], default_unit: Unit, today: dt.da
         presided = person(r.presided_by, unit, r.row, LABEL["presided_by"]) if r.presided_by else None
         data = ActivityInput(unit=unit, kind=kind, happened_on=r.happened_on, topic=r.topic,
                              participants=participants, talked_to=talked_to, presided_by=presided,
-                             minutes=r.minutes)
+                             minutes=r.minutes, security_label=label)
         for key, messages in activity_problems(user=user, data=data, today=today).items():
             for message in messages:
                 problems.append(Problem(r.row, FIELD_COLUMN.get(key, ""), message))

@@ -18,6 +18,8 @@ from django.utils import timezone
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
 from qinglian.lib.files import PICTURES, StoredFiles, Upload, check_uploads, stored_files, upload_types
+from qinglian.lib.models import SecurityLabel
+from qinglian.lib.security import label_problem
 from qinglian.lib.services import record_create, record_delete, record_restore, record_update
 from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, path_prefixes
 from qinglian.org.scoping import may_see_unit, may_write_unit
@@ -55,6 +57,7 @@ class ActivityInput:
     talked_to: list[Person] = field(default_factory=list)
     presided_by: Person | None = None
     minutes: str = ""
+    security_label: str = ""  # empty: 内部 for a new record, unchanged for an edited one
 
 
 def activity_problems(*, user: Any, data: ActivityInput, today: dt.date | None = None) -> dict[str, list[str]]:
@@ -71,6 +74,8 @@ def activity_problems(*, user: Any, data: ActivityInput, today: dt.date | None =
             "请填写活动实际发生的日期。")
     if not data.topic.strip():
         problems["topic"].append("请填写主题。")
+    if label := label_problem(data.security_label, user):
+        problems["security_label"].append(label)
     for name, people in (("participants", data.participants), ("talked_to", data.talked_to)):
         outside = [p for p in people if not may_see_unit(user, p.unit)]
         if outside:  # no names: the user may not learn who they are
@@ -257,7 +262,8 @@ def activity_create(*, user: Any, data: ActivityInput, files: Sequence[UploadedF
         activity = Activity(
             unit=data.unit, kind=data.kind, happened_on=data.happened_on, topic=data.topic.strip(),
             presided_by=data.presided_by, minutes=data.minutes, entered_at=now,
-            late=is_late(data.happened_on, now), weight=_weight(data.kind, data.talked_to))
+            late=is_late(data.happened_on, now), weight=_weight(data.kind, data.talked_to),
+            security_label=data.security_label or SecurityLabel.INTERNAL)
         record_create(user=user, obj=activity, request=request)
         activity.participants.set(data.participants)
         activity.talked_to.set(data.talked_to)
@@ -278,6 +284,7 @@ def activity_update(*, user: Any, activity: Activity, data: ActivityInput, versi
         changes = {
             "unit": data.unit, "kind": data.kind, "happened_on": data.happened_on, "topic": data.topic.strip(),
             "presided_by": data.presided_by, "minutes": data.minutes,
+            "security_label": data.security_label or old.security_label,
             "late": is_late(data.happened_on, old.entered_at), "weight": _weight(data.kind, data.talked_to),
         }
         updated = record_update(user=user, obj=activity, data=changes, version=version, request=request)
@@ -498,7 +505,8 @@ def letter_sign(*, user: Any, letter: Letter, signed_on: dt.date, version: int, 
 # -- risk points -----------------------------------------------------------------------------------------
 def risk_point_create(*, user: Any, unit: Unit, post: str, category: str, level: str, description: str,
                       identified_on: dt.date, holder: Person | None = None, controls: Sequence[str] = (),
-                      now: dt.datetime | None = None, request: Any = None) -> RiskPoint:
+                      security_label: str = "", now: dt.datetime | None = None,
+                      request: Any = None) -> RiskPoint:
     now = now or timezone.now()
     today = timezone.localdate(now)
     if not may_write_unit(user, unit):
@@ -508,12 +516,15 @@ def risk_point_create(*, user: Any, unit: Unit, post: str, category: str, level:
         errors["identified_on"] = [f"排查日期 {identified_on:%Y-%m-%d} 晚于今天，请填写实际排查日期。"]
     if holder is not None and holder.unit_id != unit.pk:
         errors["holder"] = [f"“{holder.name}”不是{unit.name}的干部。"]
+    if label := label_problem(security_label, user):
+        errors["security_label"] = [label]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         point = record_create(user=user, obj=RiskPoint(
             unit=unit, post=post, category=category, level=level, description=description, holder=holder,
-            identified_on=identified_on, entered_at=now, late=is_late(identified_on, now)), request=request)
+            identified_on=identified_on, entered_at=now, late=is_late(identified_on, now),
+            security_label=security_label or SecurityLabel.INTERNAL), request=request)
         for text in controls:
             if text.strip():
                 record_create(user=user, obj=Control(risk_point=point, measure=text.strip()), request=request)
@@ -533,10 +544,14 @@ def risk_point_update(*, user: Any, point: RiskPoint, data: dict[str, Any], vers
     holder = data.get("holder")
     if holder is not None and holder.unit_id != point.unit_id:
         errors["holder"] = [f"“{holder.name}”不是{point.unit.name}的干部。"]
+    label = data.get("security_label") or point.security_label
+    if problem := label_problem(label, user):
+        errors["security_label"] = [problem]
     if errors:
         raise ValidationError(errors)
     fields = ("post", "holder", "category", "level", "description", "identified_on")
-    changes = {k: data[k] for k in fields} | {"late": is_late(data["identified_on"], point.entered_at)}
+    changes = {k: data[k] for k in fields} | {"late": is_late(data["identified_on"], point.entered_at),
+                                              "security_label": label}
     return record_update(user=user, obj=point, data=changes, version=version, request=request)
 
 

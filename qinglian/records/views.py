@@ -153,7 +153,8 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"unit": activity.unit_id, "kind": activity.kind_id, "happened_on": activity.happened_on,
                "topic": activity.topic, "presided_by": activity.presided_by_id, "minutes": activity.minutes,
                "participants": list(activity.participants.values_list("pk", flat=True)),
-               "talked_to": list(activity.talked_to.values_list("pk", flat=True)), "version": activity.version}
+               "talked_to": list(activity.talked_to.values_list("pk", flat=True)), "version": activity.version,
+               "security_label": activity.security_label}
     return _form_page(request, ActivityEditForm(initial=initial, user=request.user), activity)
 
 

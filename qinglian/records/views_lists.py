@@ -306,7 +306,7 @@ def risk_new(request: HttpRequest) -> HttpResponse:
             point = risk_point_create(user=request.user, unit=d["unit"], post=d["post"], category=d["category"],
                                       level=d["level"], description=d["description"], holder=d["holder"],
                                       identified_on=d["identified_on"], controls=d["controls"].splitlines(),
-                                      request=request)
+                                      security_label=d["security_label"], request=request)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -319,7 +319,8 @@ def risk_new(request: HttpRequest) -> HttpResponse:
 def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_object_or_404(RiskPoint.objects.visible_to(request.user).select_related("unit", "holder"), pk=pk)
     initial = {"post": point.post, "holder": point.holder_id, "category": point.category, "level": point.level,
-               "description": point.description, "identified_on": point.identified_on, "version": point.version}
+               "description": point.description, "identified_on": point.identified_on, "version": point.version,
+               "security_label": point.security_label}
     form = RiskPointEditForm(request.POST or None, user=request.user, unit=point.unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -11,7 +11,7 @@ from qinglian.audit.models import Action, AuditEntry
 from qinglian.records.excel import read_sheet, split_names
 from qinglian.records.models import Activity, ActivityTally
 
-HEADER = ["单位", "类型", "发生日期", "主题", "参加人员", "谈话对象", "主持人", "记录内容"]
+HEADER = ["单位", "类型", "发生日期", "主题", "参加人员", "谈话对象", "主持人", "记录内容", "密级"]
 
 
 def xlsx(rows, header=HEADER):
