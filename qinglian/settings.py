@@ -182,6 +182,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # Largest file a user may upload (evidence, ledgers, reports); checked by the forms before parsing.
 QINGLIAN_MAX_UPLOAD_BYTES = env_int("QINGLIAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Days a stored file must have gone unreferenced before `qinglian files collect` removes it (lib.filecheck).
+QINGLIAN_FILES_GRACE_DAYS = env_int("QINGLIAN_FILES_GRACE_DAYS", 7)
 # What an uploaded .xlsx/.docx may inflate to, all parts together (paperwork/ooxml.py), and rows per import.
 QINGLIAN_MAX_UNPACKED_BYTES = env_int("QINGLIAN_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 QINGLIAN_MAX_IMPORT_ROWS = env_int("QINGLIAN_MAX_IMPORT_ROWS", 20_000)

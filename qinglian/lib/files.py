@@ -1,8 +1,11 @@
 """Uploaded files kept outside the web root, for every app: checked, stored, cleaned up, served.
 
-`stored_files()` wraps the transaction that writes the rows: a file written before the transaction failed
-is removed with it, so no orphan is left behind. Downloads go only through views that fetched the row with
-`visible_to(user)`; a file missing on disk says so in Chinese instead of failing.
+Attachments are stored content-addressed (MEDIA_ROOT/sm3/ab/cd/<SM3 of the bytes>), durably before the
+transaction that writes their rows commits (`stored_files()`); identical bytes are kept once. Nothing removes
+a stored file but the collector (`lib.filecheck`, `qinglian files collect`), once no row has referred to it
+for a grace period. Rows of the old layout (area/YYYY/MM/random name) keep working. Downloads go only through
+views that fetched the row with `visible_to(user)`; a file missing on disk says so in Chinese instead of
+failing, and one whose bytes no longer match its hash is refused and audited.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,8 +27,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.utils import timezone
+from django.shortcuts import redirect, render
 
 from paperwork.convert import ConvertError, is_old_format, to_ooxml
 from paperwork.filetypes import OLD_FORMATS, TYPES, kind_of_name, labels, sniff
@@ -135,32 +138,126 @@ def converted_workbook(upload: Any) -> Any:
     return upload
 
 
+# -- the content-addressed store: MEDIA_ROOT/sm3/ab/cd/<SM3 of the bytes> ------------------------------------
+STORE = "sm3"
+TEMP_PREFIX = ".tmp-"  # a write under way, or one a crash interrupted (the collector removes old ones)
+_CHUNK = 1 << 20
+
+
+def store_name(digest: str) -> str:
+    """Where the bytes whose SM3 is `digest` live, relative to MEDIA_ROOT."""
+    return f"{STORE}/{digest[:2]}/{digest[2:4]}/{digest}"
+
+
+def stored_digest(relative: str) -> str | None:
+    """The SM3 a stored path names, or None for a path of the old layout (area/YYYY/MM/random)."""
+    parts = relative.split("/")
+    if len(parts) == 4 and parts[0] == STORE and _is_digest(parts[3]) and parts[1:3] == [parts[3][:2], parts[3][2:4]]:
+        return parts[3]
+    return None
+
+
+def _is_digest(name: str) -> bool:
+    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
+
+
+def digests(handle: Any) -> tuple[str, str]:
+    """SM3 and SHA-256 of an open binary file, read once in chunks from where it stands."""
+    sm3, sha = hashlib.new("sm3"), hashlib.sha256()
+    while chunk := handle.read(_CHUNK):
+        sm3.update(chunk)
+        sha.update(chunk)
+    return sm3.hexdigest(), sha.hexdigest()
+
+
+def intact(item: Any, handle: Any) -> bool:
+    """Whether the bytes of `handle` are those the StoredFile row `item` recorded: its SHA-256 column, and the
+    SM3 its content-addressed name carries. A row of the old layout without a SHA-256 cannot be judged and
+    passes."""
+    return matches(item, *digests(handle))
+
+
+def matches(item: Any, sm3: str, sha256: str) -> bool:
+    """`intact` for digests already computed."""
+    named = stored_digest(item.stored)
+    return (not item.sha256 or sha256 == item.sha256) and (named is None or sm3 == named)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make the entries of `folder` (a new name, a rename) durable."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _durable_folder(folder: Path) -> None:
+    """Create `folder` and its missing parents, each new one made durable in its parent."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        with suppress(FileExistsError):  # another worker made it first
+            new.mkdir()
+        fsync_dir(new.parent)
+
+
+def write_durably(path: Path, content: bytes) -> None:
+    """Write to a temp file in the same folder, fsync it, rename it over `path`, fsync the folder: once this
+    returns the bytes survive a crash of the process or of the machine, and no reader ever sees half a file."""
+    _durable_folder(path.parent)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise
+    fsync_dir(path.parent)
+
+
+def _already_stored(path: Path, digest: str) -> bool:
+    """True when `path` holds the bytes of `digest` already. Its mtime is set to now first: that tells the
+    collector a row is about to refer to it (a file touched within the grace period is never removed)."""
+    try:
+        os.utime(path)
+        with path.open("rb") as handle:
+            return digests(handle)[0] == digest
+    except FileNotFoundError:  # never stored, or the collector is taking it away right now: write it again
+        return False
+
+
 class StoredFiles(list[Path]):
     """The files written in one `stored_files()` block."""
 
-    def store(self, upload: Upload, area: str) -> dict[str, Any]:
-        """Write the bytes under MEDIA_ROOT/area/YYYY/MM with a random name; the StoredFile fields."""
-        today = timezone.localdate()
-        folder = Path(settings.MEDIA_ROOT) / area / f"{today:%Y}" / f"{today:%m}"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / uuid.uuid4().hex
-        path.write_bytes(upload.content)
+    def store(self, upload: Upload, area: str = "") -> dict[str, Any]:
+        """Keep the bytes under MEDIA_ROOT/sm3/ab/cd/<their SM3>, durably (`write_durably`) and once: the same
+        bytes uploaded twice, in any app, are one file; a damaged copy is replaced by the good bytes. Returns the
+        StoredFile fields. `area` (the app) no longer shapes the path: the store is shared."""
+        digest = hashlib.new("sm3", upload.content).hexdigest()
+        relative = store_name(digest)
+        path = Path(settings.MEDIA_ROOT) / relative
+        if not _already_stored(path, digest):
+            write_durably(path, upload.content)
         self.append(path)
-        return {"name": os.path.basename(upload.name)[:255], "stored": str(path.relative_to(settings.MEDIA_ROOT)),
+        return {"name": os.path.basename(upload.name)[:255], "stored": relative,
                 "size": len(upload.content), "sha256": hashlib.sha256(upload.content).hexdigest()}
 
 
 @contextmanager
 def stored_files() -> Iterator[StoredFiles]:
-    """`with stored_files() as files: … files.store(upload, "ledger") …` inside or around a transaction:
-    when the block raises, every file it wrote is removed (the rows are gone with the transaction)."""
-    written = StoredFiles()
-    try:
-        yield written
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    """`with stored_files() as files, transaction.atomic(): … files.store(upload, "ledger") …`: every file is
+    durable before the transaction commits, so a committed row never names missing bytes. A block that fails
+    removes nothing: the same bytes may be what another row, committed or about to commit, refers to. What a
+    failed block (or a crash before the commit) leaves is an orphan that `qinglian files collect` removes once
+    nothing has referred to it for QINGLIAN_FILES_GRACE_DAYS."""
+    yield StoredFiles()
 
 
 def media_path(relative: str) -> Path:
@@ -179,15 +276,28 @@ def path_of(item: Any) -> Path:
 
 def download(request: HttpRequest, item: Any, back: str) -> HttpResponse:
     """The file of `item` (already fetched through `visible_to`) as a download, or back to `back` with a
-    message when the file is missing on disk; a 429 when the account or the address downloads too often."""
+    message when the file is missing on disk; a 429 when the account or the address downloads too often.
+
+    Bytes that no longer match the row's hash are refused with a page and a 409, and the refusal is audited
+    (TAMPERED): the row and the request are sound, the stored bytes conflict with what was recorded, and
+    restoring the file from a backup resolves it. 410 would say the file is gone for good, which a restore
+    disproves. The handle checked is the handle served, so a file swapped in between is not served either."""
     if refused := rate_refusal(request, Kind.DOWNLOAD):
         return refused
     path = path_of(item)
-    if not path.exists():
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
         messages.error(request, f"文件“{item.name}”已丢失，请联系系统管理员从备份中恢复。")
         return redirect(back)
+    if not intact(item, handle):
+        handle.close()
+        audit_request(request, action=Action.TAMPERED, summary=f"文件内容与登记的校验值不符，已拒绝下载：{item.name}",
+                      obj=item)
+        return render(request, "lib/file_damaged.html", {"name": item.name, "back": back}, status=409)
+    handle.seek(0)
     audit_request(request, action=Action.DOWNLOAD, summary=f"下载文件：{item.name}", obj=item)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=item.name)
+    return FileResponse(handle, as_attachment=True, filename=item.name)
 
 
 # -- uploads waiting for the user's confirmation (an import's preview) ---------------------------------------
