@@ -9,6 +9,7 @@ from django.db import connection
 
 from qinglian.audit.models import AuditEntry
 from qinglian.audit.services import audit_log, verify_chain
+from qinglian.audit.triggers import removal_permit
 from qinglian.lib.services import record_update
 from qinglian.lib.testing import World
 
@@ -34,7 +35,8 @@ def test_tampering_one_row_in_the_database_is_found_and_named(world: World) -> N
     entries = _some_entries(world)
     victim = entries[-2]
     table = AuditEntry._meta.db_table
-    with connection.cursor() as cursor:
+    # The database refuses this (test_insert_only); someone holding the owner role can get past it.
+    with removal_permit(table, reason="test"), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET summary = %s WHERE id = %s", ["篡改", victim.pk])
     _checked, breaks = verify_chain()
     assert [b.entry_id for b in breaks] == [victim.pk]
@@ -45,7 +47,7 @@ def test_tampering_one_row_in_the_database_is_found_and_named(world: World) -> N
 def test_deleting_a_row_in_the_database_is_found(world: World) -> None:
     entries = _some_entries(world)
     table = AuditEntry._meta.db_table
-    with connection.cursor() as cursor:
+    with removal_permit(table, reason="test"), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE id = %s", [entries[1].pk])
     _, breaks = verify_chain()
     assert entries[2].pk in [b.entry_id for b in breaks]
