@@ -45,6 +45,7 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "owner": ("责任人", ("具体责任人", "经办人", "承办人", "具体负责人")),
     "deadline": ("整改时限", ("完成时限", "时限", "整改期限", "完成时间", "时间节点", "整改时间")),
     "situation": ("完成情况", ("整改情况", "进展情况", "整改进展", "完成状态", "整改状态", "整改完成情况")),
+    "label": ("密级", ("密级标注",)),  # 公开/内部/敏感; a 涉密 grade is refused on import (lib.security)
 }
 EXPORT_FIELDS = ["number", "problem", "measure", "leader", "responsible_unit", "owner", "deadline", "situation"]
 REQUIRED = ("problem", "measure")
@@ -577,7 +578,9 @@ class _Walker:
             "text": text.strip(), "row": r + 1, "leader": self.cell(r, "leader"),
             "responsible_unit": self.cell(r, "responsible_unit"), "owner": self.cell(r, "owner"),
             "deadline": deadline, "deadline_text": deadline_text, "status": status, "situation": note,
-            "columns": {key: self.header(key) for key in ("leader", "responsible_unit", "owner", "deadline")},
+            "security_label": self.cell(r, "label"),
+            "columns": {key: self.header(key) for key in ("leader", "responsible_unit", "owner", "deadline",
+                                                          "label")},
         })
 
 

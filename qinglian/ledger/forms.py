@@ -9,6 +9,7 @@ from qinglian.ledger.excel import FIELD_LABELS
 from qinglian.ledger.models import Closure, FollowUpResult, MeasureStatus, SourceKind
 from qinglian.lib.files import converted_workbook
 from qinglian.lib.forms import ChineseDateField, IdChoiceField, IdField, VersionField
+from qinglian.lib.security import LabelField
 from qinglian.org.models import Person, Unit
 from qinglian.org.scoping import subtree_q
 
@@ -42,6 +43,7 @@ class AspectForm(forms.Form):
 
 class ProblemForm(forms.Form):
     text = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 3}))
+    security_label = LabelField()
 
 
 class _UnitPeopleMixin:
@@ -65,6 +67,7 @@ class MeasureForm(_UnitPeopleMixin, forms.Form):
     deadline_text = forms.CharField(label="整改时限", max_length=50, required=False,
                                     help_text="如 2021-10-31、2021年9月底、长期坚持、立行立改。")
     status = forms.ChoiceField(label="完成状态", choices=MeasureStatus.choices, initial=MeasureStatus.NOT_STARTED)
+    security_label = LabelField(help_text="不选则与所属问题相同。涉密材料不得录入本系统。")
 
 
 class MeasureEditForm(MeasureForm):

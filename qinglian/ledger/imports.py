@@ -30,6 +30,7 @@ from qinglian.ledger.models import (
 )
 from qinglian.ledger.services import _refuse, check_deadline, read_deadline
 from qinglian.lib.dates import not_in_future
+from qinglian.lib.security import check_label
 from qinglian.org.models import Person, TeamRole, Unit
 from qinglian.org.scoping import may_write_unit, subtree_q
 
@@ -290,6 +291,11 @@ class _PlanWriter:
         owner, msg = self.people.person_named(str(m.get("owner") or ""), responsible, leader=False)
         if msg:
             self._err(row, cols["owner"], msg)
+        try:
+            label = check_label(m.get("security_label"), self.user, default="")
+        except ValidationError as exc:
+            label = ""
+            self._err(row, cols.get("label", "密级"), exc.messages[0])
         status = m.get("status") or MeasureStatus.NOT_STARTED
         if status not in MeasureStatus.values:
             self._err(row, cols.get("situation", "完成情况"), f"完成状态“{status}”无法识别。")
@@ -306,7 +312,7 @@ class _PlanWriter:
             self._err(row, cols["deadline"], exc.messages[0])
         return (None, {"text": text, "leader_in_charge": leader, "responsible_unit": responsible, "owner": owner,
                        "deadline": deadline, "deadline_text": deadline_text[:50], "status": status,
-                       "situation": str(m.get("situation") or "")})
+                       "situation": str(m.get("situation") or ""), **({"security_label": label} if label else {})})
 
     # -- writing ------------------------------------------------------------------------------------
     def _stamp(self, obj: Any) -> Any:

@@ -37,6 +37,8 @@ from qinglian.ledger.models import (
 )
 from qinglian.lib.dates import not_before, not_in_future, not_in_past
 from qinglian.lib.files import Upload, check_uploads, stored_files
+from qinglian.lib.models import SecurityLabel
+from qinglian.lib.security import label_problem
 from qinglian.lib.services import record_create, record_update
 from qinglian.org.models import Person, Role, Unit
 from qinglian.org.scoping import may_see_unit, may_write_unit, subtree_q
@@ -84,6 +86,15 @@ def ledger_source_create(*, user: Any, unit: Unit, kind: str, issued_by: str, fe
                                                feedback_date=feedback_date, title=title.strip()), request=request)
 
 
+def _label(user: Any, label: str, inherited: str = "") -> str:
+    """The 密级 a new or edited ledger row gets: the one chosen, else `inherited`, else 内部; refused above
+    the writer's clearance."""
+    label = label or inherited or SecurityLabel.INTERNAL
+    if problem := label_problem(label, user):
+        raise ValidationError({"security_label": [problem]})
+    return label
+
+
 def ledger_aspect_create(*, user: Any, source: Source, title: str, request: Any = None) -> Aspect:
     _check_write(user, source.unit, source)
     order = Aspect.with_deleted.filter(source=source).count() + 1
@@ -92,14 +103,16 @@ def ledger_aspect_create(*, user: Any, source: Source, title: str, request: Any 
 
 
 def ledger_problem_create(*, user: Any, aspect: Aspect, text: str, parent: Problem | None = None,
-                          request: Any = None) -> Problem:
+                          security_label: str = "", request: Any = None) -> Problem:
+    """A problem under an aspect (or a sub-problem under `parent`, whose label it takes unless given)."""
     _check_write(user, aspect.unit, aspect)
+    security_label = _label(user, security_label, parent.security_label if parent else "")
     if parent is not None and (parent.aspect_id != aspect.pk or parent.parent_id):
         raise ValidationError("子问题只能建在同一方面的问题之下，且只分一级（如“（1）”）。")
     with transaction.atomic():
         siblings = Problem.with_deleted.filter(aspect=aspect, parent=parent)
         problem = Problem(aspect=aspect, source_id=aspect.source_id, unit=aspect.unit, parent=parent,
-                          text=_require(text, "问题"), order=siblings.count() + 1)
+                          text=_require(text, "问题"), order=siblings.count() + 1, security_label=security_label)
         record_create(user=user, obj=problem, request=request)
         if parent is not None and parent.is_leaf:
             Problem.with_deleted.filter(pk=parent.pk).update(is_leaf=False)
@@ -111,8 +124,10 @@ def ledger_measure_create(*, user: Any, problem: Problem, text: str, leader_in_c
                           responsible_unit: Unit | None = None, owner: Person | None = None,
                           deadline_text: str = "", deadline: dt.date | None = None,
                           status: str = MeasureStatus.NOT_STARTED, today: dt.date | None = None,
-                          request: Any = None) -> Measure:
+                          security_label: str = "", request: Any = None) -> Measure:
+    """A measure under a leaf problem; its 密级 is the problem's unless given."""
     _check_write(user, problem.unit, problem)
+    security_label = _label(user, security_label, problem.security_label)
     if not problem.is_leaf:
         raise ValidationError("该问题已分为（1）（2）等具体问题，请在具体问题下填写整改措施。")
     deadline, status = read_deadline(deadline_text, deadline, status, today or timezone.localdate())
@@ -124,7 +139,7 @@ def ledger_measure_create(*, user: Any, problem: Problem, text: str, leader_in_c
                       responsible_unit=responsible_unit, owner=owner, deadline=deadline,
                       deadline_text=deadline_text.strip(), status=status, order=order,
                       position=measure_position(problem.unit, problem.source_id, problem.aspect.order,
-                                                problem_key(problem), order))
+                                                problem_key(problem), order), security_label=security_label)
     with transaction.atomic():
         record_create(user=user, obj=measure, request=request)
         _reopen_if_closed(user=user, problem=problem, reason="新增整改措施")
@@ -170,6 +185,8 @@ def ledger_measure_update(*, user: Any, measure: Measure, data: dict[str, Any], 
                                                          today or timezone.localdate())
         check_deadline(data["deadline"], measure.source)
     _check_people(measure.unit, data.get("leader_in_charge"), data.get("responsible_unit"), data.get("owner"))
+    if "security_label" in data:
+        data["security_label"] = _label(user, data["security_label"], measure.security_label)
     return record_update(user=user, obj=measure, data=data, version=version, request=request)
 
 

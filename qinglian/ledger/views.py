@@ -222,7 +222,8 @@ def problem_new(request: HttpRequest, pk: int) -> HttpResponse:
         parent = get_object_or_404(Problem.objects.visible_to(request.user), pk=request.POST["parent"])
     form = forms.ProblemForm(request.POST)
     if form.is_valid() and _saved(request, form, lambda: services.ledger_problem_create(
-            user=request.user, aspect=aspect, parent=parent, text=form.cleaned_data["text"], request=request),
+            user=request.user, aspect=aspect, parent=parent, text=form.cleaned_data["text"],
+            security_label=form.cleaned_data["security_label"], request=request),
             "已添加问题。"):
         return redirect("ledger:source", aspect.source_id)
     messages.error(request, "；".join(e for errs in form.errors.values() for e in errs) or "请填写问题内容。")
@@ -272,7 +273,7 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
         if _saved(request, form, lambda: services.ledger_measure_create(
                 user=request.user, problem=problem, text=data["text"], leader_in_charge=data["leader_in_charge"],
                 responsible_unit=data["responsible_unit"], owner=data["owner"], deadline_text=data["deadline_text"],
-                status=data["status"], request=request), "已添加整改措施。"):
+                status=data["status"], security_label=data["security_label"], request=request), "已添加整改措施。"):
             return redirect("ledger:problem", problem.pk)
     return _problem_page(request, problem, status=400, measure_form=form)
 
@@ -305,12 +306,12 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"text": measure.text, "leader_in_charge": measure.leader_in_charge_id,
                "responsible_unit": measure.responsible_unit_id, "owner": measure.owner_id,
                "deadline_text": measure.deadline_text or (measure.deadline.isoformat() if measure.deadline else ""),
-               "status": measure.status, "version": measure.version}
+               "status": measure.status, "version": measure.version, "security_label": measure.security_label}
     form = forms.MeasureEditForm(request.POST or None, initial=initial)
     form.limit_to(measure.unit)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("text", "leader_in_charge", "responsible_unit", "owner",
-                                                  "deadline_text", "status")}
+                                                  "deadline_text", "status", "security_label")}
         try:
             services.ledger_measure_update(user=request.user, measure=measure, data=data,
                                            version=form.cleaned_data["version"], request=request)
