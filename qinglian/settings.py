@@ -48,6 +48,10 @@ CSRF_TRUSTED_ORIGINS = [o for o in env("QINGLIAN_CSRF_TRUSTED_ORIGINS").split(",
 # Where uploaded evidence lives: outside the web root, served only through views that check access.
 DATA_DIR = Path(env("QINGLIAN_DATA_DIR", str(Path.cwd() / "var")))
 MEDIA_ROOT = DATA_DIR / "files"
+# Backups (qinglian backup DIR): the key file is NOT copied unless this says so — keys are backed up apart
+# from the data they protect. QINGLIAN_PG_BIN: where pg_dump/pg_restore are (else the newest Debian install).
+QINGLIAN_BACKUP_KEYS = env_bool("QINGLIAN_BACKUP_KEYS", False)
+QINGLIAN_PG_BIN = env("QINGLIAN_PG_BIN")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
     "qinglian.publicity",
     "qinglian.reports",
     "qinglian.limits",
+    "qinglian.backup",
 ]
 
 MIDDLEWARE = [
