@@ -231,3 +231,57 @@ def person_create(*, user: Any, unit: Unit, name: str, post: str = "", team_role
                   portfolio: str = "", order: int = 0) -> Person:
     return record_create(user=user, obj=Person(unit=unit, name=name, post=post, team_role=team_role,
                                                portfolio=portfolio, order=order))
+
+
+def account_set_clearance(*, actor: Any, account: User, clearance: str, can_unmask: bool,
+                          request: Any = None) -> User:
+    """The security admin sets an account's 可阅密级 and grants or revokes 查看完整号码; audited like a role
+    grant (never to oneself)."""
+    from qinglian.lib.models import SecurityLabel
+
+    if getattr(actor, "role", None) != Role.SECADMIN:
+        raise RoleChangeRefused("只有安全管理员可以设定可阅密级和查看完整号码的权限。")
+    if clearance not in SecurityLabel.values:
+        raise RoleChangeRefused("请选择可阅密级：公开、内部或敏感。")
+    with transaction.atomic():
+        account = User.objects.select_for_update().get(pk=account.pk)
+        if account.pk == actor.pk:
+            raise RoleChangeRefused("不能调整自己的可阅密级或查看权限：请由另一名安全管理员办理。")
+        before = {"clearance": account.clearance, "can_unmask": account.can_unmask}
+        after = {"clearance": clearance, "can_unmask": bool(can_unmask)}
+        if before == after:
+            return account
+        account.clearance, account.can_unmask = clearance, bool(can_unmask)
+        account.save(update_fields=["clearance", "can_unmask"])
+        parts = []
+        if before["clearance"] != clearance:
+            parts.append(f"可阅密级由“{SecurityLabel(before['clearance']).label}”改为“{SecurityLabel(clearance).label}”")
+        if before["can_unmask"] != after["can_unmask"]:
+            parts.append("授予查看完整号码权限" if can_unmask else "撤销查看完整号码权限")
+        audit_log(action=Action.UPDATE, summary=f"账号 {account.username}：" + "，".join(parts), actor=actor,
+                  ip=client_ip(request), obj=account, unit_id=account.unit_id, before=before, after=after)
+    return account
+
+
+UNMASKED_FIELDS = {"phone": "手机号码", "id_number": "身份证号码"}
+
+
+class UnmaskRefused(PermissionError):
+    """An account without the grant asked for a full number."""
+
+
+def person_unmask(*, user: Any, person: Person, reason: str = "", request: Any = None) -> dict[str, str]:
+    """The full phone and ID numbers of `person`, for an account the security admin granted `can_unmask`
+    (the caller has fetched `person` through visible_to). One audit row each time, naming whose numbers were
+    shown and why, never the numbers themselves."""
+    if not getattr(user, "can_unmask", False) or not getattr(user, "is_business", False):
+        raise UnmaskRefused("您没有查看完整号码的权限：如工作需要，请向安全管理员申请。")
+    shown = {name: str(getattr(person, name) or "") for name in UNMASKED_FIELDS}
+    what = "、".join(label for name, label in UNMASKED_FIELDS.items() if shown[name]) or "号码（均未登记）"
+    reason = reason.strip()[:200]
+    with transaction.atomic():
+        audit_log(action=Action.UNMASK, summary=f"查看 {person.name}（{person.unit.name}）的完整{what}"
+                  + (f"，事由：{reason}" if reason else ""), actor=user, ip=client_ip(request), obj=person,
+                  unit_id=person.unit_id, after={"fields": [n for n in UNMASKED_FIELDS if shown[n]],
+                                                 "reason": reason})
+    return shown

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from qinglian.lib.exports import xlsx_response
 from qinglian.lib.nav import home_cards
+from qinglian.lib.security import mask_id_number, mask_phone
 from qinglian.lib.services import ConflictError, policy_update, record_delete, record_restore, record_update
 from qinglian.lib.views import (
     CURRENT_UNIT,
@@ -32,11 +33,13 @@ from qinglian.lib.views import (
 from qinglian.org.auth import LoginForm
 from qinglian.org.forms import (
     AccountFilter,
+    ClearanceForm,
     GrantRoleForm,
     PeopleFilter,
     PersonForm,
     PolicyForm,
     RevokeRoleForm,
+    UnmaskForm,
 )
 from qinglian.org.middleware import remember_deadline
 from qinglian.org.models import Person, Role, SecurityPolicy, Unit, User
@@ -172,26 +175,49 @@ def people(request: HttpRequest) -> HttpResponse:
 @business_required
 def people_export(request: HttpRequest) -> HttpResponse:
     form = PeopleFilter(request.GET)
+    # The numbers are masked in every export, whoever asks: a full number is shown one person at a time,
+    # audited (person_unmask), never in a file that travels.
     rows = [
-        [p.unit.full_name, p.name, p.post, p.get_team_role_display(), p.portfolio]
+        [p.unit.full_name, p.name, p.post, p.get_team_role_display(), p.portfolio, mask_phone(p.phone),
+         mask_id_number(p.id_number)]
         for p in _people_queryset(request, form)[:50000]
     ]
-    return xlsx_response(request, "干部名册", ["单位", "姓名", "职务", "班子角色", "分管工作"], rows)
+    return xlsx_response(request, "干部名册", ["单位", "姓名", "职务", "班子角色", "分管工作", "手机号码", "身份证号码"],
+                         rows)
 
 
 @business_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.with_deleted.visible_to(request.user), pk=pk)
-    return render(request, "org/person_detail.html", {"person": person})
+    return render(request, "org/person_detail.html", {"person": person, "unmask_form": UnmaskForm()})
+
+
+@require_POST
+@business_required
+def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
+    """显示完整号码: for an account granted can_unmask, the person page with the full numbers, once, audited."""
+    from qinglian.org.services import UnmaskRefused
+    from qinglian.org.services import person_unmask as unmask
+
+    person = get_object_or_404(Person.with_deleted.visible_to(request.user).select_related("unit"), pk=pk)
+    form = UnmaskForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        shown = unmask(user=request.user, person=person, reason=reason, request=request)
+    except UnmaskRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
+    response = render(request, "org/person_detail.html", {"person": person, "unmask_form": form, "shown": shown})
+    response["Cache-Control"] = "no-store"  # the full numbers stay out of every cache
+    return response
 
 
 @writer_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
     if request.method == "POST":
-        form = PersonForm(request.POST)
+        form = PersonForm(request.POST, person=person)
         if form.is_valid():
-            data = {k: form.cleaned_data[k] for k in ("name", "post", "team_role", "portfolio")}
+            data = {k: form.cleaned_data[k] for k in ("name", "post", "team_role", "portfolio", "phone", "id_number")}
             try:
                 record_update(user=request.user, obj=person, data=data, version=form.cleaned_data["version"],
                               request=request)
@@ -204,7 +230,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"已保存：{person.name}")
                 return redirect("org:person", pk=person.pk)
     else:
-        form = PersonForm(initial={**person.snapshot(), "version": person.version})
+        initial = {"name": person.name, "post": person.post, "team_role": person.team_role,
+                   "portfolio": person.portfolio, "version": person.version}
+        form = PersonForm(initial=initial, person=person)
     return render(request, "org/person_edit.html", {"person": person, "form": form})
 
 
@@ -277,8 +305,33 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             return redirect("org:account", pk=target.pk)
-    context = {"target": target, "form": form, "revoke": revoke, "is_self": target.pk == request.user.pk}
+    context = {"target": target, "form": form, "revoke": revoke, "is_self": target.pk == request.user.pk,
+               "clearance_form": ClearanceForm(initial={"clearance": target.clearance,
+                                                         "can_unmask": target.can_unmask})}
     return render(request, "org/account.html", context)
+
+
+@require_POST
+@roles_required(Role.SECADMIN)
+def account_clearance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the account's 可阅密级 and grant or revoke 查看完整号码 (confirmed, audited)."""
+    from qinglian.org.services import RoleChangeRefused, account_set_clearance
+
+    target = get_object_or_404(User.objects.select_related("unit", "person"), pk=pk)
+    form = ClearanceForm(request.POST)
+    if form.is_valid():
+        try:
+            account_set_clearance(actor=request.user, account=target, clearance=form.cleaned_data["clearance"],
+                                  can_unmask=form.cleaned_data["can_unmask"], request=request)
+        except RoleChangeRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已保存 {target.username} 的可阅密级和号码查看权限。")
+            return redirect("org:account", pk=target.pk)
+    revoke = bool(target.role)
+    context = {"target": target, "form": (RevokeRoleForm if revoke else GrantRoleForm)(), "revoke": revoke,
+               "is_self": target.pk == request.user.pk, "clearance_form": form}
+    return render(request, "org/account.html", context, status=400)
 
 
 @roles_required(Role.SECADMIN)

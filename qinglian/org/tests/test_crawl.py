@@ -59,9 +59,15 @@ ACCESS: dict[str, frozenset[str]] = {
     "limits:*": frozenset({SECADMIN}),
     "org:accounts": frozenset({SECADMIN}),
     "org:account": frozenset({SECADMIN}),
+    "org:account_clearance": frozenset({SECADMIN}),
+    # 显示完整号码: business accounts the security admin granted can_unmask (no crawl persona holds it).
+    "org:person_unmask": NOBODY,
     "org:dormant": frozenset({SECADMIN}),
-    # Everyone signed in changes their own password.
+    # Everyone signed in changes their own password and keeps their own second factor; the security admin
+    # resets another account's (a lost phone).
     "org:password_change": SIGNED_IN,
+    "factors:*": SIGNED_IN,
+    "factors:reset": frozenset({SECADMIN}),
     # Business: clerks, leaders and supervisors read; writers write; leaders approve.
     "org:*": BUSINESS,
     "stats:*": BUSINESS,
