@@ -7,6 +7,7 @@ from django.conf import settings
 
 from qinglian.lib.files import PICTURES, checked_file, upload_types
 from qinglian.lib.forms import ChineseDateField, IdChoiceField, IdMultipleChoiceField, VersionField
+from qinglian.lib.security import LabelField
 from qinglian.org.models import Person, Unit
 from qinglian.org.scoping import subtree_q, visible_units
 from qinglian.publicity.models import (
@@ -88,10 +89,12 @@ class TicketForm(forms.Form):
     link = forms.URLField(label="链接", max_length=500, required=False, assume_scheme="https")
     captured_at = forms.DateTimeField(label="发现时间", help_text="如 2026-03-05 09:30")
     summary = forms.CharField(label="内容摘要", widget=forms.Textarea(attrs={"rows": 4}))
+    security_label = LabelField()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuing_unit"].queryset = _units(user)
+        self.fields["security_label"].bind(user)
 
 
 def jurisdiction_units(issuing_unit: Unit) -> Any:

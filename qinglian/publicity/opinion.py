@@ -14,6 +14,7 @@ from paperwork.calendar import WorkCalendar
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
 from qinglian.lib.dates import moment_not_in_future, not_before, not_in_future, not_in_past
+from qinglian.lib.security import label_problem
 from qinglian.lib.services import record_create, record_update
 from qinglian.org.models import Role, Unit, UnitKind
 from qinglian.org.scoping import may_see_unit, may_write_unit
@@ -63,8 +64,10 @@ def ticket_capture(*, user: Any, ticket: OpinionTicket) -> OpinionTicket:
         ensure_writer(user, ticket.issuing_unit)
         moment_not_in_future(ticket.captured_at, what="发现时间", field="captured_at",
                              hint="不能登记尚未发生的舆情；请填写实际发现的时间。")
+        if problem := label_problem(ticket.security_label, user):
+            raise ValidationError({"security_label": [problem]})
         ticket.state = TicketState.CAPTURED
-        return record_create(user=user, obj=ticket, summary=f"登记舆情：{ticket.summary[:40]}")
+        return record_create(user=user, obj=ticket, summary=f"登记舆情：{ticket}")
 
 
 def ticket_assess(*, user: Any, ticket: OpinionTicket, risk_level: str, category: str, assessment: str,

@@ -65,6 +65,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                       initial={"issuing_unit": current_unit(request), "captured_at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("issuing_unit", "source", "link", "captured_at", "summary")}
+        data["security_label"] = form.cleaned_data["security_label"] or "internal"
         try:
             ticket = opinion.ticket_capture(user=request.user, ticket=OpinionTicket(**data))
         except (Refused, ValidationError) as exc:

@@ -31,7 +31,9 @@ def label_badge(record: Any) -> SafeString:
     value = getattr(record, "security_label", "")
     if value not in SecurityLabel.values:
         return SafeString("")
-    return format_html('<span class="badge label-{}" title="密级">{}</span>', value, SecurityLabel(value).label)
+    colour = "red" if value == SecurityLabel.SENSITIVE else "grey"
+    return format_html('<span class="tag tag-{} security-label" title="密级">{}</span>', colour,
+                       SecurityLabel(value).label)
 
 
 @register.simple_tag
