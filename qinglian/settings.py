@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "qinglian.publicity",
     "qinglian.reports",
     "qinglian.limits",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "qinglian.factors",
     "qinglian.backup",
 ]
 
@@ -82,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "qinglian.lib.middleware.SessionExpiryMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "qinglian.factors.middleware.SecondFactorMiddleware",
     "qinglian.org.middleware.PasswordPolicyMiddleware",
     "qinglian.lib.once.OnceTokenMiddleware",
     "qinglian.lib.middleware.SecurityHeadersMiddleware",
@@ -143,6 +149,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "qinglian.org.validators.PasswordHistoryValidator"},
 ]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+# Second factor (qinglian.factors): TOTP at exactly ±1 step (no drift sync widening it); django-otp's own
+# back-off throttles off, since wrong codes are counted and locked like passwords (SecurityPolicy).
+OTP_TOTP_ISSUER = "清廉台账"
+OTP_TOTP_SYNC = False
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Sessions: 30 minutes idle, 8 hours absolute (SessionExpiryMiddleware enforces both).
 SESSION_IDLE_SECONDS = env_int("QINGLIAN_SESSION_IDLE_SECONDS", 30 * 60)

@@ -9,6 +9,7 @@ clerk_a / leader_a work in A; clerk_b in B; supervisor reads the whole county; t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.test import Client
@@ -37,10 +38,61 @@ def make_user(username: str, role: str, unit: Unit | None = None, person: Person
     return User.objects.create(username=username, role=role, unit=unit, person=person, password=_HASH[0])
 
 
-def client_for(user: User) -> Client:
-    client = Client()
+def login(client: Client, user: User) -> Client:
+    """Log `user` in with both factors: the password step (force_login), then django-otp's own otp_login with
+    a real confirmed TOTP device of the account (created if it has none), as the code page does."""
+    from django.http import HttpRequest
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     client.force_login(user)
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="动态口令", confirmed=True))
+    request = HttpRequest()
+    request.session, request.user = client.session, user
+    otp_login(request, device)
+    request.session.save()
     return client
+
+
+def totp_code(user: User, at: float | None = None) -> str:
+    """The code the account's authenticator app shows at `at` (seconds since the epoch; default now)."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "pk").first()
+    assert device is not None, f"{user.username} 没有动态口令设备"
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in(client: Client, username: str, password: str = PASSWORD, **extra: Any) -> Any:
+    """Log in through the real forms: the password, then (where the policy asks for it) a real TOTP code of
+    the account's device (a confirmed one is created if it has none). The last response is returned."""
+    import time
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    response = client.post("/login/", {"username": username, "password": password}, **extra)
+    if response.status_code != 302 or not client.get(response["Location"], **extra).get("Location", "").startswith(
+            "/factors/"):
+        return response
+    user = User.objects.get_by_natural_key(username)
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="动态口令", confirmed=True))
+    step = int(time.time()) // device.step
+    if device.last_t >= step + 1:  # this step's and the next one's codes are spent: wait for a fresh one
+        time.sleep((device.last_t + 1) * device.step - time.time() + 0.1)
+        step = int(time.time()) // device.step
+    at = max(step, device.last_t + 1) * device.step
+    return client.post("/factors/code/", {"code": totp_code(user, at), "next": "/"}, **extra)
+
+
+def client_for(user: User) -> Client:
+    return login(Client(), user)
 
 
 @dataclass

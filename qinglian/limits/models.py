@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     EXPORT = "export", "导出"
     DOWNLOAD = "download", "下载文件"
     GENERATE = "generate", "生成报告"
+    CODE = "code", "输入动态口令"
 
 
 class RatePolicy(models.Model):
@@ -30,6 +31,9 @@ class RatePolicy(models.Model):
         "下载文件（次/10分钟）", default=120, help_text="同一账号、同一来源地址每 10 分钟最多下载附件和报告这么多次。")
     generate_limit = models.PositiveSmallIntegerField(
         "生成报告（次/10分钟）", default=20, help_text="同一账号、同一来源地址每 10 分钟最多生成报告这么多次（一批算一次）。")
+    code_limit = models.PositiveSmallIntegerField(
+        "输入动态口令（次/分钟）", default=60,
+        help_text="同一账号、同一来源地址每分钟最多提交动态口令这么多次（含绑定时的确认）。")
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
@@ -39,10 +43,13 @@ class RatePolicy(models.Model):
     # Login: 60 a minute, not fewer, because a whole office behind one NAT address signs in at nine together;
     # guessing is stopped earlier by the lockout (qinglian.org.auth: failures per name and per address), which
     # this limit sits in front of and does not replace.
+    # Code entry: 60 a minute per address, like log-in, serves an office signing in together; per account, guessing is
+    # stopped earlier by the code lockout (qinglian.factors.services: 5 wrong codes lock, as passwords do).
     DEFAULTS: ClassVar[dict[str, int]] = {"login_limit": 60, "export_limit": 30, "download_limit": 120,
-                                          "generate_limit": 20}
+                                          "generate_limit": 20, "code_limit": 60}
     # The windows are fixed: a shorter limit is the one way to tighten, so "only tighten" is one comparison.
-    WINDOWS: ClassVar[dict[str, int]] = {Kind.LOGIN: 60, Kind.EXPORT: 600, Kind.DOWNLOAD: 600, Kind.GENERATE: 600}
+    WINDOWS: ClassVar[dict[str, int]] = {Kind.LOGIN: 60, Kind.EXPORT: 600, Kind.DOWNLOAD: 600, Kind.GENERATE: 600,
+                                          Kind.CODE: 60}
     # Each worker reads the row at most this often: a limited request then costs its one counting statement.
     CACHE_SECONDS = 10
     _cached: ClassVar[tuple[float, RatePolicy] | None] = None

@@ -36,14 +36,14 @@ LOCKED = "该账号因多次登录失败已被临时锁定，请于 %(until)s �
 BLOCKED = "本机所在地址登录失败次数过多，已暂停受理登录，请于 %(until)s 后再试，或联系安全管理员。"
 
 
-def _row(kind: str, key: str, lock: bool) -> LoginThrottle:
+def throttle_row(kind: str, key: str, lock: bool) -> LoginThrottle:
     """The counter row of `key`, created if missing (INSERT … ON CONFLICT DO NOTHING: no race on creation)."""
     LoginThrottle.objects.bulk_create([LoginThrottle(kind=kind, key=key)], ignore_conflicts=True)
     qs = LoginThrottle.objects.select_for_update() if lock else LoginThrottle.objects
     return qs.get(kind=kind, key=key)
 
 
-def _count_failure(row: LoginThrottle, now: datetime, limit: int, window: int, lock_minutes: int) -> None:
+def count_failure(row: LoginThrottle, now: datetime, limit: int, window: int, lock_minutes: int) -> None:
     """One more failure on a locked row; the limit reached inside the window starts the lock."""
     if row.window_start is None or now - row.window_start > timedelta(minutes=window):
         row.failures, row.window_start = 0, now
@@ -54,16 +54,17 @@ def _count_failure(row: LoginThrottle, now: datetime, limit: int, window: int, l
     row.save(update_fields=["failures", "window_start", "locked_until"])
 
 
-def locked_until(username: str) -> datetime | None:
-    """When the lock on `username` ends, or None if it is not locked."""
-    row = LoginThrottle.objects.filter(kind=ThrottleKind.USERNAME, key=username_key(username)).first()
+def locked_until(username: str, kind: str = ThrottleKind.USERNAME) -> datetime | None:
+    """When the lock on `username` (its passwords, or with kind CODE its second-factor codes) ends, or None."""
+    row = LoginThrottle.objects.filter(kind=kind, key=username_key(username)).first()
     return row.locked_until if row and row.locked_until and row.locked_until > timezone.now() else None
 
 
 def unlock(username: str) -> bool:
-    """Clear the failures and the lock of `username`; True if it was locked."""
-    was_locked = locked_until(username) is not None
-    LoginThrottle.objects.filter(kind=ThrottleKind.USERNAME, key=username_key(username)).update(
+    """Clear the failures and the locks of `username` (password and second-factor code); True if it was locked."""
+    kinds = (ThrottleKind.USERNAME, ThrottleKind.CODE)
+    was_locked = any(locked_until(username, kind) is not None for kind in kinds)
+    LoginThrottle.objects.filter(kind__in=kinds, key=username_key(username)).update(
         failures=0, window_start=None, locked_until=None)
     return was_locked
 
@@ -79,7 +80,7 @@ def attempt_login(request: Any, username: str, password: str) -> Attempt:
     """Check the locks, authenticate and count, all in one transaction (see the module docstring)."""
     policy, now, ip = SecurityPolicy.current(), timezone.now(), client_ip(request)
     with transaction.atomic():
-        row = _row(ThrottleKind.USERNAME, username_key(username), lock=True)
+        row = throttle_row(ThrottleKind.USERNAME, username_key(username), lock=True)
         address = LoginThrottle.objects.filter(kind=ThrottleKind.ADDRESS, key=ip).first() if ip else None
         if address is not None and address.locked_until and address.locked_until > now:
             audit_log(action=Action.REFUSED, summary=f"来源地址 {ip} 登录失败过多已暂停受理，拒绝 {username} 的登录",
@@ -97,10 +98,10 @@ def attempt_login(request: Any, username: str, password: str) -> Attempt:
                 row.failures, row.window_start, row.locked_until = 0, None, None
                 row.save(update_fields=["failures", "window_start", "locked_until"])
             return Attempt(user=user)
-        _count_failure(row, now, policy.failure_limit, policy.failure_window_minutes, policy.lockout_minutes)
+        count_failure(row, now, policy.failure_limit, policy.failure_window_minutes, policy.lockout_minutes)
         if ip:
-            address = _row(ThrottleKind.ADDRESS, ip, lock=True)
-            _count_failure(address, now, policy.address_failure_limit, policy.address_window_minutes,
+            address = throttle_row(ThrottleKind.ADDRESS, ip, lock=True)
+            count_failure(address, now, policy.address_failure_limit, policy.address_window_minutes,
                            policy.address_block_minutes)
         lock = f"，账号锁定至 {timezone.localtime(row.locked_until):%H:%M}" if row.locked_until else ""
         audit_log(action=Action.LOGIN_FAILED, summary=f"{username} 登录失败{lock}", actor_name=username, ip=ip)

@@ -18,7 +18,17 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, UnitKind, User
+from qinglian.org.models import (
+    ADMIN_ROLES,
+    SEGMENT,
+    Person,
+    Role,
+    SecurityPolicy,
+    TeamRole,
+    Unit,
+    UnitKind,
+    User,
+)
 from qinglian.org.passwords import record_password
 
 DEMO_PASSWORD = "Qinglian#2026"
@@ -252,7 +262,34 @@ def _accounts(ctx: DemoContext) -> None:
         user.save()
         record_password(user, now)
         ctx.users[username] = user
+    _second_factor(ctx)
+
+
+def _second_factor(ctx: DemoContext) -> None:
+    """A newcomer's walk stays easy: business roles log in with the password alone, while the three admins
+    need their TOTP code as always; each admin gets a confirmed device whose secret (random, made now, not
+    from the seed) demo_logins prints, to be added to an authenticator app."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from qinglian.factors.totp import TOTP_NAME
+
+    policy = SecurityPolicy.current()
+    policy.business_second_factor = False
+    policy.save()
+    for user in ctx.users.values():
+        if user.role in ADMIN_ROLES:
+            TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=True)
 
 
 def demo_logins(ctx_users: dict[str, User]) -> list[str]:
-    return [f"  {u.username:<16} {u.get_role_display():<6} {u.first_name}" for u in ctx_users.values()]
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from qinglian.factors.totp import grouped, secret
+
+    lines = []
+    for u in ctx_users.values():
+        lines.append(f"  {u.username:<16} {u.get_role_display():<6} {u.first_name}")
+        device = TOTPDevice.objects.filter(user=u, confirmed=True).first() if u.role in ADMIN_ROLES else None
+        if device is not None:
+            lines.append(f"    动态口令密钥 {grouped(secret(device))}  {device.config_url}")
+    return lines

@@ -54,7 +54,7 @@ class PolicyForm(forms.ModelForm):
         model = SecurityPolicy
         fields = ["failure_limit", "failure_window_minutes", "lockout_minutes",
                   "address_failure_limit", "address_window_minutes", "address_block_minutes",
-                  "password_max_age_days", "password_history", "dormant_days"]
+                  "password_max_age_days", "password_history", "dormant_days", "business_second_factor"]
 
 
 class AccountFilter(forms.Form):

@@ -56,6 +56,7 @@ class PasswordPolicyMiddleware:
 
     @staticmethod
     def _exempt(path: str) -> bool:
-        allowed = (reverse("org:password_change"), reverse("logout"),
-                   settings.STATIC_URL or "/static/")
+        # The second factor's code and enrolment pages come first (SecondFactorMiddleware leads there).
+        allowed = (reverse("org:password_change"), reverse("logout"), reverse("factors:verify"),
+                   reverse("factors:enrol"), settings.STATIC_URL or "/static/")
         return any(path.startswith(p) for p in allowed)

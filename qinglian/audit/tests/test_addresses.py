@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from qinglian.audit.models import Action, AuditEntry
-from qinglian.lib.testing import World
+from qinglian.lib.testing import World, login
 from qinglian.records.models import Activity, ActivityKind
 
 ADDRESS = "10.20.30.40"
@@ -24,7 +24,7 @@ def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 def _client(world: World, who: str) -> Client:
     client = Client(REMOTE_ADDR=ADDRESS)
-    client.force_login(getattr(world, who))
+    login(client, getattr(world, who))
     client.raise_request_exception = False
     return client
 

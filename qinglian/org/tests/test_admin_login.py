@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qinglian.audit.models import AuditEntry
-from qinglian.lib.testing import PASSWORD, World
+from qinglian.lib.testing import PASSWORD, World, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,13 @@ def test_the_admin_login_sends_people_to_the_app_login(world: World) -> None:
 
 
 def test_the_sysadmin_logs_in_through_the_app_and_lands_in_the_admin_site(world: World) -> None:
+    TOTPDevice.objects.create(user=world.sysadmin, name="动态口令", confirmed=True)
     client = Client()
     response = client.post("/login/?next=/admin/", {"username": "sysadmin", "password": PASSWORD})
+    assert response["Location"] == "/admin/"
+    # The password alone does not open the admin site: the code page first, then back to /admin/.
+    assert client.get("/admin/")["Location"] == "/factors/code/?next=%2Fadmin%2F"
+    response = client.post("/factors/code/", {"code": totp_code(world.sysadmin), "next": "/admin/"})
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
     assert AuditEntry.objects.filter(action="login", actor=world.sysadmin).exists()

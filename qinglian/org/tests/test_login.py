@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from qinglian.audit.models import AuditEntry
-from qinglian.lib.testing import PASSWORD, World
+from qinglian.lib.testing import PASSWORD, World, login, sign_in
 from qinglian.org.models import LoginThrottle, ThrottleKind
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_unknown_user_gets_the_same_answer_as_a_wrong_password(world: World) -> 
 
 def test_idle_session_expires(world: World, settings) -> None:  # type: ignore[no-untyped-def]
     client = Client()
-    _login(client, "clerk_a", PASSWORD)
+    sign_in(client, "clerk_a", PASSWORD)
     assert client.get("/org/people/").status_code == 200
     session = client.session
     session["qinglian_seen_at"] -= settings.SESSION_IDLE_SECONDS + 5
@@ -93,7 +93,7 @@ def test_idle_session_expires(world: World, settings) -> None:  # type: ignore[n
 
 def test_absolute_session_limit(world: World, settings) -> None:  # type: ignore[no-untyped-def]
     client = Client()
-    _login(client, "clerk_a", PASSWORD)
+    sign_in(client, "clerk_a", PASSWORD)
     client.get("/")
     session = client.session
     session["qinglian_login_at"] -= settings.SESSION_ABSOLUTE_SECONDS + 5
@@ -110,7 +110,7 @@ def test_pages_carry_security_headers(world: World) -> None:
 
 def test_forms_need_csrf(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.clerk_a)
+    login(client, world.clerk_a)
     assert client.post(f"/org/people/{world.staff_a.pk}/delete/").status_code == 403
 
 

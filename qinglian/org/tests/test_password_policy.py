@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from qinglian.lib.testing import PASSWORD, World, make_user
+from qinglian.lib.testing import PASSWORD, World, client_for, make_user, sign_in
 from qinglian.org import middleware
 from qinglian.org.models import PasswordHistory, Role, SecurityPolicy, User
 from qinglian.org.passwords import dormant_accounts, password_too_old
@@ -31,13 +31,12 @@ def _refusals(password: str, user: User | None = None) -> list[str]:
 
 def _login(username: str, password: str = PASSWORD) -> Client:
     client = Client()
-    client.post("/login/", {"username": username, "password": password})
+    sign_in(client, username, password)  # the password, then the second factor the policy asks for
     return client
 
 
 def _admin_reset(world: World, password: str) -> None:
-    admin = Client()
-    admin.force_login(world.sysadmin)
+    admin = client_for(world.sysadmin)
     admin.post(f"/admin/org/user/{world.clerk_a.pk}/password/",
                {"password1": password, "password2": password, "usable_password": "true", "set-password": ""})
 
@@ -118,8 +117,7 @@ def test_a_password_someone_else_set_is_changed_at_first_login(world: World) -> 
 
 
 def test_accounts_the_sysadmin_or_createuser_creates_must_change_unless_kept(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    admin = Client()
-    admin.force_login(world.sysadmin)
+    admin = client_for(world.sysadmin)
     admin.post("/admin/org/user/add/", {"username": "newbie", "usable_password": "true", "password1": NEW[0],
                                         "password2": NEW[0]})
     assert User.objects.get(username="newbie").must_change_password

@@ -9,7 +9,7 @@ from qinglian.lib.testing import World
 SECURITY = {"failure_limit": 5, "failure_window_minutes": 15, "lockout_minutes": 30, "address_failure_limit": 30,
             "address_window_minutes": 15, "address_block_minutes": 15, "password_max_age_days": 90,
             "password_history": 5, "dormant_days": 90}
-RATES = {"login_limit": 60, "export_limit": 30, "download_limit": 120, "generate_limit": 20}
+RATES = {"login_limit": 60, "export_limit": 30, "download_limit": 120, "generate_limit": 20, "code_limit": 60}
 
 
 def _last(summary: str) -> AuditEntry:

@@ -14,6 +14,9 @@ from qinglian.audit.services import audit_log
 from qinglian.org.demo import DEMO_APPS, DEMO_PASSWORD, DEMO_USERNAMES, build_demo, demo_logins
 from qinglian.org.models import Unit, User
 
+FACTOR_HINT = ("业务账号只用密码即可登录；三员登录时还须输入动态口令：把下面的密钥加入手机验证器应用，"
+               "或用 otpauth 链接生成二维码扫描")
+
 
 class Command(BaseCommand):
     help = "生成示范县（确定性：同一 --seed 与 --today 生成同样的数据）"
@@ -33,7 +36,7 @@ class Command(BaseCommand):
         if options["units"] < 0 or options["people"] < 0:
             raise CommandError("--units 与 --people 不能为负数。")
         if options["if_empty"] and Unit.with_deleted.exists():
-            self.stdout.write(f"数据库中已有数据，未重新生成。演示账号（密码均为 {DEMO_PASSWORD}）：")
+            self.stdout.write(f"数据库中已有数据，未重新生成。演示账号（密码均为 {DEMO_PASSWORD}；{FACTOR_HINT}）：")
             users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
             for line in demo_logins(users):
                 self.stdout.write(line)
@@ -57,6 +60,6 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.stdout.write(f"示范数据已生成，用时 {time.perf_counter() - started:.1f} 秒。")
-        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}；{FACTOR_HINT}）：")
         for line in demo_logins(ctx.users):
             self.stdout.write(line)
