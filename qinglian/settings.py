@@ -55,6 +55,8 @@ QINGLIAN_PG_BIN = env("QINGLIAN_PG_BIN")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before django.contrib.auth, so that its `changepassword` (refused: unaudited) replaces Django's.
+    "qinglian.org",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,7 +64,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "qinglian.lib",
     "qinglian.audit",
-    "qinglian.org",
     "qinglian.stats",
     "qinglian.ledger",
     "qinglian.records",

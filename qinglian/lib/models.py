@@ -136,8 +136,9 @@ class Record(models.Model):
 
 class StoredFile(Record):
     """Abstract base of an uploaded file kept with a record (ledger evidence, activity attachments): the bytes
-    under MEDIA_ROOT, outside the web root, under a random name (`lib.files.store`); served only by a view
-    that has fetched the row through `visible_to` (`lib.files.download`)."""
+    under MEDIA_ROOT, outside the web root, named by their SM3 (`lib.files.StoredFiles.store`; rows of the old
+    layout keep their random name), checked against `sha256` and that name on every download; served only by a
+    view that has fetched the row through `visible_to` (`lib.files.download`)."""
 
     name = models.CharField("文件名", max_length=255)
     stored = models.CharField("存储位置", max_length=255, editable=False,
