@@ -153,6 +153,22 @@ def account_save(*, actor: Any, account: User, request: Any = None) -> User:
     return account
 
 
+def account_password_reset(*, actor: Any, account: User, password: str, request: Any = None) -> User:
+    """Set a password someone else chose (`qinglian account reset-password`, run by whoever holds the server):
+    checked against the password policy, single-use (changed at the next log-in), audited. Django's own
+    `changepassword` is refused (org/management/commands/changepassword.py): it audits nothing."""
+    validate_password(password, account)
+    with transaction.atomic():
+        account = User.objects.select_for_update().get(pk=account.pk)
+        account.set_password(password)
+        account.must_change_password = True
+        account.save()
+        audit_log(action=Action.UPDATE, summary=f"重置账号 {account.username} 的密码（首次登录须修改）", actor=actor,
+                  ip=client_ip(request), obj=account, unit_id=account.unit_id,
+                  after={"must_change_password": True})
+    return account
+
+
 def account_password_reset_audit(*, actor: Any, account: User, request: Any = None) -> None:
     audit_log(action=Action.UPDATE, summary=f"重置账号 {account.username} 的密码", actor=actor,
               ip=client_ip(request), obj=account)
