@@ -487,12 +487,17 @@ def _first_of_each(qs: QuerySet[Problem], by: str, offset: int, size: int) -> li
     return list(qs.annotate(rank=rank).filter(rank__gt=offset, rank__lte=offset + size + 1).order_by(by, "rank"))
 
 
-def aspect_problems(aspects: Iterable[Aspect], page: int = 1, size: int = PROBLEMS_SHOWN) -> None:
+def aspect_problems(aspects: Iterable[Aspect], page: int = 1, size: int = PROBLEMS_SHOWN, *,
+                    user: Any = None) -> None:
     """Set on each aspect `top` (its top-level problems of page `page`, each with `parts` and `more_parts`),
-    `more` (a next page exists) and `offset`: two queries whatever the number of problems."""
+    `more` (a next page exists) and `offset`: two queries whatever the number of problems. With `user`, only
+    the problems of the labels within the user's clearance (the aspects were fetched through visible_to)."""
+    from qinglian.lib.models import label_q
+
+    within = Q() if user is None else label_q(Problem, getattr(user, "clearance", ""))
     by_id = {a.pk: a for a in aspects}
     offset = (page - 1) * size
-    tops = _first_of_each(Problem.objects.filter(aspect_id__in=list(by_id), parent__isnull=True), "aspect_id",
+    tops = _first_of_each(Problem.objects.filter(within, aspect_id__in=list(by_id), parent__isnull=True), "aspect_id",
                           offset, size)
     for a in by_id.values():
         a.top, a.more, a.offset, a.next_page = [], False, offset, page + 1
@@ -504,7 +509,7 @@ def aspect_problems(aspects: Iterable[Aspect], page: int = 1, size: int = PROBLE
         else:
             aspect.more = True
     shown = {p.pk: p for a in by_id.values() for p in a.top}
-    for c in _first_of_each(Problem.objects.filter(parent_id__in=list(shown)), "parent_id", 0, PARTS_SHOWN):
+    for c in _first_of_each(Problem.objects.filter(within, parent_id__in=list(shown)), "parent_id", 0, PARTS_SHOWN):
         parent = shown[c.parent_id]
         if len(parent.parts) < PARTS_SHOWN:
             parent.parts.append(c)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from paperwork.calendar import parse_date
@@ -16,6 +17,7 @@ from qinglian.audit.services import audit_log
 from qinglian.ledger.excel import SOURCE_KIND_LABELS, ParsedLedger, RowError, read_ledger, write_ledger
 from qinglian.ledger.imports import PlanResult, ledger_create_from_plan
 from qinglian.ledger.models import Aspect, Measure, Problem, Source
+from qinglian.lib.models import labels_within
 from qinglian.org.models import Unit
 from qinglian.org.scoping import subtree_q
 
@@ -90,11 +92,13 @@ def ledger_import_xlsx(*, user: Any, unit: Unit, data: bytes = b"", filename: st
     return ImportOutcome(parsed, result, fields)
 
 
-def source_plan(source: Source) -> dict[str, Any]:
-    """One source as the plain data write_ledger takes."""
-    aspects = list(Aspect.objects.filter(source=source).order_by("order", "id"))
-    problems = list(Problem.objects.filter(source=source).order_by("order", "id"))
-    measures = list(Measure.objects.filter(source=source).select_related("leader_in_charge", "owner",
+def source_plan(source: Source, clearance: str | None = None) -> dict[str, Any]:
+    """One source as the plain data write_ledger takes; with `clearance`, only the rows of the labels within
+    it (an export holds what its reader may open, nothing more)."""
+    within = Q() if clearance is None else Q(security_label__in=labels_within(clearance))
+    aspects = list(Aspect.objects.filter(within, source=source).order_by("order", "id"))
+    problems = list(Problem.objects.filter(within, source=source).order_by("order", "id"))
+    measures = list(Measure.objects.filter(within, source=source).select_related("leader_in_charge", "owner",
                                                                          "responsible_unit").order_by("position"))
     by_problem: dict[int, list[dict[str, Any]]] = {}
     for m in measures:
@@ -123,7 +127,9 @@ def ledger_export_xlsx(*, user: Any, unit: Unit, sources: Any = None) -> bytes:
     """The ledger of `unit`'s subtree, one sheet per source. The caller has checked the user may see `unit`."""
     qs = sources if sources is not None else Source.objects.filter(subtree_q(unit))
     qs = qs.select_related("unit").order_by("unit__path", "feedback_date", "id")
-    sheets = [source_plan(s) for s in qs]
+    # the CLI (no account, run by whoever holds the server) exports every label
+    clearance = user.clearance if getattr(user, "is_authenticated", False) else None
+    sheets = [source_plan(s, clearance) for s in qs]
     audit_log(action=Action.EXPORT, summary=f"导出整改台账：{unit.full_name}（{len(sheets)}个来源）", actor=user,
               unit_id=unit.pk)
     return write_ledger(sheets)

@@ -183,7 +183,7 @@ def _source_page(request: HttpRequest, source: Source, status: int = 200, **show
     # Aspects with their counts, a page at a time, each with its first problems (more load on demand): the
     # page costs the same for 12 problems or 20,000.
     page = paginate(aspects_with_counts(source), request, size=ASPECTS_SHOWN)
-    aspect_problems(page.rows)
+    aspect_problems(page.rows, user=request.user)
     return render_page(request, "ledger/source.html", {
         "source": source, "page": page, "aspect_form": forms.AspectForm(), "problem_form": forms.ProblemForm(),
         **shown}, status=status)
@@ -197,7 +197,7 @@ def aspect_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One page of an aspect's problems: the rows htmx appends to the source page ("显示更多问题"), or a page of
     its own without htmx."""
     aspect = get_object_or_404(Aspect.objects.visible_to(request.user).select_related("source"), pk=pk)
-    aspect_problems([aspect], page_number(request))
+    aspect_problems([aspect], page_number(request), user=request.user)
     return render_page(request, "ledger/aspect.html", {"a": aspect, "source": aspect.source},
                        fragment="ledger/_problem_items.html")
 

@@ -57,8 +57,14 @@ def _measure_item(m) -> MeasureItem:  # type: ignore[no-untyped-def]
                        situation=m.situation, imported=m.imported, origin=m.origin_document)
 
 
+def _within(labels: Sequence[str] | None) -> Q:
+    """Rows whose 密级 the reader may see (`labels`, from labels_within); None: the system itself (the CLI)
+    reads them all. Counts never pass through here: figures are counted over every label (decisions.md)."""
+    return Q() if labels is None else Q(security_label__in=list(labels))
+
+
 def ledger_sources(unit: Unit, date_from: dt.date, date_to: dt.date,
-                   only: Sequence[int] | None = None) -> tuple[SourceItem, ...]:
+                   only: Sequence[int] | None = None, labels: Sequence[str] | None = None) -> tuple[SourceItem, ...]:
     """The sources counted in the period (ledger rule: feedback date in the period) as a tree, in four queries;
     `only`: just these of them."""
     from qinglian.ledger.models import Aspect, Measure, Problem
@@ -69,8 +75,8 @@ def ledger_sources(unit: Unit, date_from: dt.date, date_to: dt.date,
         return ()
     ids = [s.pk for s in sources]
     aspects = list(Aspect.objects.filter(source__in=ids).order_by("source", "order", "id"))
-    problems = list(Problem.objects.filter(source__in=ids).order_by("aspect", "order", "id"))
-    measures = list(Measure.objects.filter(source__in=ids).select_related("leader_in_charge", "owner")
+    problems = list(Problem.objects.filter(_within(labels), source__in=ids).order_by("aspect", "order", "id"))
+    measures = list(Measure.objects.filter(_within(labels), source__in=ids).select_related("leader_in_charge", "owner")
                     .order_by("problem", "order", "id"))
     by_problem: dict[int, list[MeasureItem]] = defaultdict(list)
     for m in measures:
@@ -109,8 +115,8 @@ def rectification_sources(unit: Unit, date_from: dt.date, date_to: dt.date) -> l
     return [(s.pk, s.choice_label) for s in scoped_sources(unit, date_from, date_to).order_by("feedback_date", "id")[:200]]
 
 
-def open_items(unit: Unit, date_to: dt.date, only: Sequence[int] | None = None
-               ) -> tuple[tuple[OpenProblem, ...], tuple[MeasureItem, ...]]:
+def open_items(unit: Unit, date_to: dt.date, only: Sequence[int] | None = None,
+               labels: Sequence[str] | None = None) -> tuple[tuple[OpenProblem, ...], tuple[MeasureItem, ...]]:
     """What stood open at the end of the period, the one rule every genre's 存在问题 and 下步计划 use: the
     specific problems of sources fed back by `date_to` not closed off by then, and those sources' measures
     not finished by then (each with its status as of `date_to`). Nothing fed back later can appear.
@@ -126,10 +132,10 @@ def open_items(unit: Unit, date_to: dt.date, only: Sequence[int] | None = None
 
     pending = ~measure_finished_by_q(date_to) & (Q(source__in=list(only)) if only else Q())
     under_way = Measure.objects.filter(pending, problem=OuterRef("pk")).exclude(status=MeasureStatus.LONG_TERM)
-    problems = (Problem.objects.leaves().filter(subtree_q(unit), fed_back_by_q(date_to))
+    problems = (Problem.objects.leaves().filter(subtree_q(unit), fed_back_by_q(date_to), _within(labels))
                 .exclude(problem_closed_by_q(date_to)).filter(Exists(under_way)).select_related("source")
                 .order_by("source__feedback_date", "aspect__order", "order", "id")[:OPEN_LIMIT])
-    measures = (Measure.objects.filter(subtree_q(unit), fed_back_by_q(date_to), pending)
+    measures = (Measure.objects.filter(subtree_q(unit), fed_back_by_q(date_to), pending, _within(labels))
                 .select_related("leader_in_charge", "owner").order_by("deadline", "id")[:OPEN_LIMIT * 2])
     items = []
     for m in measures:
@@ -165,9 +171,11 @@ def _bulletin(unit: Unit, date_from: dt.date, date_to: dt.date, total: dict[str,
 
 
 def gather(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, person: Person | None = None,
-           today: dt.date | None = None, sources: Sequence[int] | None = None) -> ReportInput:
+           today: dt.date | None = None, sources: Sequence[int] | None = None,
+           labels: Sequence[str] | None = None) -> ReportInput:
     """Everything a genre builder needs; raises engine.PeriodError for an impossible period. `sources`: a
-    rectification notice for these sources alone (its ledger figures counted for them only)."""
+    rectification notice for these sources alone (its ledger figures counted for them only). `labels`: the
+    密级 whose texts the reader may see (problems and measures quoted); figures count every record."""
     today = today or dt.date.today()
     engine.make_scope(unit=unit, date_from=date_from, date_to=date_to)  # validates the period
     figures: dict[str, Count] = {}
@@ -175,11 +183,11 @@ def gather(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, pers
         figures = _counts(engine.figures(unit=unit, date_from=date_from, date_to=date_to, kinds=GENRE_KINDS[genre]))
     extra: dict = {}  # type: ignore[type-arg]
     if genre == "rectification":
-        extra["sources"] = ledger_sources(unit, date_from, date_to, sources)
+        extra["sources"] = ledger_sources(unit, date_from, date_to, sources, labels)
         if sources:
             figures = {**figures, **_source_counts(unit, date_from, date_to, sources)}
     if genre in ("responsibility", "summary", "rectification", "personal"):
-        extra["open_problems"], extra["open_measures"] = open_items(unit, date_to, sources)
+        extra["open_problems"], extra["open_measures"] = open_items(unit, date_to, sources, labels)
     if genre == "bulletin":
         extra["bulletin_levels"], extra["bulletin_rows"] = _bulletin(unit, date_from, date_to, figures)
         figures = {**figures, **{c.key: c for row in extra["bulletin_rows"] for c in row.cells}}

@@ -8,6 +8,7 @@ a write and is for clerks and leaders of the unit.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Sequence
@@ -35,6 +36,8 @@ from paperwork.write import (
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log, client_ip
 from qinglian.lib import files
+from qinglian.lib.models import labels_within
+from qinglian.lib.security import mask_phone
 from qinglian.lib.services import record_create, record_delete
 from qinglian.org.models import Person, Unit, path_prefixes
 from qinglian.org.scoping import may_see_unit, may_write_unit
@@ -185,13 +188,19 @@ def notice_sources(unit: Unit, date_from: dt.date, date_to: dt.date, chosen: Seq
 
 def report_draft(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, person: Person | None = None,
                  today: dt.date | None = None, template: bytes | None = None,
-                 sources: Sequence[int] | None = None) -> Draft:
+                 sources: Sequence[int] | None = None, contact_person: Person | None = None,
+                 labels: Sequence[str] | None = None) -> Draft:
     """Build a draft without saving it (the CLI, the bench and the history all start here). A rectification
-    notice is for `sources` (see notice_sources); other genres ignore them."""
+    notice is for `sources` (see notice_sources); other genres ignore them. Its contact lines name
+    `contact_person` (the account's own person) with the phone number masked: a document travels. `labels`:
+    the 密级 whose texts the reader may see (None: the CLI, run by whoever holds the server, sees all)."""
     chosen = notice_sources(unit, date_from, date_to, sources) if genre == Genre.RECTIFICATION else []
     data = gather(unit=unit, genre=genre, date_from=date_from, date_to=date_to, person=person,
-                  today=today or timezone.localdate(), sources=chosen)
+                  today=today or timezone.localdate(), sources=chosen, labels=labels)
     report = build_report(data)
+    if genre == Genre.RECTIFICATION and contact_person is not None and contact_person.phone:
+        report = dataclasses.replace(report, contact=f"联系人：{contact_person.name}；"
+                                                     f"联系电话：{mask_phone(contact_person.phone)}")
     name = "默认模板"
     if template is None:
         custom = template_for(unit, genre)
@@ -225,7 +234,9 @@ def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, da
     check_request(user=user, unit=unit, genre=genre, person=person)
     today = today or timezone.localdate()
     draft = report_draft(unit=unit, genre=genre, date_from=date_from, date_to=date_to,
-                         person=person if genre == Genre.PERSONAL else None, today=today, sources=sources)
+                         person=person if genre == Genre.PERSONAL else None, today=today, sources=sources,
+                         contact_person=getattr(user, "person", None),
+                         labels=labels_within(getattr(user, "clearance", "")))
     relative = store_file(draft.docx, f"{today:%Y}/{today:%m}")
     try:
         with transaction.atomic():
