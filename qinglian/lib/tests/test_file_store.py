@@ -158,12 +158,17 @@ def test_files_check_reports_missing_corrupt_and_orphaned_files(world: World, me
 
 
 def test_files_check_exits_non_zero_through_the_qinglian_command(world: World, measure: Measure) -> None:
+    from unittest import mock
+
+    from django.db import connections
+
     from qinglian.cli import main
 
     evidence = _evidence(world.client("clerk_a"), measure, "方案.pdf", PDF)
-    assert main(["files", "check"]) == 0
-    files.path_of(evidence).unlink()
-    assert main(["files", "check"]) == 1
+    with mock.patch.object(connections, "close_all"):  # a command run from the shell closes them; the test needs its own
+        assert main(["files", "check"]) == 0
+        files.path_of(evidence).unlink()
+        assert main(["files", "check"]) == 1
 
 
 # -- the collector -------------------------------------------------------------------------------------------
