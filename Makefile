@@ -36,6 +36,7 @@ $(VENDOR)/htmx.min.js:
 run: install
 	@mkdir -p var
 	@DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}" $(BIN)/qinglian migrate -v0
+	@DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}" $(BIN)/qinglian keys init --if-missing
 	@DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}" $(BIN)/qinglian demo --if-empty
 	@DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}" $(BIN)/qinglian serve --port $(PORT)
 
@@ -45,6 +46,7 @@ system-deps:
 	@scripts/system-deps.sh
 
 test: install system-deps
+	@$(BIN)/qinglian keys init --if-missing
 	@$(BIN)/ruff check qinglian paperwork bench
 	@$(BIN)/python -m django makemigrations --check --dry-run --settings=qinglian.settings >/dev/null || \
 		{ echo "模型有改动但缺少迁移：请运行 makemigrations"; exit 1; }

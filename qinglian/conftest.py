@@ -11,6 +11,31 @@ def _fast_password_hasher(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _development_key(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Each test session (each xdist worker) encrypts with a throw-away key file of its own, also for the
+    commands it runs in subprocesses (QINGLIAN_KEY_FILE in the environment)."""
+    import os
+
+    from django.conf import settings
+
+    from qinglian.crypto.keys import new_key_file, write_key_file
+    from qinglian.crypto.provider import reset_provider
+
+    path = tmp_path_factory.mktemp("keys") / "qinglian-keys.json"
+    write_key_file(path, new_key_file())
+    old = os.environ.get("QINGLIAN_KEY_FILE")
+    os.environ["QINGLIAN_KEY_FILE"] = str(path)
+    settings.QINGLIAN_KEY_FILE = str(path)
+    reset_provider()
+    yield path
+    reset_provider()
+    if old is None:
+        os.environ.pop("QINGLIAN_KEY_FILE", None)
+    else:
+        os.environ["QINGLIAN_KEY_FILE"] = old
+
+
 @pytest.fixture(autouse=True)
 def _fresh_calendar():  # type: ignore[no-untyped-def]
     """A rolled-back test's holiday arrangement must not stay in the process's calendar."""

@@ -38,6 +38,11 @@ if PRODUCTION and len(SECRET_KEY) < 50:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("生产环境必须设置 QINGLIAN_SECRET_KEY：至少 50 个字符的随机串（见 docs/deploy.md）。")
+# Field encryption (qinglian.crypto): the key file lives outside the database; production refuses to start
+# without a valid one (`qinglian keys init`). A certified 密码机 replaces the software provider by its class.
+QINGLIAN_KEY_FILE = env("QINGLIAN_KEY_FILE", str(Path(env("QINGLIAN_DATA_DIR", str(Path.cwd() / "var")))
+                                                  / "keys" / "qinglian-keys.json"))
+QINGLIAN_CRYPTO_PROVIDER = env("QINGLIAN_CRYPTO_PROVIDER", "qinglian.crypto.provider.SoftwareProvider")
 # Rate limits (qinglian.limits) off: only for the load runs of `make bench`, never on a server.
 QINGLIAN_RATE_LIMITS_OFF = env_bool("QINGLIAN_RATE_LIMITS_OFF", False)
 # Reverse proxies whose X-Forwarded-For is believed (exact addresses, comma-separated); no one's by default.
@@ -64,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "qinglian.lib",
     "qinglian.audit",
+    "qinglian.crypto",
     "qinglian.stats",
     "qinglian.ledger",
     "qinglian.records",

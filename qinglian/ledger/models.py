@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from qinglian.crypto.fields import SENSITIVE, SealedTextField
 from qinglian.lib.models import Record, RecordQuerySet, StoredFile
 from qinglian.org.models import Person, Unit, path_successor
 
@@ -304,7 +305,7 @@ class Progress(Record):
     measure = models.ForeignKey(Measure, verbose_name="整改措施", on_delete=models.PROTECT, related_name="progress")
     unit = models.ForeignKey(Unit, verbose_name="整改单位", on_delete=models.PROTECT, related_name="+")
     date = models.DateField("日期")
-    text = models.TextField("进展情况")
+    text = SealedTextField("进展情况", when_sensitive=True)
     status_after = models.CharField("报送后状态", max_length=20, choices=MeasureStatus.choices)
 
     class Meta:
@@ -313,7 +314,7 @@ class Progress(Record):
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        return "整改进展（敏感）" if self.security_label == SENSITIVE else self.text[:60]
 
 
 class Evidence(StoredFile):

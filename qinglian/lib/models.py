@@ -68,6 +68,14 @@ class RecordQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:  # pragma: no cover - guard
         raise PermissionError("Business rows are soft-deleted through record_delete(), never removed.")
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        """As Django's, then the encrypted fields that waited for the new rows' keys are sealed (crypto.fields)."""
+        from qinglian.crypto.fields import seal_pending
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        seal_pending(created)
+        return created
+
 
 class AliveManager(models.Manager.from_queryset(RecordQuerySet)):  # type: ignore[misc]
     """The default manager hides soft-deleted rows; `with_deleted` sees them all."""
@@ -117,6 +125,9 @@ class Record(models.Model):
         data: dict[str, Any] = {}
         for field in self._meta.concrete_fields:
             if field.name in self.BOOKKEEPING or field.primary_key:
+                continue
+            if getattr(field, "sealed", False) and field.seals(self):
+                data[field.name] = field.fingerprint(self)  # that it changed, never its value
                 continue
             value = getattr(self, field.attname)
             if isinstance(value, (str, int, float, bool)) or value is None:

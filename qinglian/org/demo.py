@@ -30,6 +30,7 @@ from qinglian.org.models import (
     User,
 )
 from qinglian.org.passwords import record_password
+from qinglian.records.demo_texts import mobile
 
 DEMO_PASSWORD = "Qinglian#2026"
 DEMO_APPS = ("ledger", "records", "publicity", "reports")
@@ -223,6 +224,9 @@ def build_demo(*, seed: int = 2026, today: date, units: int = 0, people: int = 2
     for unit in all_units:
         count = max(2, round(_weights(unit) * target / total_weight))
         rows.extend(_people_for(unit, rng, count))
+    phones = random.Random(f"phones-{seed}")  # its own stream: the rest of the demo is unchanged
+    for person in rows:
+        person.phone = mobile(phones)  # encrypted (crypto.fields): a dump of the demo shows none of them
     Person.objects.bulk_create(rows, batch_size=2000)
     by_unit: dict[int, list[Person]] = {}
     for person in Person.objects.filter(unit__in=[u.pk for u in named.values()]).order_by("order", "id"):

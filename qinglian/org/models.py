@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from qinglian.crypto.fields import SealedCharField
 from qinglian.lib.models import Record, RecordQuerySet, SecurityLabel
 
 SEGMENT = 4  # digits per tree level: up to 9,999 children under one parent
@@ -118,8 +119,8 @@ class Person(Record):
         "分管工作", max_length=500, blank=True, help_text="班子成员分管的领域，用顿号“、”分隔（一岗双责）。"
     )
     order = models.PositiveIntegerField("排序", default=0)
-    phone = models.CharField("手机号码", max_length=20, blank=True)
-    id_number = models.CharField("身份证号码", max_length=18, blank=True)
+    phone = SealedCharField("手机号码", max_length=20, blank=True)
+    id_number = SealedCharField("身份证号码", max_length=18, blank=True)
 
     class Meta:
         verbose_name = "干部"

@@ -12,7 +12,9 @@ from typing import Any, Self
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
+from qinglian.crypto.fields import SealedTextField
 from qinglian.lib.models import Record, RecordQuerySet
 from qinglian.org.models import Person, Unit, path_prefixes
 
@@ -195,10 +197,10 @@ class OpinionTicket(Record):
     source = models.CharField("来源", max_length=100, help_text="如：微博、抖音、本地论坛、12345 热线")
     link = models.URLField("链接", max_length=500, blank=True)
     captured_at = models.DateTimeField("发现时间")
-    summary = models.TextField("内容摘要")
+    summary = SealedTextField("内容摘要")
     risk_level = models.CharField("风险等级", max_length=10, choices=RiskLevel.choices, blank=True)
     category = models.CharField("类别", max_length=20, choices=OpinionCategory.choices, blank=True)
-    assessment = models.TextField("研判意见", blank=True)
+    assessment = SealedTextField("研判意见", blank=True)
     assessed_at = models.DateTimeField("研判时间", null=True, blank=True)
     state = models.CharField("状态", max_length=20, choices=TicketState.choices, default=TicketState.CAPTURED,
                              db_index=True)
@@ -217,7 +219,9 @@ class OpinionTicket(Record):
                    models.Index(fields=["unit", "captured_at"], name="ticket_unit_idx")]
 
     def __str__(self) -> str:
-        return self.summary[:30]
+        # not the summary: it is encrypted, and str() ends up in audit summaries
+        return f"{self.source}舆情（{timezone.localtime(self.captured_at):%Y-%m-%d %H:%M}）" if self.captured_at \
+            else f"{self.source}舆情"
 
     def is_overdue(self, today: dt.date) -> bool:
         """Twin of `overdue_q`: a letter's deadline passed and the unit has not answered."""
@@ -239,14 +243,14 @@ class AlertLetter(Record):
     issued_on = models.DateField("发函日期")
     deadline = models.DateField("反馈时限")
     requirement = models.TextField("处置要求")
-    feedback = models.TextField("反馈情况", blank=True)
+    feedback = SealedTextField("反馈情况", blank=True)
     feedback_at = models.DateTimeField("反馈时间", null=True, blank=True)
     feedback_by = models.ForeignKey("org.User", verbose_name="反馈人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     verified_at = models.DateTimeField("核实时间", null=True, blank=True)
     verified_by = models.ForeignKey("org.User", verbose_name="核实人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
-    verification = models.TextField("核实意见", blank=True)
+    verification = SealedTextField("核实意见", blank=True)
 
     class Meta:
         verbose_name = "舆情提示函"
@@ -279,7 +283,7 @@ class LetterEvent(Record):
 
     letter = models.ForeignKey(AlertLetter, verbose_name="舆情提示函", on_delete=models.PROTECT, related_name="events")
     kind = models.CharField("环节", max_length=20, choices=LetterEventKind.choices)
-    text = models.TextField("内容", help_text="反馈的处置情况，或核实意见。")
+    text = SealedTextField("内容", help_text="反馈的处置情况，或核实意见（加密存储）。")
     deadline = models.DateField("新的反馈时限", null=True, blank=True, help_text="退回时重新设定的反馈时限。")
     at = models.DateTimeField("时间")
     by = models.ForeignKey("org.User", verbose_name="办理人", null=True, blank=True, on_delete=models.PROTECT,
@@ -291,7 +295,8 @@ class LetterEvent(Record):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}：{self.text[:30]}"
+        return f"{self.get_kind_display()}（{timezone.localtime(self.at):%Y-%m-%d}）" if self.at \
+            else self.get_kind_display()
 
 
 class OpinionDigest(Record):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from paperwork.calendar import WorkCalendar
 from qinglian.org.demo import DemoContext
 from qinglian.org.models import Person, TeamRole, Unit, UnitKind
+from qinglian.records.demo_texts import TALK_KINDS, talk_minutes
 from qinglian.records.models import (
     Activity,
     ActivityKind,
@@ -97,6 +98,7 @@ class _Builder:
         self.participants: list[tuple[int, list[int]]] = []  # (row index, person ids)
         self.talked: list[tuple[int, list[int]]] = []
         self.tz = timezone.get_current_timezone()
+        self.text_rng = random.Random(f"talks-{ctx.seed}")  # its own stream: the rest of the demo is unchanged
 
     def day_in(self, year: int, month: int, lo: int = 1, hi: int = 28) -> dt.date:
         for _ in range(10):
@@ -119,7 +121,8 @@ class _Builder:
         self.rows.append(Activity(
             unit=unit, kind=kind, happened_on=day, topic=self.rng.choice(TOPICS.get(code, [kind.name])),
             presided_by=presided, entered_at=entered_at, late=is_late(day, entered_at), weight=weight,
-            minutes="", created_by=None))
+            minutes=talk_minutes(self.text_rng, code, len(self.rows) + 1) if code in TALK_KINDS else "",
+            created_by=None))
         index = len(self.rows) - 1
         if people:
             self.participants.append((index, [p.pk for p in people]))

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from qinglian.crypto.fields import SENSITIVE, SealedTextField
 from qinglian.lib.models import Record, RecordQuerySet, StoredFile
 from qinglian.org.models import Person, Unit
 
@@ -112,7 +113,8 @@ class Activity(Record):
         help_text="谈话类记录按对象人数计人次。")
     presided_by = models.ForeignKey(Person, verbose_name="主持人", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="presided")
-    minutes = models.TextField("记录内容", blank=True, help_text="会议纪要、学习内容或谈话要点。")
+    # encrypted for every activity (talks' content is what an evaluator looks for in a dump): never searched
+    minutes = SealedTextField("记录内容", blank=True, help_text="会议纪要、学习内容或谈话要点（加密存储）。")
     entered_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
     late = models.BooleanField("补录", default=False, editable=False,
                                help_text="录入时间晚于发生日期超过规定天数的记录为补录，照常统计并标注。")
@@ -368,7 +370,7 @@ class RiskPoint(Record):
                                related_name="risk_points", help_text="班子成员查找的风险点请选择本人。")
     category = models.CharField("类别", max_length=20, choices=RiskCategory.choices)
     level = models.CharField("风险等级", max_length=10, choices=RiskLevel.choices)
-    description = models.TextField("风险点描述")
+    description = SealedTextField("风险点描述", when_sensitive=True)
     identified_on = models.DateField("排查日期")
     entered_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
     late = models.BooleanField("补录", default=False, editable=False)
@@ -379,6 +381,8 @@ class RiskPoint(Record):
         ordering = ["unit__path", "-identified_on", "id"]
 
     def __str__(self) -> str:
+        if self.security_label == SENSITIVE:
+            return f"{self.post}（敏感）"  # its description is encrypted: never in audit summaries
         return f"{self.post}：{self.description[:30]}"
 
 
@@ -387,7 +391,7 @@ class Control(Record):
 
     risk_point = models.ForeignKey(RiskPoint, verbose_name="风险点", on_delete=models.PROTECT,
                                    related_name="controls")
-    measure = models.TextField("防控措施")
+    measure = SealedTextField("防控措施", when_sensitive=True)
     responsible = models.CharField("责任人（岗位）", max_length=100, blank=True)
 
     class Meta:
@@ -396,7 +400,7 @@ class Control(Record):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.measure[:40]
+        return "防控措施（敏感）" if self.security_label == SENSITIVE else self.measure[:40]
 
 
 class RiskReview(Record):
@@ -407,7 +411,7 @@ class RiskReview(Record):
     year = models.PositiveSmallIntegerField("年度")
     reviewed_by = models.ForeignKey(Person, verbose_name="复核人", on_delete=models.PROTECT, related_name="+")
     reviewed_on = models.DateField("复核日期")
-    finding = models.TextField("复核意见", help_text="如：风险仍存在，措施有效；或：岗位调整，风险等级下调为低。")
+    finding = SealedTextField("复核意见", when_sensitive=True, help_text="如：风险仍存在，措施有效；或：岗位调整，风险等级下调为低。")
 
     class Meta:
         verbose_name = "风险点年度复核"

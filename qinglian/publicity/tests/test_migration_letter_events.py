@@ -30,8 +30,8 @@ def test_existing_replies_and_verifications_become_history(world) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(AFTER)
-    from qinglian.publicity.models import LetterEvent
-
+    # the model as of 0003 (before its texts were encrypted by 0005): the values as that migration left them
+    LetterEvent = executor.loader.project_state(AFTER).apps.get_model("publicity", "LetterEvent")
     rows = sorted(LetterEvent.objects.values_list("letter__ticket__summary", "kind", "text", "by_id"))
     assert rows == [("舆情1", "feedback", "已处理", world.clerk_b.pk), ("舆情2", "accepted", "属实", None),
                     ("舆情2", "feedback", "已处理", world.clerk_b.pk)]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             raise CommandError("进程数和线程数须在 1 到 64 之间。")
         from django.core.management import call_command
 
+        _check_key_file()
         call_command("collectstatic", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]
         _check_free(host, port)
@@ -40,6 +42,21 @@ class Command(BaseCommand):
         # that has gone.
         command = gunicorn_argv(bind, workers=options["workers"], threads=options["threads"])
         os.execv(command[0], command)
+
+
+def _check_key_file() -> None:
+    """A production server does not start without a valid, private key file (a laptop may: encrypted values
+    then show a notice that says to create one)."""
+    from django.conf import settings
+
+    from qinglian.crypto.keys import KeyFileError, load_key_file
+
+    if not settings.PRODUCTION:
+        return
+    try:
+        load_key_file(Path(settings.QINGLIAN_KEY_FILE))
+    except KeyFileError as exc:
+        raise CommandError(f"生产环境无法启动：{exc}") from exc
 
 
 def _check_free(host: str, port: int) -> None:
