@@ -49,9 +49,9 @@ def label_problem(label: str, user: Any) -> str:
     clearance. The system itself (demo loaders, commands run by whoever holds the server: no account) may."""
     if not getattr(user, "is_authenticated", False):
         return ""
-    if label and label not in labels_within(getattr(user, "clearance", "")):
-        clearance = SecurityLabel(user.clearance).label if getattr(user, "clearance", "") in SecurityLabel.values \
-            else "公开"
+    clearance = getattr(user, "clearance", "")
+    if label and label not in labels_within(clearance):
+        clearance = SecurityLabel(clearance).label if clearance in SecurityLabel.values else "公开"
         return (f"您的可阅密级为“{clearance}”，不能把记录标为“{SecurityLabel(label).label}”：请选择不高于本人"
                 "可阅密级的密级，或请安全管理员调整。")
     return ""
