@@ -44,19 +44,22 @@ class Site:
 
 
 def _drill(source: Site, backup: Path) -> dict[str, int]:
-    """Migrate `source`, start ten writers for five seconds, back up in the middle; return the counts."""
+    """Migrate `source`, start ten writers, back up while they write, stop them; return the counts."""
     assert source.run("migrate", "-v0").returncode == 0
     files = source.data / "files" / "ab"
     files.mkdir(parents=True)
     (files / "evidence.pdf").write_bytes(b"%PDF-1.4 drill evidence " * 100)
     (files / "scan.png").write_bytes(bytes(range(256)) * 40)
-    writers = subprocess.Popen([PYTHON, "-m", "qinglian.backup.tests.writers", "5", "10"], cwd=ROOT,
+    stop = backup.parent / f"{backup.name}.stop"
+    writers = subprocess.Popen([PYTHON, "-m", "qinglian.backup.tests.writers", str(stop), "10"], cwd=ROOT,
                                env=source.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert writers.stdout is not None
     assert writers.stdout.readline().strip() == "ready", writers.stderr.read() if writers.stderr else ""
     time.sleep(1)
     backed = source.run("backup", str(backup))
-    out, err = writers.communicate(timeout=120)
+    time.sleep(1)  # the writers go on after the backup too
+    stop.touch()
+    out, err = writers.communicate(timeout=180)
     assert backed.returncode == 0, backed.stderr
     assert writers.returncode == 0, err
     assert "备份完成" in backed.stdout and "密钥文件未随备份保存" in backed.stdout

@@ -1,9 +1,10 @@
 """Writers for the restore drill, run as a process of its own against the database DATABASE_URL names:
 
-    python -m qinglian.backup.tests.writers SECONDS [THREADS]
+    python -m qinglian.backup.tests.writers STOPFILE [THREADS]
 
-Each thread adds units under its own department through the service (one audit row each) until the time is
-up; prints `ready` once the tree stands, then the number of acknowledged writes as JSON.
+Each thread adds units under its own department through the service (one audit row each) until STOPFILE
+exists (two minutes at most); prints `ready` once the tree stands, then the number of acknowledged writes as
+JSON.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 
 
-def main(seconds: float, threads: int) -> None:
+def main(stop: Path, threads: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinglian.settings")
     import django
 
@@ -30,13 +32,13 @@ def main(seconds: float, threads: int) -> None:
                    for i in range(threads)]
     connection.close()
     print("ready", flush=True)
-    end = time.monotonic() + seconds
+    end = time.monotonic() + 120
     written: list[int] = []
 
     def work(parent: object) -> None:
         n = 0
         try:
-            while time.monotonic() < end:
+            while time.monotonic() < end and not stop.exists():
                 unit_create(user=None, name=f"股室{n}", kind=UnitKind.OFFICE, parent=parent)
                 n += 1
         finally:
@@ -52,4 +54,4 @@ def main(seconds: float, threads: int) -> None:
 
 
 if __name__ == "__main__":
-    main(float(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 10)
+    main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 10)
