@@ -158,3 +158,25 @@ def reseed() -> None:
 
     for module, function in SEED_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+# -- tests that run `qinglian serve` as a subprocess -----------------------------------------------------------
+def free_port() -> int:
+    """A loopback port no one listens on now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(condition: Any, seconds: float) -> bool:
+    """Whether `condition()` came true within `seconds`, asked every 0.1 s."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return bool(condition())

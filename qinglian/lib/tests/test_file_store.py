@@ -3,7 +3,6 @@ damaged bytes refused for download and audited; `qinglian files check` and `file
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import time
@@ -19,7 +18,7 @@ from django.test import Client
 
 from paperwork.tests.data import samples
 from qinglian.audit.models import Action, AuditEntry
-from qinglian.ledger.models import Aspect, Evidence, Measure, Problem, Source
+from qinglian.ledger.models import Evidence, Measure
 from qinglian.lib import filecheck, files
 from qinglian.lib.testing import World
 from qinglian.records.models import Activity, ActivityKind, Attachment
@@ -32,16 +31,6 @@ PDF = samples.PDF
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "files"
-
-
-@pytest.fixture
-def measure(world: World) -> Measure:
-    source = Source.objects.create(unit=world.a, kind="inspection", issued_by="县委第三巡察组",
-                                   feedback_date=dt.date(2026, 7, 26))
-    aspect = Aspect.objects.create(source=source, unit=world.a, title="落实管党治党政治责任", order=1)
-    problem = Problem.objects.create(aspect=aspect, source=source, unit=world.a, text="财务制度执行不严", order=1)
-    return Measure.objects.create(problem=problem, aspect=aspect, source=source, unit=world.a,
-                                  text="修订完善机关财务管理制度", status="in_progress")
 
 
 def _evidence(client: Client, measure: Measure, name: str, data: bytes) -> Evidence:

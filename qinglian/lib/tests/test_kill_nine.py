@@ -16,11 +16,9 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -30,6 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from qinglian.lib.testing import free_port, wait_for
 from qinglian.org.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow  # about a minute: two demo loads' worth of setup, two server starts
@@ -147,26 +146,11 @@ def _errors(page: str) -> list[str]:
 
 
 # -- the server ---------------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _answers(port: int) -> bool:
     try:
         return Browser(port).request("GET", "/login/")[0] == 200
     except OSError:
         return False
-
-
-def _wait(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return bool(condition())
 
 
 def _qinglian(env: dict[str, str], cwd: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
@@ -179,7 +163,7 @@ def _serve(env: dict[str, str], cwd: Path, port: int) -> subprocess.Popen[bytes]
     server = subprocess.Popen([sys.executable, "-m", "qinglian.cli", "serve", "--port", str(port), "--workers", "2",
                                "--threads", "2"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                               stderr=open(cwd / "serve.log", "ab"), start_new_session=True)
-    if not _wait(lambda: _answers(port), 60):
+    if not wait_for(lambda: _answers(port), 60):
         os.killpg(server.pid, signal.SIGKILL)
         pytest.fail(f"qinglian serve did not answer within 60 s: {(cwd / 'serve.log').read_text()[-2000:]}")
     return server
@@ -189,7 +173,7 @@ def _kill_group(server: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGKILL)
     server.wait(10)
-    assert _wait(lambda: not _group_alive(server.pid), 10), "gunicorn workers outlived SIGKILL"
+    assert wait_for(lambda: not _group_alive(server.pid), 10), "gunicorn workers outlived SIGKILL"
 
 
 def _group_alive(pgid: int) -> bool:
@@ -227,7 +211,7 @@ def test_kill_9_mid_burst_loses_no_acknowledged_write(tmp_path: Path, database: 
         assert done.returncode == 0, f"qinglian {' '.join(step)}: {done.stderr[-2000:]}"
     if (ROOT / "qinglian/crypto/management/commands/keys.py").exists():  # field encryption needs its key file
         _qinglian(env, tmp_path, "keys", "init")
-    port = _free_port()
+    port = free_port()
     server = _serve(env, tmp_path, port)
 
     acknowledged: list[tuple[str, str]] = []  # (topic, the activity's page the 302 pointed at)
@@ -263,7 +247,7 @@ def test_kill_9_mid_burst_loses_no_acknowledged_write(tmp_path: Path, database: 
     try:
         for t in threads:
             t.start()
-        assert _wait(lambda: len(acknowledged) >= KILL_AFTER or failures or not any(t.is_alive() for t in threads),
+        assert wait_for(lambda: len(acknowledged) >= KILL_AFTER or failures or not any(t.is_alive() for t in threads),
                      120), "the burst did not get going"
         assert not failures, failures
         killed.set()

@@ -6,7 +6,6 @@ clipping, a letter's scan, a report to check or import, a report template.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from openpyxl import load_workbook
 
 from paperwork import convert
 from paperwork.tests.data import samples
-from qinglian.ledger.models import Aspect, Evidence, Measure, Problem, Source
+from qinglian.ledger.models import Evidence, Measure
 from qinglian.lib import files
 from qinglian.lib.testing import World
 from qinglian.publicity.models import Outlet, Publication
@@ -41,16 +40,6 @@ def _media_in_tmp(settings, tmp_path) -> Iterator[None]:  # type: ignore[no-unty
     settings.MEDIA_ROOT = tmp_path / "files"
     yield
     assert not list((tmp_path / "files").rglob("*.html")), "nothing refused is left on disk"
-
-
-@pytest.fixture
-def measure(world: World) -> Measure:
-    source = Source.objects.create(unit=world.a, kind="inspection", issued_by="县委第三巡察组",
-                                   feedback_date=dt.date(2026, 7, 26))
-    aspect = Aspect.objects.create(source=source, unit=world.a, title="落实管党治党政治责任", order=1)
-    problem = Problem.objects.create(aspect=aspect, source=source, unit=world.a, text="财务制度执行不严", order=1)
-    return Measure.objects.create(problem=problem, aspect=aspect, source=source, unit=world.a,
-                                  text="修订完善机关财务管理制度", status="in_progress")
 
 
 def _progress(client: Client, measure: Measure, name: str, data: bytes) -> str:

@@ -7,21 +7,16 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from qinglian.lib.testing import free_port, wait_for
 
 # engine-independent (subprocesses, LibreOffice, readers): run once, on SQLite (Makefile)
 pytestmark = pytest.mark.single_engine
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _answers(port: int) -> bool:
@@ -47,27 +42,18 @@ def _serving(bind: str) -> list[int]:
     return pids
 
 
-def _wait(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return bool(condition())
-
-
 def test_sigterm_to_serve_stops_gunicorn(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     bind = f"127.0.0.1:{port}"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QINGLIAN_DATA_DIR": str(tmp_path),
            "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
     command = subprocess.Popen([sys.executable, "-m", "qinglian.cli", "serve", "--port", str(port), "--workers", "1"],
                                cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        assert _wait(lambda: _answers(port), 30), "qinglian serve did not answer within 30 s"
+        assert wait_for(lambda: _answers(port), 30), "qinglian serve did not answer within 30 s"
         command.send_signal(signal.SIGTERM)
-        assert _wait(lambda: not _answers(port), 5), "the server still answers 5 s after SIGTERM"
-        assert _wait(lambda: not _serving(bind), 5), f"gunicorn left running: {_serving(bind)}"
+        assert wait_for(lambda: not _answers(port), 5), "the server still answers 5 s after SIGTERM"
+        assert wait_for(lambda: not _serving(bind), 5), f"gunicorn left running: {_serving(bind)}"
         assert command.wait(5) is not None
     finally:
         for pid in _serving(bind):
