@@ -150,7 +150,7 @@ def units(request: HttpRequest) -> HttpResponse:
 @business_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(visible_units(request.user), pk=pk)
-    people = Person.objects.filter(unit=unit).order_by("order", "id")
+    people = Person.objects.visible_to(request.user).filter(unit=unit).order_by("order", "id")
     children = unit.children.filter(deleted_at__isnull=True).order_by("order", "path")
     return render(request, "org/unit_detail.html", {"unit": unit, "people": people, "children": children})
 

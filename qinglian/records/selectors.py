@@ -76,8 +76,12 @@ def duty_statuses(duties: Sequence[Duty], as_of: dt.date) -> list[DutyStatus]:
     return result
 
 
-def duty_evidence(duty: Duty, as_of: dt.date) -> list[tuple[Period, list[Activity]]]:
-    """Each period of the duty's year up to `as_of`, with the records that evidence it (newest period first)."""
+def duty_evidence(duty: Duty, as_of: dt.date, user: Any = None) -> list[tuple[Period, list[Activity]]]:
+    """Each period of the duty's year up to `as_of`, with the records that evidence it (newest period first);
+    with `user`, only the records of the labels within the user's clearance (the duty's status still counts
+    them all)."""
+    from qinglian.lib.models import label_q
+
     year = duty.duty_list.year
     last = min(dt.date(year, 12, 31), as_of)
     if last < dt.date(year, 1, 1):
@@ -87,6 +91,7 @@ def duty_evidence(duty: Duty, as_of: dt.date) -> list[tuple[Period, list[Activit
     records = list(
         Activity.objects.filter(Q(unit_id=duty.duty_list.unit_id, kind_id__in=kind_ids) | Q(linked_duties=duty),
                                 happened_on__gte=periods[0].start, happened_on__lte=last)
+        .filter(Q() if user is None else label_q(Activity, getattr(user, "clearance", "")))
         .select_related("kind", "unit").distinct().order_by("happened_on", "id"))
     return [(p, [r for r in records if p.start <= r.happened_on <= p.end]) for p in reversed(periods)]
 

@@ -149,11 +149,13 @@ def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = duty_statuses([duty], today)[0]
     candidates = []
     if request.user.can_write:
-        candidates = list(Activity.objects.filter(unit=duty.duty_list.unit, happened_on__year=duty.duty_list.year)
+        candidates = list(Activity.objects.visible_to(request.user)
+                          .filter(unit=duty.duty_list.unit, happened_on__year=duty.duty_list.year)
                           .exclude(linked_duties=duty).select_related("kind").order_by("-happened_on")[:100])
     return render(request, "records/duty_detail.html", {
-        "duty": duty, "status": status, "evidence": duty_evidence(duty, today), "candidates": candidates,
-        "linked": duty.linked.select_related("kind").order_by("-happened_on")})
+        "duty": duty, "status": status, "evidence": duty_evidence(duty, today, request.user),
+        "candidates": candidates,
+        "linked": duty.linked.visible_to(request.user).select_related("kind").order_by("-happened_on")})
 
 
 def _saved(request: HttpRequest, form: Any, save: Callable[[], Any]) -> bool:

@@ -122,7 +122,7 @@ def test_problem_page_answer_and_order_keep_their_text(world, tree) -> None:
     html = _page(sup.post(f"/ledger/problems/{problem.pk}/orders/", {"content": "请补充佐证材料",
                                                                       "due_date": "2020-01-10",
                                                                       "measure": measure.pk}))
-    assert "请补充佐证材料</textarea>" in html and "<h1>整改措施</h1>" in html
+    assert "请补充佐证材料</textarea>" in html and "<h1>整改措施 " in html
     assert not SupervisionOrder.objects.exists()
 
 

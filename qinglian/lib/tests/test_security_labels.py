@@ -131,3 +131,15 @@ def test_a_classified_label_is_refused_in_the_ledger_import(world: World) -> Non
     body = response.content.decode()
     assert "涉密材料" in body and "离线处理" in body
     assert not Measure.objects.exists()
+
+
+def test_a_duty_page_lists_no_sensitive_record_to_an_internal_clerk(world: World) -> None:
+    from qinglian.records.services import duty_add, duty_list_create
+
+    sensitive_clerk = _sensitive_clerk(world)
+    _sensitive_activity(world, sensitive_clerk)
+    duties = duty_list_create(user=world.clerk_a, unit=world.a, kind="party_org", year=2026, owner=None)
+    duty = duty_add(user=world.clerk_a, duty_list=duties, text="每季度召开党组会研究党风廉政建设",
+                    frequency="quarterly", kinds=[ActivityKind.objects.get(code="party_group_meeting")])
+    assert TOPIC not in world.client("clerk_a").get(f"/records/duties/{duty.pk}/").content.decode()
+    assert TOPIC in client_for(sensitive_clerk).get(f"/records/duties/{duty.pk}/").content.decode()
