@@ -39,6 +39,7 @@ from qinglian.lib.files import (
 STATE = ".unreferenced.json"
 # A file younger than this may belong to a transaction that has not committed yet: it is not judged at all.
 SETTLE_SECONDS = 3600
+REAPED = "reap-"  # after TEMP_PREFIX: a file the collector has taken aside to look at again before removing it
 
 
 def stored_file_models() -> list[type[models.Model]]:
@@ -155,7 +156,7 @@ def collect(*, grace: dt.timedelta | None = None, dry_run: bool = False, now: fl
             continue
         if path.name.startswith(TEMP_PREFIX):
             report.leftovers.append(relative)
-            if not dry_run:
+            if not dry_run and not _put_back(path, refs):
                 path.unlink(missing_ok=True)
             continue
         if relative in refs or stored_digest(relative) is None:
@@ -179,7 +180,7 @@ def _reap(path: Path, relative: str, mtime: float) -> bool:
     """Take the file away under another name first, then look again: a store of the same bytes touches the
     file (or, finding it gone, writes it anew), and a row may have committed since the references were read.
     Either puts it back. True when it was removed."""
-    aside = path.with_name(f"{TEMP_PREFIX}reap-{path.name}")
+    aside = path.with_name(f"{TEMP_PREFIX}{REAPED}{path.name}")
     try:
         os.replace(path, aside)
     except FileNotFoundError:
@@ -194,6 +195,17 @@ def _reap(path: Path, relative: str, mtime: float) -> bool:
         return False
     aside.unlink()
     fsync_dir(path.parent)
+    return True
+
+
+def _put_back(aside: Path, refs: set[str]) -> bool:
+    """A file `_reap` had taken aside when the collector was stopped, whose row still refers to it: put back."""
+    original = aside.with_name(aside.name.removeprefix(f"{TEMP_PREFIX}{REAPED}"))
+    relative = original.relative_to(_root()).as_posix()
+    if original == aside or original.exists() or relative not in refs:
+        return False
+    os.replace(aside, original)
+    fsync_dir(original.parent)
     return True
 
 

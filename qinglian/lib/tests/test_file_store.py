@@ -234,3 +234,14 @@ def test_a_rolled_back_block_removes_nothing_another_row_refers_to(world: World,
         written.store(files.Upload("同一文件.pdf", PDF))
         raise RuntimeError("回滚")
     assert files.path_of(evidence).read_bytes() == PDF
+
+
+def test_a_file_the_collector_was_stopped_holding_aside_is_put_back_when_a_row_refers_to_it(
+        world: World, measure: Measure) -> None:
+    evidence = _evidence(world.client("clerk_a"), measure, "方案.pdf", PDF)
+    path = files.path_of(evidence)
+    aside = path.with_name(f"{files.TEMP_PREFIX}{filecheck.REAPED}{path.name}")
+    path.rename(aside)  # killed between taking it aside and looking again
+    _age(aside, 2 * DAY)
+    filecheck.collect()
+    assert path.read_bytes() == PDF and not aside.exists() and filecheck.check().ok
