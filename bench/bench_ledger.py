@@ -40,6 +40,7 @@ from bench.timing import timed as sample  # noqa: E402
 from qinglian.audit.models import Action  # noqa: E402
 from qinglian.audit.services import audit_log  # noqa: E402
 from qinglian.ledger.models import Aspect, Measure, Problem, Source, measure_position  # noqa: E402
+from qinglian.lib.testing import login  # noqa: E402
 from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, UnitKind, User  # noqa: E402
 
 STATUSES = ["not_started", "in_progress", "in_progress", "done", "long_term"]
@@ -170,7 +171,7 @@ def main() -> None:
     audit_log(action=Action.IMPORT, summary=f"基准数据：{count} 条整改措施")
     user, _ = User.objects.get_or_create(username="bench_county", defaults={"role": Role.LEADER, "unit": county})
     client = Client()
-    client.force_login(user)
+    login(client, user)  # both factors (lib.testing.login)
     print("“重新查询”= 每次请求前清空缓存（数据刚有改动后的第一次查看）；“重复查看”= 数据未变时同一问题再问（按审计链头记忆）")
     for label, path in (("状态筛选（推进中）", "/ledger/?status=in_progress"),
                         ("状态筛选，第 20 页", "/ledger/?status=in_progress&page=20"),
@@ -186,7 +187,7 @@ def main() -> None:
     office = units[-1]
     clerk, _ = User.objects.get_or_create(username="bench_office", defaults={"role": Role.CLERK, "unit": office})
     small = Client()
-    small.force_login(clerk)
+    login(small, clerk)
     p50, p95 = timed(small, "/ledger/?status=done", 200, fresh=True)
     print(f"台账页 股室账号（小子树）状态筛选，重新查询：p50 {p50:.1f} ms，p95 {p95:.1f} ms")
 

@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--pieces", type=int, default=100_000)
     args = parser.parse_args()
 
+    from qinglian.lib.testing import login
     from qinglian.org.demo import build_demo
     from qinglian.publicity import demo
     from qinglian.publicity.bulletin import bulletin_build
@@ -68,9 +69,9 @@ def main() -> None:
     print(f"县委（16 个部门）月度通报生成：p50 {p50:.1f} ms，p95 {p95:.1f} ms")
 
     client = Client()
-    client.force_login(ctx.users["county_leader"])
+    login(client, ctx.users["county_leader"])  # both factors (lib.testing.login)
     clerk = Client()
-    clerk.force_login(ctx.users["xcb_clerk"])
+    login(clerk, ctx.users["xcb_clerk"])
     for label, c, url in [
         ("稿件列表第一页（全县，50 行）", client, "/publicity/"),
         ("稿件列表第 20 页（全县）", client, "/publicity/?page=20"),

@@ -226,11 +226,12 @@ def _load(args, county, root, a, b) -> None:  # type: ignore[no-untyped-def]
     """The JSON endpoint under load, against gunicorn with 2 workers."""
     from django.test import Client
 
+    from qinglian.lib.testing import login
     from qinglian.org.models import Role, User
 
     user, _ = User.objects.get_or_create(username="bench_supervisor", defaults={"role": Role.SUPERVISOR, "unit": root})
     client = Client()
-    client.force_login(user)
+    login(client, user)  # both factors (lib.testing.login)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     connection.close()
     path = f"/stats/figures.json?unit={county.pk}&from={a}&to={b}"

@@ -91,6 +91,32 @@ def sign_in(client: Client, username: str, password: str = PASSWORD, **extra: An
     return client.post("/factors/code/", {"code": totp_code(user, at), "next": "/"}, **extra)
 
 
+def browser_second_factor(page: Any, key: str | None = None) -> None:
+    """In a browser, after the password was submitted: the code page with the code of `key` (the device's hex
+    key, read before the browser started), or enrolment, confirmed with the code of the secret the page shows
+    (the ten recovery codes are then passed by 继续); then the page asked for. Needs no ORM (Playwright's loop)."""
+    import time
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    def code(secret: bytes) -> str:
+        totp = TOTP(secret)
+        totp.time = time.time()
+        return f"{totp.token():06d}"
+
+    page.wait_for_url(lambda url: "/login/" not in url)
+    if "/factors/enrol/" in page.url:
+        page.fill("#id_code", code(b32decode(page.inner_text("figure.qr code").replace(" ", ""))))
+        page.click("main button.primary")  # the top bar's log-out button comes first
+        page.click("main a.primary")  # 我已保存好，继续
+    elif "/factors/code/" in page.url:
+        assert key is not None, "this account has a device: pass its key"
+        page.fill("#id_code", code(bytes.fromhex(key)))
+        page.click("main button.primary")
+    page.wait_for_url(lambda url: "/factors/" not in url)
+
+
 def client_for(user: User) -> Client:
     return login(Client(), user)
 

@@ -9,7 +9,7 @@ import pytest
 
 from qinglian.ledger.imports import ledger_create_from_plan
 from qinglian.ledger.models import Measure
-from qinglian.lib.testing import PASSWORD
+from qinglian.lib.testing import PASSWORD, browser_second_factor
 from qinglian.stats.registry import Scope, providers
 
 
@@ -141,6 +141,7 @@ def test_filters_swap_the_rows_in_a_browser_without_a_blocked_style(loaded, brow
     page.fill("#id_username", "leader_a")
     page.fill("#id_password", PASSWORD)
     page.keyboard.press("Enter")
+    browser_second_factor(page)
     page.wait_for_url(page.base_url + "/")
     page.goto(page.base_url + "/ledger/")
     expect(page.locator("#rows")).to_contain_text("措施0-0")

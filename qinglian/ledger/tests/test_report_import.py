@@ -361,7 +361,7 @@ SHOTS = Path(__file__).resolve().parents[3] / ".tmp" / "screenshots"
 @pytest.mark.django_db(transaction=True)
 def test_browser_upload_preview_and_confirm(world, browser_page, tmp_path: Path,  # type: ignore[no-untyped-def]
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from qinglian.lib.testing import PASSWORD
+    from qinglian.lib.testing import PASSWORD, browser_second_factor
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM check below runs beside Playwright's loop
 
@@ -372,6 +372,7 @@ def test_browser_upload_preview_and_confirm(world, browser_page, tmp_path: Path,
     page.fill("#id_username", "clerk_a")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    browser_second_factor(page)
     page.wait_for_url(page.base_url + "/")
     page.click("nav.sidenav >> text=导入报告")
     page.set_input_files("input[type=file]", str(path))

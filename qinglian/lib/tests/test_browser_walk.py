@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from qinglian.lib.testing import reseed
+from qinglian.lib.testing import browser_second_factor, reseed
 from qinglian.org.demo import DEMO_PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[3] / ".tmp" / "screenshots"
@@ -32,19 +32,25 @@ SHOT_PAGES = re.compile(r"^/(org/units|records/duties|audit|stats|ledger/sources
 
 
 @pytest.fixture
-def demo_county(transactional_db: None) -> None:
+def demo_county(transactional_db: None) -> dict[str, str]:
     """The demo county, built before the browser starts (the ORM may not run inside Playwright's loop). An
-    earlier transactional test may have flushed the seeded kinds and outlets: seed them again first."""
+    earlier transactional test may have flushed the seeded kinds and outlets: seed them again first.
+    Returns the three admins' TOTP keys (hex), read now for the same reason."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     reseed()
     call_command("demo", "--people", "400", stdout=io.StringIO())
+    return dict(TOTPDevice.objects.filter(confirmed=True).values_list("user__username", "key"))
 
 
-def _log_in(page: Any, username: str) -> None:
+def _log_in(page: Any, username: str, keys: dict[str, str]) -> None:
+    """The password, then for the admins (the demo's policy) the code an authenticator app would show."""
     page.context.clear_cookies()
     page.goto(page.base_url + "/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit]")
+    browser_second_factor(page, keys.get(username))
     page.wait_for_url(page.base_url + "/")
 
 
@@ -62,7 +68,7 @@ def _first_detail(page: Any, here: str) -> str | None:
     return None
 
 
-def test_every_role_walks_its_pages_without_a_console_error(demo_county: None, browser_page: Any) -> None:
+def test_every_role_walks_its_pages_without_a_console_error(demo_county: dict[str, str], browser_page: Any) -> None:
     page = browser_page
     SHOTS.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
@@ -73,7 +79,7 @@ def test_every_role_walks_its_pages_without_a_console_error(demo_county: None, b
     problems: list[str] = []
     walked = 0
     for username in ROLES:
-        _log_in(page, username)
+        _log_in(page, username, demo_county)
         nav = list(dict.fromkeys(_links(page, "nav.sidenav a[href]")))
         assert nav, f"{username} 没有导航链接"
         queue = [(url, True) for url in nav]
