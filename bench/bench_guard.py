@@ -40,6 +40,7 @@ from paperwork.ooxml import MB, PackageRefused, open_package  # noqa: E402
 from paperwork.tests.data.bombs import write_bomb  # noqa: E402
 from qinglian.ledger.tests.sheets import build  # noqa: E402
 from qinglian.ledger.transfer import ledger_import_xlsx, ledger_read_xlsx  # noqa: E402
+from qinglian.lib import tracking  # noqa: E402
 from qinglian.org.models import Person, Unit, UnitKind  # noqa: E402
 
 
@@ -109,7 +110,8 @@ def main() -> None:
     units = [Unit.objects.create(name=f"基准单位{i}", kind=UnitKind.DEPARTMENT, path=f"000{i}", full_name=f"基准单位{i}")
              for i in (1, 2)]
     people = [f"干部{i}" for i in range(10)]
-    Person.objects.bulk_create([Person(unit=u, name=name) for u in units for name in people])
+    with tracking.bulk("基准数据"):
+        Person.objects.bulk_create([Person(unit=u, name=name) for u in units for name in people])
     data = ledger_rows(args.rows, people, "")
     package = open_package(data, max_unpacked=limit)
     print(f"\n最大允许的台账：{args.rows} 行，文件 {len(data) / MB:.1f} MB，解压后 {package.unpacked / MB:.1f} MB"

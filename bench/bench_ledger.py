@@ -40,6 +40,7 @@ from bench.timing import timed as sample  # noqa: E402
 from qinglian.audit.models import Action  # noqa: E402
 from qinglian.audit.services import audit_log  # noqa: E402
 from qinglian.ledger.models import Aspect, Measure, Problem, Source, measure_position  # noqa: E402
+from qinglian.lib import tracking  # noqa: E402
 from qinglian.lib.testing import login  # noqa: E402
 from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, UnitKind, User  # noqa: E402
 
@@ -160,9 +161,11 @@ def main() -> None:
     if Unit.objects.exists():
         units = list(Unit.objects.order_by("path"))
         county = units[0]
-        Source.objects.filter(kind="audit").update(deleted_at=dt.datetime.now(dt.UTC), issued_by="旧")
+        with tracking.bulk("基准数据"):
+            Source.objects.filter(kind="audit").update(deleted_at=dt.datetime.now(dt.UTC), issued_by="旧")
     else:
-        county, units = build(args.measures)
+        with tracking.bulk("基准数据"):
+            county, units = build(args.measures)
     count = Measure.objects.count()
     print(f"数据：{len(units)} 个单位，{count} 条整改措施（用时 {time.perf_counter() - started:.0f} s）")
 

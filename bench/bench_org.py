@@ -30,6 +30,7 @@ from bench.timing import timed  # noqa: E402
 
 
 def main() -> None:
+    from qinglian.lib import tracking
     from qinglian.org.demo import build_demo
 
     call_command("migrate", verbosity=0)
@@ -47,7 +48,8 @@ def main() -> None:
     del connections["default"]
     call_command("migrate", verbosity=0)
     start = time.perf_counter()
-    build_demo(seed=2026, today=date(2026, 11, 23), units=10000, people=20000, log=lambda s: None)
+    with tracking.bulk("基准数据"):
+        build_demo(seed=2026, today=date(2026, 11, 23), units=10000, people=20000, log=lambda s: None)
     print(f"省级规模生成（10,000 个单位 / 20,000 人）：{time.perf_counter() - start:.2f} s")
 
     from qinglian.org.models import Person, Unit, User

@@ -147,6 +147,7 @@ def main() -> None:
 
     from qinglian.audit.models import Action
     from qinglian.audit.services import audit_log
+    from qinglian.lib import tracking
     from qinglian.org.demo import build_demo
     from qinglian.org.models import Unit, UnitKind, path_successor
     from qinglian.records.services import tally_rebuild
@@ -156,7 +157,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not REUSE:
         t = time.perf_counter()
-        build_demo(today=TODAY, units=args.units, people=2 * args.units, log=lambda _: None)
+        with tracking.bulk("基准数据"):
+            build_demo(today=TODAY, units=args.units, people=2 * args.units, log=lambda _: None)
         print(f"单位树：{Unit.objects.count()} 个单位（{time.perf_counter() - t:.1f} s）")
         t = time.perf_counter()
         generate(args.records)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "qinglian.factors",
     "qinglian.backup",
+    "qinglian.history",
 ]
 
 MIDDLEWARE = [

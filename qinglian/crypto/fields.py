@@ -38,6 +38,7 @@ from django.db.models.signals import post_save
 
 from qinglian.crypto.keys import KeyFileError
 from qinglian.crypto.provider import AuthenticationFailed, UnknownKey, get_provider
+from qinglian.lib import tracking
 
 log = logging.getLogger(__name__)
 
@@ -312,5 +313,6 @@ def seal_pending(objs: Iterable[Any], batch_size: int = 500) -> None:
                     updates[name].append(When(pk=obj.pk, then=Value(sealed.token)))
                     pks[name].append(obj.pk)
             for name, whens in updates.items():
-                model._base_manager.filter(pk__in=pks[name]).update(
-                    **{name: Case(*whens, output_field=models.TextField())})
+                with tracking.inner():  # part of the write that history records once it is done
+                    model._base_manager.filter(pk__in=pks[name]).update(
+                        **{name: Case(*whens, output_field=models.TextField())})

@@ -17,6 +17,7 @@ from django.db.models import Value
 from qinglian.crypto.fields import PREFIX, SENSITIVE, SealedTextField, open_value, seal_value, sealed_fields
 from qinglian.crypto.keys import KeyFile, load_key_file, new_key_file, rotated, write_key_file
 from qinglian.crypto.provider import AuthenticationFailed, UnknownKey, get_provider, reset_provider
+from qinglian.lib import tracking
 
 
 def key_path() -> Path:
@@ -122,7 +123,7 @@ def keys_reencrypt(*, batch: int = 500, progress: Callable[[str], None] = print)
         name = f"{model._meta.label_lower}.{f.name}"
         tally = result[name] = Tally()
         for rows in _rows(model, f, batch):
-            with transaction.atomic():
+            with tracking.bulk(f"用当前密钥 {current} 重新加密"):  # a history version for each row resealed
                 for pk, raw, label in rows:
                     tally.rows += 1
                     token = _token(raw)

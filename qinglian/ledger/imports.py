@@ -29,6 +29,7 @@ from qinglian.ledger.models import (
     problem_key,
 )
 from qinglian.ledger.services import _refuse, check_deadline, read_deadline
+from qinglian.lib import tracking
 from qinglian.lib.dates import not_in_future
 from qinglian.lib.security import check_label
 from qinglian.org.models import Person, TeamRole, Unit
@@ -322,6 +323,10 @@ class _PlanWriter:
         return obj
 
     def write(self) -> None:
+        with tracking.bulk("导入整改台账", self.user if getattr(self.user, "is_authenticated", False) else None):
+            self._write()
+
+    def _write(self) -> None:
         if self.source is None:
             self.source = Source(unit=self.unit, kind=self.fields["kind"], issued_by=self.fields["issued_by"].strip(),
                                  feedback_date=self.fields.get("feedback_date"), title=self.fields.get("title", ""))

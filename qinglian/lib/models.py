@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any, Self
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+
+from qinglian.lib import tracking
 
 
 class SecurityLabel(models.TextChoices):
@@ -68,12 +70,38 @@ class RecordQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:  # pragma: no cover - guard
         raise PermissionError("Business rows are soft-deleted through record_delete(), never removed.")
 
+    # Bulk writes leave history only inside tracking.bulk(); elsewhere they may touch untracked columns only.
+    def update(self, **kwargs: Any) -> int:
+        scope = tracking.check_bulk(self.model, kwargs, "update")
+        if scope is None:
+            return super().update(**kwargs)
+        with transaction.atomic():
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+        scope.touch(self.model, pks)
+        return count
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        objs = list(objs)
+        scope = tracking.check_bulk(self.model, fields, "bulk_update")
+        with tracking.inner():
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+        if scope is not None:
+            scope.touch(self.model, [o.pk for o in objs])
+        return count
+
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
-        """As Django's, then the encrypted fields that waited for the new rows' keys are sealed (crypto.fields)."""
+        """As Django's, inside tracking.bulk() only; then the encrypted fields that waited for the new rows'
+        keys are sealed (crypto.fields)."""
         from qinglian.crypto.fields import seal_pending
 
+        scope = tracking.check_bulk(self.model, (), "bulk_create")
         created = super().bulk_create(objs, *args, **kwargs)
         seal_pending(created)
+        if scope is not None:
+            if any(o.pk is None for o in created):
+                raise tracking.UntrackedWrite("bulk_create did not return the new rows' ids")
+            scope.touch(self.model, [o.pk for o in created], created=True)
         return created
 
 
@@ -119,6 +147,15 @@ class Record(models.Model):
 
     # Fields that are bookkeeping, not content: left out of audit snapshots and conflict reports.
     BOOKKEEPING = frozenset({"created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at"})
+    # Denormalised and count columns, derived from other rows: a bulk update of these alone needs no history.
+    UNTRACKED_FIELDS: frozenset[str] = frozenset()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every write of a record reaches its history (lib.tracking) in the same transaction."""
+        created = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            tracking.saved(self, created)
 
     def snapshot(self) -> dict[str, Any]:
         """The record's content as plain JSON-able data, for audit rows and conflict messages."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from qinglian.audit.models import Action, AuditEntry
 from qinglian.audit.services import audit_log
+from qinglian.lib import tracking
 from qinglian.lib.models import Record
 
 R = TypeVar("R", bound=Record)
@@ -80,9 +81,11 @@ def record_create(*, user: Any, obj: R, summary: str = "", request: Any = None) 
         obj.updated_by = _user_or_none(user)
         obj.version = 1
         obj.full_clean()
-        obj.save()
-        audit_log(action=Action.CREATE, summary=summary or f"新增{obj._meta.verbose_name}：{obj}",
-                  actor=user, ip=_ip(request), obj=obj, after=obj.snapshot())
+        summary = summary or f"新增{obj._meta.verbose_name}：{obj}"
+        with tracking.reason(summary):
+            obj.save()
+        audit_log(action=Action.CREATE, summary=summary, actor=user, ip=_ip(request), obj=obj,
+                  after=obj.snapshot())
     return obj
 
 
@@ -106,9 +109,10 @@ def record_update(
         changed = {k: v for k, v in after.items() if before.get(k) != v}
         current.version = version + 1
         current.updated_by = _user_or_none(user)
-        current.save()
-        audit_log(action=action, summary=summary or f"修改{model._meta.verbose_name}：{current}",
-                  actor=user, ip=_ip(request), obj=current,
+        summary = summary or f"修改{model._meta.verbose_name}：{current}"
+        with tracking.reason(summary):
+            current.save()
+        audit_log(action=action, summary=summary, actor=user, ip=_ip(request), obj=current,
                   before={k: before.get(k) for k in changed}, after=changed)
     obj.__dict__.update(current.__dict__)
     return current
@@ -132,10 +136,11 @@ def _set_deleted(*, user: Any, obj: R, deleted: bool, version: int | None, reque
         current.deleted_at = timezone.now() if deleted else None
         current.version += 1
         current.updated_by = _user_or_none(user)
-        current.save()
         verb = "删除" if deleted else "恢复"
-        audit_log(action=Action.DELETE if deleted else Action.RESTORE,
-                  summary=f"{verb}{model._meta.verbose_name}：{current}", actor=user, ip=_ip(request),
+        summary = f"{verb}{model._meta.verbose_name}：{current}"
+        with tracking.reason(summary):
+            current.save()
+        audit_log(action=Action.DELETE if deleted else Action.RESTORE, summary=summary, actor=user, ip=_ip(request),
                   obj=current, before=current.snapshot() if deleted else None,
                   after=None if deleted else current.snapshot())
     obj.__dict__.update(current.__dict__)

@@ -182,8 +182,11 @@ def reseed() -> None:
 
     from django.apps import apps
 
-    for module, function in SEED_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    from qinglian.lib import tracking
+
+    with tracking.bulk("测试：重新装入基础数据"):
+        for module, function in SEED_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 # -- tests that run `qinglian serve` as a subprocess -----------------------------------------------------------

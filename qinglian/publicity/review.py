@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from qinglian.audit.services import sm3_hex
+from qinglian.lib import tracking
 from qinglian.lib.services import record_create, record_update
 from qinglian.org.models import Person, Role, Unit, path_prefixes
 from qinglian.org.scoping import may_see_unit, may_write_unit
@@ -121,7 +122,7 @@ def draft_create(*, user: Any, draft: Draft) -> Draft:
 def draft_update(*, user: Any, draft: Draft, data: dict[str, Any], version: int) -> tuple[Draft, bool]:
     """Edit a draft under review. Sign-offs already given are voided (the text they vouched for changed);
     returns (draft, restarted). A fully signed draft cannot be edited."""
-    with refusals_audited(user=user, obj=draft, what="修改稿件"), transaction.atomic():
+    with refusals_audited(user=user, obj=draft, what="修改稿件"), tracking.bulk("", user):
         ensure_writer(user, draft.unit)
         if draft.state != DraftState.REVIEWING:
             raise Refused("终审后稿件内容不能修改。如需改动，请由终审人退回后重新审核。")
@@ -180,7 +181,7 @@ def draft_sign(*, user: Any, draft: Draft, stage: str, opinion: str) -> SignOff:
 def draft_return(*, user: Any, draft: Draft, reason: str) -> Draft:
     """退回: back one stage, voiding the sign-off of the stage before. By the reviewer whose turn it is
     (the 终审 person for a signed draft not yet published), or a supervisor."""
-    with refusals_audited(user=user, obj=draft, what="退回稿件"), transaction.atomic():
+    with refusals_audited(user=user, obj=draft, what="退回稿件"), tracking.bulk("", user):
         draft = Draft.objects.select_for_update().get(pk=draft.pk)
         if draft.state == DraftState.PUBLISHED:
             raise Refused("稿件已发布，不能退回。")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
+from qinglian.lib import tracking
 from qinglian.lib.files import PICTURES, StoredFiles, Upload, check_uploads, stored_files, upload_types
 from qinglian.lib.models import SecurityLabel
 from qinglian.lib.security import label_problem
@@ -258,7 +259,7 @@ def activity_create(*, user: Any, data: ActivityInput, files: Sequence[UploadedF
     today = today or timezone.localdate(now)
     _raise(activity_problems(user=user, data=data, today=today))
     uploads = check_uploads(files, field="files")  # by size, by kind; a .doc becomes a .docx
-    with stored_files() as written, transaction.atomic():
+    with stored_files() as written, tracking.bulk("", user):  # one version: the record and its links
         activity = Activity(
             unit=data.unit, kind=data.kind, happened_on=data.happened_on, topic=data.topic.strip(),
             presided_by=data.presided_by, minutes=data.minutes, entered_at=now,
@@ -279,7 +280,7 @@ def activity_update(*, user: Any, activity: Activity, data: ActivityInput, versi
         raise PermissionDenied("您不能修改此记录。")
     _raise(activity_problems(user=user, data=data, today=today))
     uploads = check_uploads(files, field="files")
-    with stored_files() as written, transaction.atomic():
+    with stored_files() as written, tracking.bulk("", user):
         old = Activity.with_deleted.select_for_update().get(pk=activity.pk)
         changes = {
             "unit": data.unit, "kind": data.kind, "happened_on": data.happened_on, "topic": data.topic.strip(),
@@ -330,7 +331,7 @@ def activities_import(*, user: Any, rows: Sequence[ActivityInput], source: str =
         first = next(iter(problems.items()))
         raise ValidationError(f"第 {first[0]} 条记录有错误，未导入任何记录：" + "；".join(
             m for msgs in first[1].values() for m in msgs))
-    with transaction.atomic():
+    with tracking.bulk("导入纪实记录", user):
         created = []
         for row in rows:
             activity = Activity(
@@ -404,7 +405,7 @@ def duty_add(*, user: Any, duty_list: DutyList, text: str, frequency: str, kinds
              request: Any = None) -> Duty:
     if not may_write_unit(user, duty_list.unit):
         raise PermissionDenied("您不能修改此清单。")
-    with transaction.atomic():
+    with tracking.bulk("", user):  # one version: the duty and its kinds
         order = duty_list.duties.count() + 1
         duty = record_create(user=user, obj=Duty(duty_list=duty_list, text=text.strip(), frequency=frequency,
                                                  order=order), request=request)
@@ -419,7 +420,7 @@ def duty_update(*, user: Any, duty: Duty, text: str, frequency: str, kinds: Sequ
         raise PermissionDenied("您不能修改此清单。")
     if not text.strip():
         raise ValidationError({"text": ["请填写责任事项。"]})
-    with transaction.atomic():
+    with tracking.bulk("", user):
         old_kinds = sorted(duty.kinds.values_list("name", flat=True))
         new_kinds = sorted(k.name for k in kinds)
         note = "" if old_kinds == new_kinds else f"；佐证记录类型：{'、'.join(old_kinds) or '无'} → {'、'.join(new_kinds) or '无'}"
@@ -469,7 +470,7 @@ def letters_issue(*, user: Any, issuer: Unit, year: int, kind: str, request: Any
     for person in people:
         if (issuer.pk, person.pk) not in existing:
             new.append(Letter(kind=kind, year=year, issuer=issuer, unit=issuer, signatory=person, to_member=True))
-    with transaction.atomic():
+    with tracking.bulk("发放责任书", user):
         for letter in new:
             letter.created_by = letter.updated_by = user
             letter.full_clean()

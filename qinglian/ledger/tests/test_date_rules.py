@@ -15,6 +15,7 @@ from qinglian.ledger import services
 from qinglian.ledger.imports import ledger_create_from_plan
 from qinglian.ledger.models import Measure, MeasureStatus, Problem, Progress, Source, SupervisionOrder
 from qinglian.ledger.tests.sheets import build, seed003_rows
+from qinglian.lib import tracking
 
 FEEDBACK = dt.date(2026, 3, 2)
 
@@ -150,7 +151,8 @@ def test_a_progress_note_in_the_future_is_refused(world, problem) -> None:
 
 def test_a_follow_up_done_in_the_future_is_refused(world, problem) -> None:
     measure = _measure(world, problem)
-    Measure.objects.filter(pk=measure.pk).update(status=MeasureStatus.LONG_TERM)
+    with tracking.bulk("测试准备"):
+        Measure.objects.filter(pk=measure.pk).update(status=MeasureStatus.LONG_TERM)
     services.ledger_problem_approve(user=world.leader_a, problem=Problem.objects.get(pk=problem.pk), opinion="同意")
     # a follow-up is planned: its scheduled date may lie ahead
     follow_up = services.ledger_follow_up_schedule(user=world.clerk_a, problem=Problem.objects.get(pk=problem.pk),

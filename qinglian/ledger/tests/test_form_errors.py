@@ -20,6 +20,7 @@ from qinglian.ledger.models import (
     Progress,
     SupervisionOrder,
 )
+from qinglian.lib import tracking
 
 FEEDBACK = dt.date(2026, 3, 2)
 
@@ -136,7 +137,8 @@ def test_aspect_too_long_keeps_its_title(world, tree) -> None:
 
 def test_follow_up_forms_keep_what_was_typed(world, tree) -> None:
     _, _, problem, measure = tree
-    Measure.objects.filter(pk=measure.pk).update(status=MeasureStatus.LONG_TERM)
+    with tracking.bulk("测试准备"):
+        Measure.objects.filter(pk=measure.pk).update(status=MeasureStatus.LONG_TERM)
     services.ledger_problem_approve(user=world.leader_a, problem=Problem.objects.get(pk=problem.pk), opinion="同意")
     client = world.client("clerk_a")
     html = _page(client.post(f"/ledger/problems/{problem.pk}/follow-ups/", {"scheduled_date": "九月份"}))

@@ -16,6 +16,7 @@ from qinglian.ledger.models import Aspect, Measure, Problem, Source
 from qinglian.ledger.selectors import ledger_figures
 from qinglian.ledger.tests.sheets import build, seed003_rows
 from qinglian.ledger.transfer import ledger_export_xlsx, ledger_import_xlsx
+from qinglian.lib import tracking
 from qinglian.stats.registry import Scope
 
 SOURCE = {"kind": "inspection", "issued_by": "市委第七提级交叉巡察组", "feedback_date": dt.date(2021, 7, 26)}
@@ -86,10 +87,11 @@ def test_export_reimport_round_trip_and_figures_say_3_aspects_12_problems(world)
     again = ledger_import_xlsx(user=world.clerk_a, unit=world.a, data=exported, filename="e.xlsx", source_fields={})
     assert again.ok and again.result.created == 0
     # into a fresh unit tree: the same content
-    Measure.objects.update(deleted_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
-    Problem.objects.update(deleted_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
-    Aspect.objects.update(deleted_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
-    Source.objects.update(issued_by="旧")
+    with tracking.bulk("测试准备"):
+        Measure.objects.update(deleted_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+        Problem.objects.update(deleted_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+        Aspect.objects.update(deleted_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+        Source.objects.update(issued_by="旧")
     fresh = ledger_import_xlsx(user=world.clerk_a, unit=world.a, data=exported, filename="e.xlsx", source_fields={})
     assert fresh.ok and fresh.result.created == 1 + 3 + 7 + 9 + 24
     assert _content(Source.objects.get(pk=fresh.result.source_id)) == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -54,3 +56,12 @@ def once_token() -> SafeString:
     from qinglian.lib.once import FIELD, new_token
 
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
+
+
+@register.simple_tag
+def history_link(obj: Any) -> SafeString:
+    """A link to the record's 历史版本 page (history app)."""
+    from django.urls import reverse
+
+    url = reverse("history:record", args=[obj._meta.label_lower, obj.pk])
+    return format_html('<a class="button" href="{}">历史版本</a>', url)

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from qinglian.lib import tracking
 from qinglian.lib.testing import World
 from qinglian.records.tests.helpers import make_activity
 from qinglian.reports.models import GeneratedReport
@@ -27,7 +28,8 @@ def _report(world: World) -> GeneratedReport:
         title="县委宣传部落实党风廉政建设责任制情况报告", stored="x.docx",
         figures=[{"n": 1, "kind": "activity.central_group_study", "name": "中心组学习", "counting_unit": "次",
                   "count": 1, "text": "中心组学习1次"}])
-    GeneratedReport.objects.filter(pk=report.pk).update(created_at=dt.datetime(2026, 12, 1, 19, 42, tzinfo=dt.UTC))
+    with tracking.bulk("测试准备"):
+        GeneratedReport.objects.filter(pk=report.pk).update(created_at=dt.datetime(2026, 12, 1, 19, 42, tzinfo=dt.UTC))
     return report
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from qinglian.lib import tracking
 from qinglian.lib.testing import PASSWORD, World
 from qinglian.org.models import Person, User
 from qinglian.org.services import UnitNotFound, resolve_unit
@@ -77,7 +78,8 @@ def _demo_snapshot(seed: int) -> list[tuple[str, str, str]]:
     snapshot: list[tuple[str, str, str]] = []
     try:
         with transaction.atomic():
-            build_demo(seed=seed, today=date(2026, 11, 23), log=lambda s: None)
+            with tracking.bulk("测试准备"):
+                build_demo(seed=seed, today=date(2026, 11, 23), log=lambda s: None)
             snapshot = list(Person.objects.order_by("unit__path", "order").values_list("unit__full_name", "name", "post"))
             raise _Rollback
     except _Rollback:

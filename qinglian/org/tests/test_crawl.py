@@ -75,6 +75,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "records:*": BUSINESS,
     "publicity:*": BUSINESS,
     "reports:*": BUSINESS,
+    "history:*": BUSINESS,  # a record's 历史版本, scoped like the record
 }
 # Business pages that only writers (录入员, 负责人) reach: creating, editing, importing a unit's records.
 ACCESS.update(dict.fromkeys([
@@ -158,6 +159,7 @@ def _objects(world: World) -> dict[str, str]:
         "units": str(world.a.pk), "people": str(world.staff_a.pk), "sources": str(source.pk),
         "aspects": str(aspect.pk), "problems": str(problem.pk), "measures": str(measure.pk),
         "publicity": str(publication.pk), "activities": str(activity.pk),
+        "<str:label>": str(measure.pk),  # history/ledger.measure/<pk>/
     }
 
 
@@ -179,7 +181,8 @@ def _fill(name: str, pattern: Any, path: str, world: World, ids: dict[str, str])
             return str(row.pk) if row else NO_ID
         if converter == "int":
             return ids.get(before, NO_ID)
-        return {"fmt": "xlsx", "genre": "responsibility", "stage": "first"}.get(param, "no-such-token")
+        return {"fmt": "xlsx", "genre": "responsibility", "stage": "first", "label": "ledger.measure"}.get(
+            param, "no-such-token")
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, path)
 

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from qinglian.lib import tracking
 from qinglian.lib.testing import PASSWORD, World, client_for, make_user, sign_in
 from qinglian.org import middleware
 from qinglian.org.models import PasswordHistory, Role, SecurityPolicy, User
@@ -184,7 +185,8 @@ def test_the_demo_accounts_keep_the_documented_password_without_a_forced_change(
     from qinglian.org.demo import DEMO_PASSWORD, build_demo
 
     reseed()
-    build_demo(today=timezone.localdate(), people=50, log=lambda s: None)
+    with tracking.bulk("测试准备"):
+        build_demo(today=timezone.localdate(), people=50, log=lambda s: None)
     for username in ("xcb_clerk", "secadmin", "sysadmin"):
         account = User.objects.get(username=username)
         assert not account.must_change_password

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from qinglian.lib import tracking
 from qinglian.lib.testing import client_for
 from qinglian.org.demo import build_demo
 from qinglian.publicity import demo
@@ -28,8 +29,9 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def county(db):
-    ctx = build_demo(today=TODAY, log=lambda _: None)
-    summary = demo.populate(ctx)
+    with tracking.bulk("测试准备"):
+        ctx = build_demo(today=TODAY, log=lambda _: None)
+        summary = demo.populate(ctx)
     assert summary.startswith("宣传与舆情")
     return ctx
 

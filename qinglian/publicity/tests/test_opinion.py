@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from qinglian.audit.models import AuditEntry
+from qinglian.lib import tracking
 from qinglian.publicity.models import AlertLetter, OpinionDigest, OpinionTicket
 
 
@@ -168,7 +169,8 @@ def test_opinion_figures_count_the_subtree_and_period_with_late_entries(world):
         moment = timezone.make_aware(timezone.datetime.fromisoformat(captured))
         made = OpinionTicket.objects.create(issuing_unit=unit, source="微博", link="https://weibo.example/x",
                                             captured_at=moment, summary=f"舆情{captured}")
-        OpinionTicket.objects.filter(pk=made.pk).update(created_at=moment + (entered_after or timedelta(hours=2)))
+        with tracking.bulk("测试准备"):
+            OpinionTicket.objects.filter(pk=made.pk).update(created_at=moment + (entered_after or timedelta(hours=2)))
         return made
 
     ticket(world.a1, "2026-03-02 09:30")

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from qinglian.audit.models import AuditEntry
+from qinglian.lib import tracking
 from qinglian.lib.testing import client_for, make_person, make_user
 from qinglian.org.models import Role, User
 from qinglian.publicity.models import Draft, Publication, ReviewStage, SignOff
@@ -74,7 +75,8 @@ def test_the_same_person_cannot_sign_two_stages(review, world):
     draft = _draft(world)
     _sign(review, world, "clerk_a", draft, "first")
     # the county names 张干事 for 复审 while the department named him for 初审: one person, one stage a draft
-    ReviewStage.objects.filter(unit=world.a, stage="second").update(deleted_at=timezone.now())
+    with tracking.bulk("测试准备"):
+        ReviewStage.objects.filter(unit=world.a, stage="second").update(deleted_at=timezone.now())
     ReviewStage.objects.create(unit=world.county, stage="second", person=world.staff_a)
     response = _sign(review, world, "clerk_a", draft, "second")
     assert "同一人不能担任同一稿件的两个审核环节" in response.content.decode()
@@ -137,7 +139,8 @@ def test_edit_after_final_is_refused_and_audited(review, world):
 
 def test_a_change_behind_the_apps_back_is_detected_and_shown(review, world):
     draft = _fully_signed(review, world)
-    Draft.objects.filter(pk=draft.pk).update(content="终审后被人直接改了数据库")
+    with tracking.bulk("测试准备"):
+        Draft.objects.filter(pk=draft.pk).update(content="终审后被人直接改了数据库")
     client = world.client("clerk_a")
     page = client.get(f"/publicity/drafts/{draft.pk}/").content.decode()
     assert "终审后内容已被改动" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qinglian.audit.models import AuditEntry
+from qinglian.lib import tracking
 from qinglian.publicity import review as service
 from qinglian.publicity.models import Draft, ReviewStage, SignOff
 from qinglian.publicity.services import Refused
@@ -53,7 +54,8 @@ def test_assigning_the_author_of_a_draft_under_review_is_refused(review, world) 
     assert '<option value="first" selected>' in html and f'<option value="{world.staff_a1.pk}" selected>' in html
     assert not ReviewStage.objects.filter(person=world.staff_a1).exists()
     # once the draft has passed that stage, the assignment is fine
-    Draft.objects.filter(pk=draft.pk).update(state="signed", stage="")
+    with tracking.bulk("测试准备"):
+        Draft.objects.filter(pk=draft.pk).update(state="signed", stage="")
     assert leader.post("/publicity/review-stages/", {"stage": "first", "person": world.staff_a1.pk}).status_code == 302
     assert ReviewStage.objects.filter(person=world.staff_a1, stage="first").exists()
 
@@ -68,7 +70,8 @@ def test_a_refused_sign_or_return_keeps_the_opinion(review, world) -> None:
     assert "标题不妥</textarea>" in html and "<details open>" in html
     # 初审 signed; then the text is changed behind the app's back: 复审 is refused, the opinion kept
     service.draft_sign(user=world.clerk_a, draft=draft, stage="first", opinion="同意")
-    Draft.objects.filter(pk=draft.pk).update(content="被改过的正文")
+    with tracking.bulk("测试准备"):
+        Draft.objects.filter(pk=draft.pk).update(content="被改过的正文")
     response = review.client(world, "deputy_a").post(f"/publicity/drafts/{draft.pk}/sign/second/",
                                                      {"opinion": "导向正确，同意"})
     html = response.content.decode()

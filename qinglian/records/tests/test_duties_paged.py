@@ -8,6 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from qinglian.lib import tracking
 from qinglian.lib.testing import World, make_unit
 from qinglian.org.models import UnitKind
 from qinglian.records.models import Duty, DutyList, DutyListKind, Frequency
@@ -19,8 +20,9 @@ pytestmark = pytest.mark.django_db
 def _lists(units, duties_each=3):  # type: ignore[no-untyped-def]
     for unit in units:
         dl = DutyList.objects.create(unit=unit, kind=DutyListKind.PARTY_ORG, year=YEAR)
-        Duty.objects.bulk_create([Duty(duty_list=dl, text=f"{unit.name}事项{n}", frequency=Frequency.YEARLY, order=n)
-                                  for n in range(duties_each)])
+        with tracking.bulk("测试准备"):
+            Duty.objects.bulk_create([Duty(duty_list=dl, text=f"{unit.name}事项{n}", frequency=Frequency.YEARLY, order=n)
+                                      for n in range(duties_each)])
 
 
 def _offices(world: World, count: int) -> list:  # type: ignore[type-arg]

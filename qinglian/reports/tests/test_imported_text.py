@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 
 from qinglian.ledger.models import Measure, MeasureStatus
 from qinglian.ledger.tests.test_report_import import _docx, _media, _preview, _seed, _text  # noqa: F401
+from qinglian.lib import tracking
 from qinglian.reports.genres.data import ProblemItem
 from qinglian.reports.genres.rectification import _problem_heading
 from qinglian.reports.models import GeneratedReport
@@ -104,7 +105,8 @@ def test_the_notice_marks_imported_measures_and_problems_but_not_counted_figures
 
 def test_typed_measures_are_not_marked(world) -> None:
     _import_003(world)
-    Measure.objects.update(origin="entered", origin_document="")
+    with tracking.bulk("测试准备"):
+        Measure.objects.update(origin="entered", origin_document="")
     report = _generate(world, "responsibility")
     assert not any(b.get("imported") for b in report.blocks)
     assert NOTE not in _text(world.client("clerk_a").get(report.get_absolute_url()))

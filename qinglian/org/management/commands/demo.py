@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
+from qinglian.lib import tracking
 from qinglian.org.demo import DEMO_APPS, DEMO_PASSWORD, DEMO_USERNAMES, build_demo, demo_logins
 from qinglian.org.models import Unit, User
 
@@ -29,6 +30,10 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时不再生成，只列出演示账号")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with tracking.bulk(f"装入示范数据（种子 {options['seed']}）"):  # history rows in bulk, at the end
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         try:
             today = date.fromisoformat(options["today"]) if options["today"] else timezone.localdate()
         except ValueError as exc:
