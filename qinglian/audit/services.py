@@ -79,6 +79,15 @@ def _content(entry: AuditEntry) -> bytes:
 
 
 def entry_hash(entry: AuditEntry) -> str:
+    """HMAC-SM3 of the entry with the MAC key of the key file (crypto.provider), so whoever can write the
+    database but lacks the key cannot recompute the chain after changing or deleting a row."""
+    from qinglian.crypto.provider import get_provider
+
+    return get_provider().mac(_content(entry)).hex()
+
+
+def unkeyed_hash(entry: AuditEntry) -> str:
+    """Plain SM3 of the entry: what a forger without the key would compute (verify names that damage)."""
     return sm3_hex(_content(entry))
 
 
@@ -167,12 +176,59 @@ def verify_chain(batch: int = 5000) -> tuple[int, list[Break]]:
         if entry.prev_hash != prev:
             breaks.append(Break(entry.pk, "上一条哈希不符：此前的日志被删除或改动"))
         if entry_hash(entry) != entry.hash:
-            breaks.append(Break(entry.pk, "内容与哈希不符：此条日志被改动"))
+            if unkeyed_hash(entry) == entry.hash:
+                breaks.append(Break(entry.pk, "哈希是不用密钥重算的：有人改动或删除了日志后重算了哈希链"))
+            else:
+                breaks.append(Break(entry.pk, "内容与哈希不符：此条日志被改动"))
         prev = entry.hash
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != prev or head.count != checked):
         breaks.append(Break(0, f"链尾不符：应有 {head.count} 条、末条哈希 {head.last_hash[:12]}…，实有 {checked} 条"))
     return checked, breaks
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain head at a moment, kept off the machine by the auditor: a later truncation of the newest rows
+    (and a chain head rewritten to match) no longer contains it."""
+
+    count: int
+    last_id: int
+    hash: str
+    at: str
+
+    def as_json(self) -> str:
+        return json.dumps({"count": self.count, "last_id": self.last_id, "hash": self.hash, "at": self.at},
+                          ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Anchor:
+        data = json.loads(text)
+        return cls(count=int(data["count"]), last_id=int(data["last_id"]), hash=str(data["hash"]),
+                   at=str(data.get("at", "")))
+
+
+def chain_anchor() -> Anchor:
+    last = AuditEntry.objects.order_by("-pk").first()
+    count = AuditEntry.objects.count()
+    return Anchor(count=count, last_id=last.pk if last else 0, hash=last.hash if last else GENESIS,
+                  at=timezone.localtime().isoformat(timespec="seconds"))
+
+
+def check_anchor(anchor: Anchor) -> list[Break]:
+    """Breaks if the chain no longer holds the anchored head where it was."""
+    if anchor.last_id == 0:
+        return []
+    entry = AuditEntry.objects.filter(pk=anchor.last_id).first()
+    if entry is None:
+        return [Break(anchor.last_id, f"锚点记录的第 {anchor.last_id} 条（{anchor.at} 时的链尾）已不存在："
+                                      "最新的日志被删除（截断）")]
+    if entry.hash != anchor.hash:
+        return [Break(anchor.last_id, f"锚点记录的第 {anchor.last_id} 条哈希已变：日志被改动后重算")]
+    if AuditEntry.objects.filter(pk__lte=anchor.last_id).count() != anchor.count:
+        return [Break(anchor.last_id, f"锚点时共 {anchor.count} 条，现在到第 {anchor.last_id} 条为止的条数不同："
+                                      "其间的日志被删除")]
+    return []
 
 
 def _iter_entries(batch: int) -> Iterator[AuditEntry]:

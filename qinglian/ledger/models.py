@@ -124,7 +124,7 @@ class ProblemManager(models.Manager.from_queryset(ProblemQuerySet)):  # type: ig
 
 
 class Problem(Record):
-    UNTRACKED_FIELDS = frozenset({"is_leaf"})
+    UNTRACKED_FIELDS = Record.UNTRACKED_FIELDS | {"is_leaf"}
     aspect = models.ForeignKey(Aspect, verbose_name="方面", on_delete=models.PROTECT, related_name="problems")
     source = models.ForeignKey(Source, verbose_name="反馈来源", on_delete=models.PROTECT, related_name="problems")
     unit = models.ForeignKey(Unit, verbose_name="整改单位", on_delete=models.PROTECT, related_name="+")
@@ -233,7 +233,7 @@ def deadline_level(deadline: dt.date, bounds: dict[str, dt.date]) -> str:
 
 
 class Measure(Record):
-    UNTRACKED_FIELDS = frozenset({"position"})
+    UNTRACKED_FIELDS = Record.UNTRACKED_FIELDS | {"position"}
     problem = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.PROTECT, related_name="measures")
     aspect = models.ForeignKey(Aspect, verbose_name="方面", on_delete=models.PROTECT, related_name="+")
     source = models.ForeignKey(Source, verbose_name="反馈来源", on_delete=models.PROTECT, related_name="+")

@@ -147,8 +147,9 @@ class Record(models.Model):
 
     # Fields that are bookkeeping, not content: left out of audit snapshots and conflict reports.
     BOOKKEEPING = frozenset({"created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at"})
-    # Denormalised and count columns, derived from other rows: a bulk update of these alone needs no history.
-    UNTRACKED_FIELDS: frozenset[str] = frozenset()
+    # Denormalised and count columns, derived from other data: a bulk update of these alone needs no history.
+    # `late` (补录) is derived from the moment of entry and the late-entry setting (`qinglian stats --rebuild`).
+    UNTRACKED_FIELDS: frozenset[str] = frozenset({"late"})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Every write of a record reaches its history (lib.tracking) in the same transaction."""

@@ -55,7 +55,7 @@ class UnitManager(models.Manager.from_queryset(UnitQuerySet)):  # type: ignore[m
 
 
 class Unit(Record):
-    UNTRACKED_FIELDS = frozenset({"path", "full_name"})
+    UNTRACKED_FIELDS = Record.UNTRACKED_FIELDS | {"path", "full_name"}
     unit_field = "self"  # handled specially by scoping
 
     name = models.CharField("名称", max_length=100, help_text="如：县委宣传部")

@@ -100,7 +100,7 @@ class ActivityManager(models.Manager.from_queryset(ActivityQuerySet)):  # type: 
 class Activity(Record):
     """One thing that happened (a meeting, a study session, a talk …), recorded once and counted everywhere."""
 
-    UNTRACKED_FIELDS = frozenset({"late", "weight"})
+    UNTRACKED_FIELDS = Record.UNTRACKED_FIELDS | {"late", "weight"}
 
     # no single-column indexes: the (unit, day) and (kind, day) indexes below serve those lookups
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="activities",

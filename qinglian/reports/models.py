@@ -24,7 +24,7 @@ class Genre(models.TextChoices):
 
 
 class GeneratedReport(Record):
-    UNTRACKED_FIELDS = frozenset({"pdf_stored"})
+    UNTRACKED_FIELDS = Record.UNTRACKED_FIELDS | {"pdf_stored"}
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="generated_reports",
                              help_text="报告统计的单位（含下级单位）。")
     genre = models.CharField("报告类型", max_length=20, choices=Genre.choices)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
 from qinglian.audit.models import AuditEntry
-from qinglian.audit.services import audit_log, verify_chain
+from qinglian.audit.services import GENESIS, audit_log, unkeyed_hash, verify_chain
 from qinglian.audit.triggers import removal_permit
 from qinglian.lib.services import record_update
 from qinglian.lib.testing import World
@@ -74,3 +76,47 @@ def test_auditor_filters_the_log_page(world: World) -> None:
     assert "修改干部" in page
     bad = client.get("/audit/", {"date_from": "2026-05-01", "date_to": "2026-04-01"}).content.decode()
     assert "截止日期早于起始日期" in bad
+
+
+@pytest.mark.django_db
+def test_a_chain_recomputed_without_the_key_fails_and_an_anchor_catches_truncation(tmp_path) -> None:
+    """Whoever can write the database but lacks the key file: delete a row, recompute every hash with plain
+    SM3 (as the outside test did) — verify names the first bad row and the damage. Truncating the newest rows
+    and rewriting the chain head to match is caught by the auditor's anchor."""
+    entries = [audit_log(action="create", summary=f"第{i}条") for i in range(5)]
+    anchor = tmp_path / "anchor.jsonl"
+    call_command("audit", "anchor", "--out", str(anchor), stdout=io.StringIO())
+    call_command("audit", "verify", "--anchor", str(anchor), stdout=io.StringIO())
+
+    with removal_permit("audit_auditentry", "audit_chainhead", reason="测试：模拟无密钥的篡改"), \
+            connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entries[2].pk])
+        prev = GENESIS
+        for entry in AuditEntry.objects.order_by("pk"):
+            entry.prev_hash = prev
+            forged = unkeyed_hash(entry)
+            cursor.execute("UPDATE audit_auditentry SET prev_hash = %s, hash = %s WHERE id = %s",
+                           [prev, forged, entry.pk])
+            prev = forged
+        cursor.execute("UPDATE audit_chainhead SET last_hash = %s, count = %s", [prev, 4])
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="校验失败"):
+        call_command("audit", "verify", stdout=io.StringIO(), stderr=err)
+    first = err.getvalue().splitlines()[0]
+    assert f"第一处异常：第 {entries[0].pk} 条" in first and "不用密钥重算" in first
+
+
+@pytest.mark.django_db
+def test_the_anchor_catches_the_newest_rows_cut_off(tmp_path) -> None:
+    entries = [audit_log(action="create", summary=f"第{i}条") for i in range(4)]
+    anchor = tmp_path / "anchor.jsonl"
+    call_command("audit", "anchor", "--out", str(anchor), stdout=io.StringIO())
+    with removal_permit("audit_auditentry", "audit_chainhead", reason="测试：截断最新日志"), \
+            connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entries[-1].pk])
+        cursor.execute("UPDATE audit_chainhead SET last_hash = %s, count = %s", [entries[-2].hash, 3])
+    call_command("audit", "verify", stdout=io.StringIO())  # without the anchor, a clean cut looks whole
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("audit", "verify", "--anchor", str(anchor), stdout=io.StringIO(), stderr=err)
+    assert "已不存在" in err.getvalue() and AuditEntry.objects.count() == 3

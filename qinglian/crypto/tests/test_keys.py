@@ -45,9 +45,10 @@ def test_a_world_readable_key_file_is_refused_by_every_command(key_file):
 
 def test_a_page_says_what_to_do_when_the_key_file_is_unusable(world, key_file):
     activity = make_activity(world, "谈话内容（密钥测试）")
+    client = world.client("clerk_a")  # signed in while the key was good (the log-in's audit row needs it)
     os.chmod(key_file, 0o666)
     reset_provider()
-    page = world.client("clerk_a").get(f"/records/activities/{activity.pk}/")
+    page = client.get(f"/records/activities/{activity.pk}/")
     assert page.status_code == 200 and "密钥文件不可用" in page.content.decode()
 
 

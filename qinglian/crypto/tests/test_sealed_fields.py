@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from qinglian.audit.models import Action, AuditEntry
 from qinglian.crypto.fields import NOTICE_TAMPERED, Sealed
 from qinglian.crypto.tests.conftest import make_activity
+from qinglian.lib import tracking
 from qinglian.lib.services import record_update
 from qinglian.org.models import Person
 from qinglian.records.models import Activity
@@ -40,8 +41,9 @@ def test_same_text_twice_gives_two_ciphertexts(world):
 
 
 def test_phone_numbers_are_sealed_through_bulk_create(world):
-    people = Person.objects.bulk_create([Person(unit=world.a, name=f"测试{i}", phone=f"1390000{i:04d}")
-                                         for i in range(3)])
+    with tracking.bulk("测试准备"):
+        people = Person.objects.bulk_create([Person(unit=world.a, name=f"测试{i}", phone=f"1390000{i:04d}")
+                                             for i in range(3)])
     for i, person in enumerate(people):
         assert raw("org_person", "phone", person.pk).startswith("sm4:1:")
         assert Person.objects.get(pk=person.pk).phone == f"1390000{i:04d}"
@@ -76,7 +78,9 @@ def test_encrypted_fields_cannot_be_searched_or_updated_in_bulk(world):
     make_activity(world, TALK)
     with pytest.raises(FieldError):
         list(Activity.objects.filter(minutes__contains="八项规定"))
-    with pytest.raises(ValueError, match="encrypted"), transaction.atomic():
+    with pytest.raises(tracking.UntrackedWrite):  # a bulk write outside tracking.bulk() is refused anyway
+        Activity.objects.update(minutes="明文")
+    with pytest.raises(ValueError, match="encrypted"), transaction.atomic(), tracking.bulk("测试"):
         Activity.objects.update(minutes="明文")
     page = world.client("clerk_a").get("/records/?q=八项规定")  # the list's search covers the topic only
     assert page.status_code == 200

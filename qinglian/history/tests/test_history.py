@@ -154,3 +154,25 @@ def test_the_page_shows_changes_and_a_moment_and_is_scoped(world: World) -> None
     assert client_for(world.clerk_b).get(f"/history/ledger.measure/{measure.pk}/").status_code == 404
     assert client.get("/history/org.user/1/").status_code == 404  # accounts are not records
     assert client.get(f"/ledger/measures/{measure.pk}/").content.decode().count("历史版本") == 1
+
+
+def _raw(sql: str, params: list[object]) -> None:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_the_database_refuses_raw_update_delete_and_truncate_of_history(world: World) -> None:
+    from django.db import DatabaseError, connection
+
+    measure = _measure(world)
+    row = versions(Measure, measure.pk)[0]
+    with pytest.raises(DatabaseError, match="insert-only"):
+        _raw("UPDATE history_version SET reason = %s WHERE id = %s", ["篡改", row.pk])
+    with pytest.raises(DatabaseError, match="insert-only"):
+        _raw("DELETE FROM history_version WHERE id = %s", [row.pk])
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="insert-only"):
+            _raw("TRUNCATE history_version", [])
+    assert Version.objects.get(pk=row.pk).reason == row.reason

@@ -19,7 +19,7 @@ from django.test import Client
 from paperwork.tests.data import samples
 from qinglian.audit.models import Action, AuditEntry
 from qinglian.ledger.models import Evidence, Measure
-from qinglian.lib import filecheck, files
+from qinglian.lib import filecheck, files, tracking
 from qinglian.lib.testing import World
 from qinglian.records.models import Activity, ActivityKind, Attachment
 
@@ -98,8 +98,9 @@ def test_old_rows_with_a_random_name_still_download(world: World, measure: Measu
     old = Path(settings.MEDIA_ROOT) / "ledger/2024/03/0123456789abcdef0123456789abcdef"
     old.parent.mkdir(parents=True)
     old.write_bytes(b"%PDF-1.4 old layout")
-    Evidence.objects.filter(pk=evidence.pk).update(stored=str(old.relative_to(settings.MEDIA_ROOT)),
-                                                   sha256=hashlib.sha256(b"%PDF-1.4 old layout").hexdigest())
+    with tracking.bulk("测试准备"):
+        Evidence.objects.filter(pk=evidence.pk).update(stored=str(old.relative_to(settings.MEDIA_ROOT)),
+                                                       sha256=hashlib.sha256(b"%PDF-1.4 old layout").hexdigest())
     response = client.get(f"/ledger/evidence/{evidence.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 old layout"
 

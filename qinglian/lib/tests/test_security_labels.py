@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from qinglian.ledger.models import Measure, Problem
 from qinglian.ledger.tests.test_source_page import _source
+from qinglian.lib import tracking
 from qinglian.lib.models import SecurityLabel
 from qinglian.lib.testing import World, client_for, make_user
 from qinglian.org.models import Role, User
@@ -55,9 +56,11 @@ def test_a_sensitive_activity_is_404_to_an_internal_clerk_of_the_same_unit(world
 def test_a_sensitive_problem_is_404_and_left_out_of_the_ledger_export(world: World) -> None:
     source = _source(world, aspects=1, problems=2, parts=0, measures=1)
     problem = Problem.objects.filter(source=source).order_by("id").first()
-    Problem.objects.filter(pk=problem.pk).update(security_label=SecurityLabel.SENSITIVE)
+    with tracking.bulk("测试准备"):
+        Problem.objects.filter(pk=problem.pk).update(security_label=SecurityLabel.SENSITIVE)
     measure = Measure.objects.get(problem=problem)
-    Measure.objects.filter(pk=measure.pk).update(security_label=SecurityLabel.SENSITIVE)
+    with tracking.bulk("测试准备"):
+        Measure.objects.filter(pk=measure.pk).update(security_label=SecurityLabel.SENSITIVE)
 
     internal = world.client("clerk_a")
     assert internal.get(f"/ledger/problems/{problem.pk}/").status_code == 404

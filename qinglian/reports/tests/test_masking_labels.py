@@ -8,6 +8,7 @@ import io
 from docx import Document
 
 from qinglian.ledger.models import Measure, Problem
+from qinglian.lib import tracking
 from qinglian.lib.models import SecurityLabel
 from qinglian.reports.models import GeneratedReport
 
@@ -37,8 +38,10 @@ def test_the_notice_names_its_contact_with_the_phone_masked(seeded) -> None:  # 
 def test_a_sensitive_problem_is_not_quoted_for_an_internal_reader(seeded) -> None:  # type: ignore[no-untyped-def]
     w = seeded.world
     problem = Problem.objects.get(text="党中央重大决策部署学习贯彻不到位")
-    Problem.objects.filter(pk=problem.pk).update(security_label=SecurityLabel.SENSITIVE)
-    Measure.objects.filter(problem=problem).update(security_label=SecurityLabel.SENSITIVE)
+    with tracking.bulk("测试准备"):
+        Problem.objects.filter(pk=problem.pk).update(security_label=SecurityLabel.SENSITIVE)
+    with tracking.bulk("测试准备"):
+        Measure.objects.filter(problem=problem).update(security_label=SecurityLabel.SENSITIVE)
     text = _rectification_text(w.client("clerk_a"), w)
     assert "党中央重大决策部署学习贯彻不到位" not in text and "创新学习方式" not in text
     assert "执行财经纪律不严" in text
