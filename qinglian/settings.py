@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -209,6 +210,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 QINGLIAN_MAX_UPLOAD_BYTES = env_int("QINGLIAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Days a stored file must have gone unreferenced before `qinglian files collect` removes it (lib.filecheck).
 QINGLIAN_FILES_GRACE_DAYS = env_int("QINGLIAN_FILES_GRACE_DAYS", 7)
+# Audit entries and records' history are kept at least 180 days (等保 2.0); only the audit admin archives older ones.
+QINGLIAN_RETENTION_DAYS = env_int("QINGLIAN_RETENTION_DAYS", 180)
+if QINGLIAN_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(
+        f"QINGLIAN_RETENTION_DAYS={QINGLIAN_RETENTION_DAYS}：操作日志和历史版本至少保留 180 天，请改为 180 或更大的数。")
+QINGLIAN_ARCHIVE_DIR = env("QINGLIAN_ARCHIVE_DIR", str(Path(env("QINGLIAN_DATA_DIR", str(Path.cwd() / "var")))
+                                                       / "archive"))
 # What an uploaded .xlsx/.docx may inflate to, all parts together (paperwork/ooxml.py), and rows per import.
 QINGLIAN_MAX_UNPACKED_BYTES = env_int("QINGLIAN_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 QINGLIAN_MAX_IMPORT_ROWS = env_int("QINGLIAN_MAX_IMPORT_ROWS", 20_000)

@@ -95,3 +95,26 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count}: {self.last_hash[:12]}"
+
+
+class ArchiveMark(models.Model):
+    """Where an archive cut the trail: the entries up to `last_id` (and history rows up to `before`) were copied
+    to `location`, verified and removed; the chain goes on from `last_hash`. Written once per archive, with an
+    ARCHIVE audit entry that records the same boundary, so a forged mark does not match the chain."""
+
+    at = models.DateTimeField("归档时间")
+    before = models.DateTimeField("归档截至")
+    last_id = models.BigIntegerField("最后一条归档日志")
+    last_hash = models.CharField("最后一条归档日志的哈希", max_length=64)
+    entries = models.BigIntegerField("归档日志条数")
+    versions = models.BigIntegerField("归档历史版本条数")
+    location = models.CharField("归档位置", max_length=500)
+    digest = models.CharField("归档清单 SM3", max_length=64)
+
+    class Meta:
+        verbose_name = "归档记录"
+        verbose_name_plural = "归档记录"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"归档至 #{self.last_id}（{self.entries} 条）"

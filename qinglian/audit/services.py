@@ -168,8 +168,16 @@ class Break:
 
 def verify_chain(batch: int = 5000) -> tuple[int, list[Break]]:
     """Walk the chain in id order; return how many entries were checked and where it breaks."""
+    from qinglian.audit.models import ArchiveMark
+
     breaks: list[Break] = []
-    prev = GENESIS
+    marks = list(ArchiveMark.objects.order_by("pk"))
+    prev = marks[-1].last_hash if marks else GENESIS  # the chain goes on from where the last archive cut it
+    archived = sum(m.entries for m in marks)
+    for mark in marks:
+        if not AuditEntry.objects.filter(action=Action.ARCHIVE, after__last_id=mark.last_id,
+                                         after__last_hash=mark.last_hash).exists():
+            breaks.append(Break(0, f"归档记录（至第 {mark.last_id} 条）在操作日志中没有对应的归档条目：归档记录是伪造的"))
     checked = 0
     for entry in _iter_entries(batch):
         checked += 1
@@ -182,8 +190,8 @@ def verify_chain(batch: int = 5000) -> tuple[int, list[Break]]:
                 breaks.append(Break(entry.pk, "内容与哈希不符：此条日志被改动"))
         prev = entry.hash
     head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_hash != prev or head.count != checked):
-        breaks.append(Break(0, f"链尾不符：应有 {head.count} 条、末条哈希 {head.last_hash[:12]}…，实有 {checked} 条"))
+    if head is not None and (head.last_hash != prev or head.count != checked + archived):
+        breaks.append(Break(0, f"链尾不符：应有 {head.count} 条、末条哈希 {head.last_hash[:12]}…，实有 {checked + archived} 条"))
     return checked, breaks
 
 
@@ -208,24 +216,33 @@ class Anchor:
                    at=str(data.get("at", "")))
 
 
+def _archived_up_to(last_id: int) -> tuple[int, int]:
+    """(entries archived with ids up to `last_id`, the highest archived id)."""
+    from qinglian.audit.models import ArchiveMark
+
+    marks = list(ArchiveMark.objects.order_by("pk"))
+    return sum(m.entries for m in marks if m.last_id <= last_id), max((m.last_id for m in marks), default=0)
+
+
 def chain_anchor() -> Anchor:
     last = AuditEntry.objects.order_by("-pk").first()
-    count = AuditEntry.objects.count()
+    count = AuditEntry.objects.count() + _archived_up_to(last.pk if last else 0)[0]
     return Anchor(count=count, last_id=last.pk if last else 0, hash=last.hash if last else GENESIS,
                   at=timezone.localtime().isoformat(timespec="seconds"))
 
 
 def check_anchor(anchor: Anchor) -> list[Break]:
     """Breaks if the chain no longer holds the anchored head where it was."""
-    if anchor.last_id == 0:
-        return []
+    archived, archived_to = _archived_up_to(anchor.last_id)
+    if anchor.last_id == 0 or anchor.last_id <= archived_to:
+        return []  # the anchored row was archived, and the archive checked the chain up to it
     entry = AuditEntry.objects.filter(pk=anchor.last_id).first()
     if entry is None:
         return [Break(anchor.last_id, f"锚点记录的第 {anchor.last_id} 条（{anchor.at} 时的链尾）已不存在："
                                       "最新的日志被删除（截断）")]
     if entry.hash != anchor.hash:
         return [Break(anchor.last_id, f"锚点记录的第 {anchor.last_id} 条哈希已变：日志被改动后重算")]
-    if AuditEntry.objects.filter(pk__lte=anchor.last_id).count() != anchor.count:
+    if AuditEntry.objects.filter(pk__lte=anchor.last_id).count() + archived != anchor.count:
         return [Break(anchor.last_id, f"锚点时共 {anchor.count} 条，现在到第 {anchor.last_id} 条为止的条数不同："
                                       "其间的日志被删除")]
     return []
