@@ -180,15 +180,15 @@ def test_a_table_changed_inside_the_backup_fails_the_verification(sqlite_backup,
 def test_the_key_file_is_backed_up_only_when_configured(tmp_path: Path) -> None:
     site = _sqlite_site(tmp_path, "source")
     assert site.run("migrate", "-v0").returncode == 0
-    key = tmp_path / "keys" / "qinglian-keys.json"
-    key.parent.mkdir()
-    key.write_text('{"k": "secret"}', encoding="utf-8")
+    key = tmp_path / "keys" / "qinglian-keys.json"  # a real one: backing up writes a keyed audit entry
+    assert site.run("keys", "init", QINGLIAN_KEY_FILE=str(key)).returncode == 0
+    secret = key.read_text(encoding="utf-8")
     assert site.run("backup", str(tmp_path / "plain"), QINGLIAN_KEY_FILE=str(key)).returncode == 0
     assert not (tmp_path / "plain" / "keys").exists()
     assert json.loads((tmp_path / "plain" / "manifest.json").read_text())["keys"]["included"] is False
     assert site.run("backup", str(tmp_path / "keyed"), QINGLIAN_KEY_FILE=str(key),
                     QINGLIAN_BACKUP_KEYS="1").returncode == 0
-    assert (tmp_path / "keyed" / "keys" / "qinglian-keys.json").read_text() == '{"k": "secret"}'
+    assert (tmp_path / "keyed" / "keys" / "qinglian-keys.json").read_text() == secret
     refused = site.run("backup", str(tmp_path / "keyed"))
     assert refused.returncode != 0 and "不是空目录" in refused.stderr
 

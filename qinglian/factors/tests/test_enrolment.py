@@ -149,3 +149,20 @@ def test_the_security_policy_form_sets_the_business_second_factor(world: World) 
     assert SecurityPolicy.current().business_second_factor is False
     assert _password_only("clerk_b").get("/org/people/").status_code == 200
     assert _password_only("auditor").get("/audit/").status_code == 302  # the admins always
+
+
+def test_the_server_resets_the_only_security_admins_factor_audited(world: World) -> None:
+    """Nobody on the web can reset the security admin's own factor: the server's command does, audited."""
+    import io
+
+    from django.core.management import call_command
+
+    client_for(world.secadmin)  # enrolled
+    assert TOTPDevice.objects.filter(user=world.secadmin, confirmed=True).exists()
+    out = io.StringIO()
+    call_command("account", "reset-factor", world.secadmin.username, stdout=out)
+    assert "已重置" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=world.secadmin, confirmed=True).exists()
+    assert AuditEntry.objects.filter(action="factor", summary__contains=world.secadmin.username).exists()
+    page = _password_only("secadmin").get("/", follow=True)
+    assert "/factors/enrol/" in page.redirect_chain[-1][0]

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from qinglian.lib import tracking
 from qinglian.lib.testing import PASSWORD, build_world, totp_code
 from qinglian.org.tests.test_crawl import PERSONAS, urls
 
@@ -64,7 +65,8 @@ def demo(db: None) -> dict[str, str]:
     from qinglian.org.demo import DEMO_PASSWORD, build_demo
 
     reseed()
-    build_demo(today=timezone.localdate(), people=50, log=lambda s: None)
+    with tracking.bulk("测试准备"):
+        build_demo(today=timezone.localdate(), people=50, log=lambda s: None)
     return {"password": DEMO_PASSWORD}
 
 
