@@ -48,7 +48,23 @@ class Action(models.TextChoices):
     ARCHIVE = "archive", "归档"
 
 
-class AuditEntry(models.Model):
+class InsertOnly(models.Model):
+    """A row written once and never changed or removed through the ORM (the database's triggers refuse raw
+    SQL too: audit.triggers). History rows share it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError(f"{self._meta.verbose_name}只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(f"{self._meta.verbose_name}只能追加，不能删除。")
+
+
+class AuditEntry(InsertOnly):
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT,
@@ -78,14 +94,6 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.summary}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("操作日志只能追加，不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise PermissionError("操作日志只能追加，不能删除。")
-
 
 class ChainHead(models.Model):
     """A single row locked while appending, so concurrent writers extend the chain one at a time."""
@@ -97,7 +105,7 @@ class ChainHead(models.Model):
         return f"{self.count}: {self.last_hash[:12]}"
 
 
-class ArchiveMark(models.Model):
+class ArchiveMark(InsertOnly):
     """Where an archive cut the trail: the entries up to `last_id` (and history rows up to `before`) were copied
     to `location`, verified and removed; the chain goes on from `last_hash`. Written once per archive, with an
     ARCHIVE audit entry that records the same boundary, so a forged mark does not match the chain."""

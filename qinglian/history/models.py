@@ -6,10 +6,10 @@ ids of its many-to-many links, so any record can be rebuilt as it stood at any m
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
+
+from qinglian.audit.models import InsertOnly
 
 
 class VersionKind(models.TextChoices):
@@ -20,7 +20,7 @@ class VersionKind(models.TextChoices):
     RELATED = "related", "关联人员变动"
 
 
-class Version(models.Model):
+class Version(InsertOnly):
     model = models.CharField("记录类型", max_length=100, help_text="app_label.model，如 ledger.measure")
     object_id = models.BigIntegerField("记录编号")
     version = models.PositiveIntegerField("版本", null=True, blank=True)
@@ -40,11 +40,3 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model}#{self.object_id} v{self.version} {self.get_kind_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("历史版本只能追加，不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise PermissionError("历史版本只能追加，不能删除。")
