@@ -15,7 +15,7 @@ from django.utils import timezone
 from qinglian.ledger.models import Aspect, Measure, Problem, Progress, Source
 from qinglian.lib import once
 from qinglian.lib.models import FormToken
-from qinglian.lib.testing import World, build_world, client_for
+from qinglian.lib.testing import World, build_world, client_for, reseed
 from qinglian.records.models import Activity, ActivityKind
 
 
@@ -98,6 +98,7 @@ def test_two_threads_posting_the_same_form_at_once_create_one_record(monkeypatch
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
     # the second post waits for the first; on a loaded 2-core machine that can pass the 10 s a user waits
     monkeypatch.setattr(once, "WAIT_SECONDS", 60.0)
+    reseed()  # an earlier transactional test's flush emptied the seeded activity kinds
     world = build_world()
     token = _token(client_for(world.clerk_a), "/records/activities/new/")
     data = {**_activity(world), "once_token": token}
