@@ -8,6 +8,7 @@ service that saves a record and then its links) from the end of a `tracking.bulk
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -75,8 +76,18 @@ def stored_rows(model: type[models.Model], pks: Iterable[int]) -> dict[int, dict
     return rows
 
 
+class _ExactEncoder(DjangoJSONEncoder):
+    """Django's encoder, but moments keep their microseconds (it cuts them to milliseconds): a version
+    rebuilds the row exactly."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(json.dumps(values, cls=DjangoJSONEncoder, ensure_ascii=False))
+    result: dict[str, Any] = json.loads(json.dumps(values, cls=_ExactEncoder, ensure_ascii=False))
     return result
 
 

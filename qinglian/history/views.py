@@ -32,7 +32,8 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     entries = []
     previous: Version | None = None
     for v in rows:
-        changes = [_shown(model, c) for c in diff(model, previous.data if previous else None, v.data)]
+        changes = [_shown(model, c, first=previous is None)
+                   for c in diff(model, previous.data if previous else None, v.data)]
         entries.append({"version": v, "changes": changes})
         previous = v
     entries.reverse()
@@ -48,10 +49,11 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     })
 
 
-def _shown(model: type[Record], change: Any) -> dict[str, Any]:
+def _shown(model: type[Record], change: Any, *, first: bool) -> dict[str, Any]:
+    """A change as the page shows it: the first version lists what it set, later ones old → new."""
     if change.sealed:
-        return {"label": change.label, "old": None, "new": "已修改（加密内容）"}
-    return {"label": change.label, "old": _value(model, change.name, change.old),
+        return {"label": change.label, "old": None, "new": "（加密内容）" if first else "已修改（加密内容）"}
+    return {"label": change.label, "old": None if first else _value(model, change.name, change.old),
             "new": _value(model, change.name, change.new)}
 
 

@@ -69,6 +69,9 @@ def test_create_three_edits_delete_restore_give_six_versions_each_rebuilt_exactl
         assert state is not None and state["fields"] == stored["fields"]
     assert state_at(Measure, measure.pk, rows[0].at - dt.timedelta(seconds=1)) is None
     assert state_at(Measure, measure.pk, seen[2][0])["fields"]["text"] == "每月开展一次专题学习"
+    # to the microsecond: the rebuilt row is the row
+    last = Measure.with_deleted.get(pk=measure.pk)
+    assert dt.datetime.fromisoformat(rows[-1].data["fields"]["updated_at"]) == last.updated_at
 
 
 def test_a_bare_bulk_write_is_refused_and_the_bulk_path_leaves_history(world: World) -> None:
