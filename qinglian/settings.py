@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "qinglian.factors",
     "qinglian.backup",
     "qinglian.history",
+    "qinglian.notify",
 ]
 
 MIDDLEWARE = [
