@@ -233,6 +233,21 @@ QINGLIAN_LATE_ENTRY_DAYS = env_int("QINGLIAN_LATE_ENTRY_DAYS", 30)
 QINGLIAN_WARNING_GREEN_WORKDAYS = env_int("QINGLIAN_WARNING_GREEN_WORKDAYS", 20)
 QINGLIAN_WARNING_YELLOW_WORKDAYS = env_int("QINGLIAN_WARNING_YELLOW_WORKDAYS", 10)
 
+# Reminder delivery (qinglian.notify): links in mails and calendar feeds start with the address users open;
+# mail goes through the intranet SMTP server named here (no host: inbox only). A person with this many new
+# reminders in one run gets one digest instead of a message per item.
+QINGLIAN_BASE_URL = env("QINGLIAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+QINGLIAN_SMTP_HOST = env("QINGLIAN_SMTP_HOST")
+QINGLIAN_SMTP_PORT = env_int("QINGLIAN_SMTP_PORT", 25)
+QINGLIAN_SMTP_USER = env("QINGLIAN_SMTP_USER")
+QINGLIAN_SMTP_PASSWORD = env("QINGLIAN_SMTP_PASSWORD")
+QINGLIAN_SMTP_FROM = env("QINGLIAN_SMTP_FROM", "清廉台账 <qinglian@localhost>")
+QINGLIAN_SMTP_STARTTLS = env_bool("QINGLIAN_SMTP_STARTTLS", False)
+QINGLIAN_SMTP_TIMEOUT = env_int("QINGLIAN_SMTP_TIMEOUT", 10)
+QINGLIAN_MAIL_MAX_ATTEMPTS = env_int("QINGLIAN_MAIL_MAX_ATTEMPTS", 8)
+QINGLIAN_DIGEST_THRESHOLD = env_int("QINGLIAN_DIGEST_THRESHOLD", 5)
+QINGLIAN_CALENDAR_PER_HOUR = env_int("QINGLIAN_CALENDAR_PER_HOUR", 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
