@@ -2,9 +2,132 @@
 
 from __future__ import annotations
 
-from django.db import models  # noqa: F401
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from qinglian.lib.models import Record
+from qinglian.org.models import Unit
 
 # --- rules of what is due (rules.py, due.py) -------------------------------------------------------------
-# ReminderRule and HolidayText follow here.
+# The system admin keeps one ReminderDefault per kind: the default numbers and the bounds a unit may choose
+# within; a unit's leader may save a ReminderRule for its own subtree. The nearest unit's rule wins.
+
+
+class RuleKind(models.TextChoices):
+    MEASURE = "measure", "整改措施时限"
+    DUTY = "duty", "责任事项履行"
+    LETTER = "letter", "责任书签订"
+    ORDER = "order", "督办答复"
+    ALERT = "alert", "舆情提示函反馈"
+    REVIEW = "review", "稿件三审"
+    FOLLOWUP = "followup", "回头看"
+    HOLIDAY = "holiday", "节前廉政提醒"
+
+
+class DueLevel(models.TextChoices):
+    """Levels of a due item, in the order they come (the escalation steps start at one of them)."""
+
+    UPCOMING = "upcoming", "即将到期"
+    YELLOW = "yellow", "黄色预警"
+    TODAY = "today", "今日到期"
+    RED = "red", "已逾期"
+    OVERDUE = "overdue", "逾期较久"
+    NEVER = "never", "不升级"
+
+
+SIGN_BY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+
+
+def sign_by_parts(text: str) -> tuple[int, int]:
+    """"3-31" → (3, 31); a ValueError with a Chinese message otherwise (29 February is refused)."""
+    import datetime as dt
+
+    m = SIGN_BY.match((text or "").strip())
+    if not m:
+        raise ValueError("签订时限请写成“月-日”，如 3-31。")
+    month, day = int(m[1]), int(m[2])
+    try:
+        dt.date(2025, month, day)
+    except ValueError as exc:
+        raise ValueError(f"签订时限“{text}”不是有效的日期（2月29日不可用）。") from exc
+    return month, day
+
+
+class ReminderDefault(models.Model):
+    """The system admin's numbers for one kind of reminder: defaults, and the bounds units choose within."""
+
+    kind = models.CharField("提醒类型", max_length=20, choices=RuleKind.choices, unique=True)
+    enabled = models.BooleanField("启用", default=True, help_text="停用后，该类事项不再提醒。")
+    lead = models.PositiveSmallIntegerField("提前提醒（工作日）", default=10,
+                                            help_text="到期前这么多个工作日起开始提醒。")
+    lead_min = models.PositiveSmallIntegerField("提前提醒下限", default=1)
+    lead_max = models.PositiveSmallIntegerField("提前提醒上限", default=30)
+    overdue = models.PositiveSmallIntegerField("逾期升级（工作日）", default=5,
+                                               help_text="逾期超过这么多个工作日，视为“逾期较久”，告知主要领导。")
+    overdue_min = models.PositiveSmallIntegerField("逾期升级下限", default=1)
+    overdue_max = models.PositiveSmallIntegerField("逾期升级上限", default=30)
+    wait = models.PositiveSmallIntegerField("审核等待（工作日）", default=3,
+                                            help_text="仅稿件三审：某一环节等待超过这么多个工作日即提醒审核人。")
+    wait_min = models.PositiveSmallIntegerField("审核等待下限", default=1)
+    wait_max = models.PositiveSmallIntegerField("审核等待上限", default=20)
+    leader_level = models.CharField("告知分管领导", max_length=10, choices=DueLevel.choices, default=DueLevel.RED,
+                                    help_text="事项到了这一级别，同时告知分管（责任）领导。")
+    principal_level = models.CharField("告知主要领导", max_length=10, choices=DueLevel.choices,
+                                       default=DueLevel.OVERDUE, help_text="事项到了这一级别，同时告知单位主要领导。")
+    sign_by = models.CharField("签订时限（月-日）", max_length=5, blank=True, default="3-31",
+                               help_text="仅责任书：每年这一天前应签订，如 3-31。")
+    text = models.TextField("提醒文字", blank=True, help_text="仅节前廉政提醒：发给干部的标准文字。")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "提醒规则（默认与范围）"
+        verbose_name_plural = "提醒规则（默认与范围）"
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（默认）"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for name, label in (("lead", "提前提醒"), ("overdue", "逾期升级"), ("wait", "审核等待")):
+            low, value, high = getattr(self, f"{name}_min"), getattr(self, name), getattr(self, f"{name}_max")
+            if not low <= value <= high:
+                errors[name] = f"{label}的默认值须在下限 {low} 与上限 {high} 之间。"
+        if self.kind == RuleKind.LETTER:
+            try:
+                sign_by_parts(self.sign_by)
+            except ValueError as exc:
+                errors["sign_by"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReminderRule(Record):
+    """A unit's own numbers for one kind of reminder, for itself and its subtree (within the admin's bounds)."""
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("提醒类型", max_length=20, choices=RuleKind.choices)
+    lead = models.PositiveSmallIntegerField("提前提醒（工作日）", help_text="到期前这么多个工作日起开始提醒。")
+    overdue = models.PositiveSmallIntegerField("逾期升级（工作日）",
+                                               help_text="逾期超过这么多个工作日，告知单位主要领导。")
+    wait = models.PositiveSmallIntegerField("审核等待（工作日）", default=3,
+                                            help_text="仅稿件三审：某一环节等待超过这么多个工作日即提醒审核人。")
+    sign_by = models.CharField("签订时限（月-日）", max_length=5, blank=True,
+                               help_text="仅责任书：每年这一天前应签订，如 3-31。")
+    text = models.TextField("提醒文字", blank=True, help_text="仅节前廉政提醒：本单位及下级单位使用的文字。")
+
+    class Meta:
+        verbose_name = "本单位提醒规则"
+        verbose_name_plural = "本单位提醒规则"
+        ordering = ["unit__path", "kind"]
+        constraints = [models.UniqueConstraint(fields=["unit", "kind"], condition=Q(deleted_at__isnull=True),
+                                               name="one_reminder_rule_per_unit_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}：{self.get_kind_display()}"
+
 
 # --- delivery (delivery.py, inbox.py) ---------------------------------------------------------------------
