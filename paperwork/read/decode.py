@@ -12,6 +12,7 @@ import re
 from ..ooxml import DEFAULT_MAX_UNPACKED
 from .docx import docx_paragraphs
 from .model import ReadError
+from .pdf import pdf_lines
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -38,16 +39,13 @@ def too_large_message(max_bytes: int) -> str:
 
 
 def sniff(data: bytes, filename: str) -> str:
-    """Return "docx" or "txt", or raise ReadError for anything we cannot read."""
+    """Return "docx", "pdf" or "txt", or raise ReadError for anything we cannot read."""
     name = filename.lower()
     if not data or not data.strip(b" \t\r\n\x00"):
         raise ReadError("文件是空的，没有可读取的内容。请检查是否选错了文件。")
     head = data[:16]
-    if head.startswith(b"%PDF"):
-        raise ReadError(
-            "这是 PDF 文件，无法直接读取其中的文字（扫描件更是图片）。"
-            "请上传原始的 Word（.docx）或文本（.txt）文件；只有扫描件的，请先用 OCR 识别成文字。"
-        )
+    if b"%PDF-" in data[:1024]:  # as paperwork.filetypes: writers may put a BOM or junk before it
+        return "pdf"
     for magic, kind in _IMAGE_MAGIC:
         if head.startswith(magic):
             raise ReadError(f"这是{kind}，不是文字文件。请上传 Word（.docx）或文本（.txt）格式的报告。")
@@ -137,6 +135,8 @@ def bytes_to_paragraphs(data: bytes, filename: str, max_bytes: int,
     kind = sniff(data, filename)
     if kind == "docx":
         raw = docx_paragraphs(data, max_unpacked=max_unpacked)
+    elif kind == "pdf":
+        raw = pdf_lines(data, max_content=max_unpacked)
     else:
         raw = _NEWLINES.split(decode_text(data))
     paragraphs = clean_paragraphs(raw)

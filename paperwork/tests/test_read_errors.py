@@ -29,9 +29,9 @@ def test_empty_file() -> None:
     assert "空" in _error(b" \r\n\n ").message_zh
 
 
-def test_pdf_says_scanned_or_pdf() -> None:
+def test_a_broken_pdf_says_so() -> None:  # text and scanned PDFs: test_read_pdf.py
     msg = _error(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "scan.pdf").message_zh
-    assert "PDF" in msg and "扫描" in msg
+    assert "PDF" in msg and "损坏" in msg
 
 
 @pytest.mark.parametrize("head", [b"\x89PNG\r\n\x1a\n0000", b"\xff\xd8\xff\xe0\x00\x10JFIF", b"GIF89a....",
