@@ -131,3 +131,115 @@ class ReminderRule(Record):
 
 
 # --- delivery (delivery.py, inbox.py) ---------------------------------------------------------------------
+# Delivery keeps what was sent, never how anyone used it (DESIGN §7): a message's read_at only shows it unread or
+# not; nothing counts opens, clicks or feed fetches per person.
+
+KIND_LABELS = {
+    "measure": "整改措施", "duty": "责任事项", "letter": "责任书", "order": "督办", "alert": "舆情提示函",
+    "review": "稿件审核", "followup": "回头看", "holiday": "节前廉政提醒", "digest": "每日汇总",
+}
+STEP_LABELS = {"owner": "责任人", "leader": "分管领导", "principal": "主要领导"}
+
+
+class Reminder(models.Model):
+    """One due item at one level told to one person at one escalation step: written once (the unique
+    constraint), so a second run, or a second worker at the same moment, sends nothing again."""
+
+    key = models.CharField("事项", max_length=120, help_text="到期事项的稳定标识，如 measure:123。")
+    level = models.CharField("阶段", max_length=10, choices=DueLevel.choices)
+    step = models.CharField("提醒对象", max_length=10, choices=list(STEP_LABELS.items()))
+    person = models.ForeignKey("org.Person", verbose_name="干部", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey("org.User", verbose_name="账号", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", help_text="空：此人没有账号，提醒只记录、无处送达。")
+    kind = models.CharField("类别", max_length=10, choices=list(KIND_LABELS.items()))
+    title = models.CharField("标题", max_length=300,
+                             help_text="敏感事项只存中性标题（“您有一项整改事项即将到期”），其内容只在事项页面上可见。")
+    sensitive = models.BooleanField("敏感事项", default=False)
+    due = models.DateField("时限")
+    url = models.CharField("事项地址", max_length=300)
+    created_at = models.DateTimeField("提醒时间")
+    run = models.CharField("发送批次", max_length=32, editable=False,
+                           help_text="写入此行的那次发送；同时运行的另一次发送遇到已有的行即跳过。")
+    inbox_at = models.DateTimeField("送达站内消息时间", null=True, blank=True)
+    mailed_at = models.DateTimeField("邮件发出时间", null=True, blank=True)
+    in_digest = models.BooleanField("并入每日汇总", default=False)
+
+    class Meta:
+        verbose_name = "提醒记录"
+        verbose_name_plural = "提醒记录"
+        constraints = [models.UniqueConstraint(fields=["key", "level", "step", "person"], name="notify_reminder_once")]
+        indexes = [models.Index(fields=["run"], name="notify_reminder_run"),
+                   models.Index(fields=["person", "due"], name="notify_reminder_person_due")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.level} {self.step}"
+
+
+class Message(models.Model):
+    """An inbox message of one account: a reminder (or a digest of several) with a link straight to the item."""
+
+    user = models.ForeignKey("org.User", verbose_name="账号", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("类别", max_length=10, choices=list(KIND_LABELS.items()))
+    title = models.CharField("标题", max_length=300)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("事项地址", max_length=300, blank=True)
+    items = models.JSONField("汇总的事项", default=list, blank=True,
+                             help_text="每日汇总列出的事项：标题、地址、时限、阶段。")
+    created_at = models.DateTimeField("时间")
+    read_at = models.DateTimeField("已读时间", null=True, blank=True, help_text="只用于显示未读，不作任何统计。")
+
+    class Meta:
+        verbose_name = "站内消息"
+        verbose_name_plural = "站内消息"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notify_message_unread"),
+                   models.Index(fields=["user", "kind", "created_at"], name="notify_message_kind")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboxMail(models.Model):
+    """A mail waiting for the SMTP server: claimed by a compare-and-set update, retried with exponential
+    back-off while the server is down, given up after QINGLIAN_MAIL_MAX_ATTEMPTS (shown to the system admin)."""
+
+    user = models.ForeignKey("org.User", verbose_name="账号", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    to = models.CharField("收件人", max_length=254)
+    subject = models.CharField("主题", max_length=200)
+    text = models.TextField("纯文本")
+    html = models.TextField("HTML")
+    reminder_ids = models.JSONField("提醒记录", default=list, blank=True)
+    created_at = models.DateTimeField("生成时间")
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    next_try = models.DateTimeField("下次尝试时间", null=True, blank=True)
+    claimed_until = models.DateTimeField("发送中（至）", null=True, blank=True, editable=False)
+    last_error = models.CharField("最近一次错误", max_length=500, blank=True)
+    sent_at = models.DateTimeField("发出时间", null=True, blank=True)
+    gave_up_at = models.DateTimeField("放弃时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "待发邮件"
+        verbose_name_plural = "待发邮件"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["next_try"], condition=models.Q(next_try__isnull=False),
+                                name="notify_outbox_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.to} {self.subject}"
+
+
+class CalendarFeed(models.Model):
+    """The secret address of one account's iCalendar feed: only the token's SHA-256 is kept, so the database
+    alone does not give the address; resetting makes a new token and the old address answers 404."""
+
+    user = models.OneToOneField("org.User", verbose_name="账号", on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField("令牌散列", max_length=64, unique=True)
+    created_at = models.DateTimeField("生成时间")
+
+    class Meta:
+        verbose_name = "日历订阅"
+        verbose_name_plural = "日历订阅"
+
+    def __str__(self) -> str:
+        return f"日历订阅 {self.user_id}"
