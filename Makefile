@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTMX_VERSION := 2.0.11
+ECHARTS_VERSION := 5.6.0
 VENDOR := qinglian/static/vendor
 PORT ?= 8000
 RUN_DB ?= sqlite:///$(CURDIR)/var/qinglian.sqlite3
@@ -19,7 +20,7 @@ QUIET_PIP := grep -E "^(ERROR|error:)" || true
 
 .PHONY: install run test test-sqlite test-postgres bench lint sbom system-deps clean
 
-install: $(STAMP) $(VENDOR)/htmx.min.js
+install: $(STAMP) $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +33,11 @@ $(VENDOR)/htmx.min.js:
 	@mkdir -p $(VENDOR) .tmp
 	@cd .tmp && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null && tar -xzf htmx.org-$(HTMX_VERSION).tgz
 	@cp .tmp/package/dist/htmx.min.js $@ && rm -rf .tmp
+
+$(VENDOR)/echarts.min.js:
+	@mkdir -p $(VENDOR) .tmp-echarts
+	@cd .tmp-echarts && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null && tar -xzf echarts-$(ECHARTS_VERSION).tgz
+	@cp .tmp-echarts/package/dist/echarts.min.js $@ && rm -rf .tmp-echarts
 
 run: install
 	@mkdir -p var

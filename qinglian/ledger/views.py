@@ -50,6 +50,7 @@ from qinglian.lib.services import ConflictError
 from qinglian.lib.views import (
     business_required,
     current_unit,
+    followed_unit,
     is_htmx,
     leader_required,
     page_number,
@@ -104,7 +105,7 @@ def _list_key(request: HttpRequest, unit: Any, shape: str) -> str:
 def ledger(request: HttpRequest) -> HttpResponse:
     """The ledger table. The listing (filters, rows, pager) is the same for everyone who sees the same
     subtree, so it is memoised until the next write; the page around it is the user's own."""
-    unit = current_unit(request)
+    unit = followed_unit(request)
     fragment = is_htmx(request)
 
     def listing() -> str:

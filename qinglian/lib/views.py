@@ -81,6 +81,17 @@ def unit_from_param(request: HttpRequest, value: Any) -> Unit:
     return unit
 
 
+def followed_unit(request: HttpRequest) -> Unit:
+    """The current unit, or the one a link names (`?unit=ID`, e.g. a dashboard's drill-down), which then becomes
+    the current unit as if chosen in the top bar, so the page's own filters and pager stay on it."""
+    value = request.GET.get("unit")
+    if value is None or str(value).strip() == "":
+        return current_unit(request)
+    unit = unit_from_param(request, value)
+    request.session[CURRENT_UNIT] = unit.pk
+    return unit
+
+
 def chosen_unit(request: HttpRequest, value: Any) -> Unit:
     """The unit a parameter names (as `unit_from_param`), or the current unit when the parameter is empty."""
     return current_unit(request) if value is None or str(value).strip() == "" else unit_from_param(request, value)
