@@ -49,6 +49,7 @@ _LIMITS = pypdf.Configuration(
     image_maximum_buffer_size=STREAM_LIMIT,
     zlib_maximum_recovery_input_length=1024 * 1024,
     stream_decoding_work_maximum_length=4 * STREAM_LIMIT,
+    stream_parsing_work_maximum_count=500_000,  # a dense page of text is some 20,000 tokens; 500,000 parse in ~1.5 s
     xform_maximum_invocations_per_extraction=1000,
     page_tree_maximum_depth=32,
     jbig2dec_binary=None,
@@ -74,7 +75,9 @@ def too_many_pages(max_pages: int) -> str:
     return f"这份 PDF 超过 {max_pages} 页，无法读取。请只上传报告本身，或拆分成几个文件后分别上传。"
 
 
-TOO_BIG = ("这份 PDF 解压后的内容过大，无法读取。"
+BLANK = ("这份 PDF 里没有文字，页面是空白的。请检查是否选错了文件；"
+         "请上传 Word 版（.docx）或文字版 PDF。")
+TOO_BIG = ("这份 PDF 解压后的内容过大或过于复杂，无法读取。"
            "请删除其中的图片或附件后重新导出 PDF，或上传原始的 Word（.docx）文件。")
 TOO_SLOW = ("读取这份 PDF 用时过长，已停止。请在 Word/WPS 中重新“另存为 PDF”后再上传，"
             "或上传原始的 Word（.docx）文件。")
@@ -88,18 +91,18 @@ def pdf_lines(data: bytes, *, max_pages: int = DEFAULT_MAX_PAGES, max_content: i
               time_limit: float = DEFAULT_TIME_LIMIT) -> list[str]:
     """The text lines of a PDF in reading order, running headers, footers and page numbers dropped.
     ReadError (Chinese) for a scan, an encrypted, broken, oversized or too slow file."""
-    pages = page_texts(data, max_pages=max_pages, max_content=max_content, time_limit=time_limit)
+    pages, pictures = page_texts(data, max_pages=max_pages, max_content=max_content, time_limit=time_limit)
     lines = [_AUTOSPACE.sub("", line) for page in drop_page_chrome(pages) for line in page]
     if not any(line.strip() for line in lines):
-        raise ReadError(SCANNED)
+        raise ReadError(SCANNED if pictures else BLANK)
     if _garbled("".join(lines)):
         raise ReadError(GARBLED)
     return lines
 
 
 def page_texts(data: bytes, *, max_pages: int = DEFAULT_MAX_PAGES, max_content: int = DEFAULT_MAX_CONTENT,
-               time_limit: float = DEFAULT_TIME_LIMIT) -> list[list[str]]:
-    """Each page's lines as pypdf extracts them (chrome still in)."""
+               time_limit: float = DEFAULT_TIME_LIMIT) -> tuple[list[list[str]], bool]:
+    """Each page's lines as pypdf extracts them (chrome still in), and whether any page paints a picture."""
     deadline = time.monotonic() + time_limit
     try:
         with pypdf.apply_configuration(_LIMITS):
@@ -133,13 +136,15 @@ def _decrypt(reader: pypdf.PdfReader) -> None:
         raise ReadError(ENCRYPTED)
 
 
-def _extract(reader: pypdf.PdfReader, count: int, deadline: float, max_content: int) -> list[list[str]]:
+def _extract(reader: pypdf.PdfReader, count: int, deadline: float,
+             max_content: int) -> tuple[list[list[str]], bool]:
     def check_time(*_: Any) -> None:
         if time.monotonic() > deadline:
             raise _Deadline
 
     pages: list[list[str]] = []
     inflated = 0
+    pictures = False
     for index in range(count):
         check_time()
         page = reader.pages[index]
@@ -148,9 +153,21 @@ def _extract(reader: pypdf.PdfReader, count: int, deadline: float, max_content: 
             inflated += len(contents.get_data())
             if inflated > max_content:
                 raise ReadError(TOO_BIG)
+            pictures = pictures or _paints_picture(page, contents.get_data())
         text = page.extract_text(visitor_operand_before=check_time) if contents is not None else ""
         pages.append(text.splitlines())
-    return pages
+    return pages, pictures
+
+
+def _paints_picture(page: pypdf.PageObject, content: bytes) -> bool:
+    """An image among the page's resources (one level down, as scanners write them) or an inline image."""
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is not None:
+        for ref in xobjects.get_object().values():
+            if ref.get_object().get("/Subtype") == "/Image":
+                return True
+    return b"BI" in content and b"ID" in content
 
 
 # --- page chrome --------------------------------------------------------------------------------------

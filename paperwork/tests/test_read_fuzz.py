@@ -16,6 +16,7 @@ from paperwork.read.reader import read_bytes_unchecked
 from paperwork.tests.data.builders import make_docx
 from paperwork.tests.data.mutations import members, zipped
 from paperwork.tests.data.mutations import spoiled_bytes as mutated
+from paperwork.tests.pdfs import content_pdf, scanned_pdf, text_pdf
 from paperwork.tests.test_read_seeds import SEEDS
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,6 +56,16 @@ def test_mutated_text(data: bytes) -> None:
 @given(mutated([DOCX, DOCX_AUTO]))
 def test_mutated_docx_zip(data: bytes) -> None:
     _only_read_error(data, "report.docx")
+
+
+PDFS = [text_pdf([SAMPLE_TEXT.splitlines()[:5], SAMPLE_TEXT.splitlines()[5:]]), scanned_pdf(1),
+        content_pdf(b"BT /F1 12 Tf 72 700 Td (1. Heading) Tj 0 -20 Td [(a) -20 (b)] TJ ET")]
+
+
+@FUZZ
+@given(mutated(PDFS))
+def test_mutated_pdf(data: bytes) -> None:
+    _only_read_error(data, "report.pdf")
 
 
 AUTO_MEMBERS = members(DOCX_AUTO)
