@@ -1,11 +1,18 @@
 """Measure the reader against a hand-made answer key.
 
     python -m paperwork.read.score /work/shared/seeds [--key paperwork/tests/data/seeds_key.json]
+    python -m paperwork.read.score paperwork/tests/data/corpus --key paperwork/tests/data/corpus_key.json \
+        [--variants DIR]
+
+Every document named in the key is read from the directory; a `.docx` beside it (or in --variants)
+with the same stem is scored against the same key entry. A document the reader refuses (ReadError)
+scores as an empty reading and is counted as refused.
 
 Matching is deliberately forgiving about form and strict about substance: texts are compared after
 NFKC normalisation with punctuation and spaces removed; a heading must have the same level and
 marker; a problem matches when most of the shorter text lies inside the longer one; a figure when
-number and counting unit are equal and one span contains the other. Pairs are one-to-one and in
+number and counting unit are equal and one span contains the other (placeholders compare
+case-blind, units after NFKC and with traditional unit characters folded: 個 = 个). Pairs are one-to-one and in
 document order, so a figure counted twice does not match twice.
 """
 
@@ -14,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
@@ -32,6 +38,14 @@ PROBLEM_OVERLAP = 0.8
 def norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     return _PUNCT.sub("", text).replace("×", "X").replace("Ｘ", "X")
+
+
+# Form, not substance: a traditional-script unit is the same unit ("12個" counts like "12个").
+_UNIT_FOLD = str.maketrans("個項條場萬億輪張節組臺處冊筆課時週篇間輛戶張", "个项条场万亿轮张节组台处册笔课时周篇间辆户张")
+
+
+def norm_unit(unit: str) -> str:
+    return unicodedata.normalize("NFKC", unit).translate(_UNIT_FOLD)
 
 
 def norm_marker(marker: str) -> str:
@@ -68,8 +82,9 @@ def _match_count(found: Sequence[Any], expected: Sequence[Any], same: Callable[[
 def _pr(found: int, expected: int, hits: int) -> dict[str, float | int]:
     precision = hits / found if found else (1.0 if not expected else 0.0)
     recall = hits / expected if expected else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"found": found, "expected": expected, "hits": hits,
-            "precision": round(precision, 4), "recall": round(recall, 4)}
+            "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
 def _same_heading(f: dict[str, Any], e: dict[str, Any]) -> bool:
@@ -81,7 +96,9 @@ def _same_heading(f: dict[str, Any], e: dict[str, Any]) -> bool:
 
 
 def _same_figure(f: dict[str, Any], e: dict[str, Any]) -> bool:
-    if norm(f["number"]) != norm(e["number"]) or f["counting_unit"] != e["counting_unit"]:
+    if norm(f["number"]).upper() != norm(e["number"]).upper():
+        return False
+    if norm_unit(f["counting_unit"]) != norm_unit(e["counting_unit"]):
         return False
     a, b = norm(f["text"]), norm(e["text"])
     return a in b or b in a
@@ -105,19 +122,40 @@ def score(result: ReadResult | dict[str, Any], key: dict[str, Any]) -> dict[str,
 
 
 PARTS = ("outline", "problems", "plans", "figures")
+EMPTY_READING: dict[str, Any] = {"title": "", "genre": None, "outline": [], "problems": [], "plans": [],
+                                 "figures": []}
 
 
-def score_dir(seeds: Path, key_path: Path = DEFAULT_KEY) -> dict[str, dict[str, Any]]:
-    """Score every seed named in the key; a "TOTAL" row pools the counts (micro-average)."""
+def documents(directory: Path, keys: dict[str, Any], variants: Path | None = None) -> list[tuple[str, Path]]:
+    """(key name, file) pairs: each keyed file that exists, then each same-stem .docx found."""
+    pairs = [(name, directory / name) for name in sorted(keys) if (directory / name).exists()]
+    for name in sorted(keys):
+        if Path(name).suffix == ".docx":
+            continue
+        for folder in (directory, variants):
+            docx_path = folder / (Path(name).stem + ".docx") if folder else None
+            if docx_path is not None and docx_path.exists():
+                pairs.append((name, docx_path))
+                break
+    return pairs
+
+
+def score_dir(seeds: Path, key_path: Path = DEFAULT_KEY, variants: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Score every document named in the key (and its .docx variants); a "TOTAL" row pools the counts
+    (micro-average) and counts the documents and those refused."""
     keys: dict[str, Any] = json.loads(key_path.read_text(encoding="utf-8"))
     rows: dict[str, dict[str, Any]] = {}
-    for name, key in sorted(keys.items()):
-        path = seeds / name
-        if not path.exists():
-            continue
-        rows[name] = score(read_path(path), key)
+    for name, path in documents(seeds, keys, variants):
+        try:
+            reading: ReadResult | dict[str, Any] = read_path(path)
+            refused = False
+        except ReadError:
+            reading, refused = EMPTY_READING, True
+        rows[path.name] = {**score(reading, keys[name]), "refused": refused}
     total: dict[str, Any] = {"title": sum(r["title"] for r in rows.values()),
-                             "genre": sum(r["genre"] for r in rows.values())}
+                             "genre": sum(r["genre"] for r in rows.values()),
+                             "refused": sum(r["refused"] for r in rows.values()),
+                             "documents": len(rows)}
     for part in PARTS:
         found = sum(r[part]["found"] for r in rows.values())
         expected = sum(r[part]["expected"] for r in rows.values())
@@ -127,6 +165,28 @@ def score_dir(seeds: Path, key_path: Path = DEFAULT_KEY) -> dict[str, dict[str, 
     return rows
 
 
+# Issue 15's targets on a corpus: F1 per part, share of titles right, documents refused.
+TARGETS = {"outline": 0.98, "problems": 0.9, "figures": 0.98}
+TITLE_TARGET = 0.95
+
+
+def format_summary(rows: dict[str, dict[str, Any]]) -> str:
+    """The pooled scores, one line a part, each beside its target."""
+    total = rows["TOTAL"]
+    n = total["documents"]
+    lines = [f"{n} documents"]
+    for part in PARTS:
+        r = total[part]
+        target = f"   (target F1 >= {TARGETS[part]:.2f})" if part in TARGETS else ""
+        lines.append(f"  {part:<9} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}"
+                     f"  ({r['hits']} of {r['expected']} expected, {r['found']} found){target}")
+    share = total["title"] / n if n else 0.0
+    lines.append(f"  titles    {total['title']}/{n} = {share:.0%}   (target >= {TITLE_TARGET:.0%})")
+    lines.append(f"  genres    {total['genre']}/{n}")
+    lines.append(f"  refused   {total['refused']}   (target 0)")
+    return "\n".join(lines)
+
+
 def format_table(rows: dict[str, dict[str, Any]]) -> str:
     head = f"{'seed':<28}{'title':>6}{'genre':>6}" + "".join(f"{p + ' P/R':>18}" for p in PARTS)
     lines = [head, "-" * len(head)]
@@ -134,21 +194,22 @@ def format_table(rows: dict[str, dict[str, Any]]) -> str:
         cells = "".join(
             f"{r[p]['precision']:>8.2f}/{r[p]['recall']:.2f} ({r[p]['hits']:>2})".rjust(18) for p in PARTS
         )
-        lines.append(f"{name[:27]:<28}{r['title']!s:>6}{r['genre']!s:>6}{cells}")
+        refused = "  REFUSED" if r.get("refused") is True else ""
+        lines.append(f"{name[:27]:<28}{r['title']!s:>6}{r['genre']!s:>6}{cells}{refused}")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Score the reader on the seed reports.")
-    parser.add_argument("seeds", type=Path, help="directory holding the seed .txt files")
+    parser = argparse.ArgumentParser(description="Score the reader on documents with an answer key.")
+    parser.add_argument("seeds", type=Path, help="directory holding the documents named in the key")
     parser.add_argument("--key", type=Path, default=DEFAULT_KEY)
+    parser.add_argument("--variants", type=Path, default=None,
+                        help="directory of .docx variants named like the key's .txt documents")
     args = parser.parse_args(argv)
-    try:
-        rows = score_dir(args.seeds, args.key)
-    except ReadError as exc:
-        print(exc.message_zh, file=sys.stderr)
-        return 2
+    rows = score_dir(args.seeds, args.key, args.variants)
     print(format_table(rows))
+    print()
+    print(format_summary(rows))
     return 0
 
 
