@@ -188,14 +188,15 @@ def format_summary(rows: dict[str, dict[str, Any]]) -> str:
 
 
 def format_table(rows: dict[str, dict[str, Any]]) -> str:
-    head = f"{'seed':<28}{'title':>6}{'genre':>6}" + "".join(f"{p + ' P/R':>18}" for p in PARTS)
+    width = max([28, *(len(name) + 1 for name in rows)])
+    head = f"{'document':<{width}}{'title':>6}{'genre':>6}" + "".join(f"{p + ' P/R':>18}" for p in PARTS)
     lines = [head, "-" * len(head)]
     for name, r in rows.items():
         cells = "".join(
             f"{r[p]['precision']:>8.2f}/{r[p]['recall']:.2f} ({r[p]['hits']:>2})".rjust(18) for p in PARTS
         )
         refused = "  REFUSED" if r.get("refused") is True else ""
-        lines.append(f"{name[:27]:<28}{r['title']!s:>6}{r['genre']!s:>6}{cells}{refused}")
+        lines.append(f"{name:<{width}}{r['title']!s:>6}{r['genre']!s:>6}{cells}{refused}")
     return "\n".join(lines)
 
 
