@@ -1,7 +1,7 @@
 """The gate: an account that must show a second factor and has not yet (password only: half logged in) is
 sent from every page to the code page, or to enrolment when it has no confirmed factor. Every path to data
 goes through here: the pages, the admin site (/admin/), downloads, exports, and any API added later; only the
-code page, the enrolment page, log-out and static files pass.
+code page, the enrolment page, log-out, static files and the calendar feed (reached by its token alone) pass.
 
 Placed after django-otp's OTPMiddleware (which sets request.user.is_verified() from the session) and before
 the password-policy middleware (a password change comes after the second factor)."""
@@ -22,7 +22,10 @@ from qinglian.factors.services import factor_required, is_enrolled
 
 @cache
 def _exempt_prefixes() -> tuple[str, ...]:
-    return (reverse("factors:verify"), reverse("factors:enrol"), reverse("logout"), settings.STATIC_URL or "/static/")
+    from qinglian.notify.ical import feed_prefix  # the calendar feed: a token, no session (docs/decisions.md)
+
+    return (reverse("factors:verify"), reverse("factors:enrol"), reverse("logout"), settings.STATIC_URL or "/static/",
+            feed_prefix())
 
 
 def half_logged_in(request: HttpRequest) -> bool:

@@ -14,6 +14,9 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     context: dict[str, Any] = {"nav": nav_for(request)}
+    from qinglian.notify.inbox import unread_counter
+
+    context["inbox_unread"] = unread_counter(user)  # counted once, only where the top bar shows it
     root = scope_root(user)
     if root is not None:
         from qinglian.lib.views import current_unit

@@ -138,7 +138,7 @@ KIND_LABELS = {
     "measure": "整改措施", "duty": "责任事项", "letter": "责任书", "order": "督办", "alert": "舆情提示函",
     "review": "稿件审核", "followup": "回头看", "holiday": "节前廉政提醒", "digest": "每日汇总",
 }
-STEP_LABELS = {"owner": "责任人", "leader": "分管领导", "principal": "主要领导"}
+STEP_LABELS = {"owner": "责任人", "leader": "分管领导", "principal": "主要领导", "team": "领导班子成员"}
 
 
 class Reminder(models.Model):

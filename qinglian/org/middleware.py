@@ -57,6 +57,8 @@ class PasswordPolicyMiddleware:
     @staticmethod
     def _exempt(path: str) -> bool:
         # The second factor's code and enrolment pages come first (SecondFactorMiddleware leads there).
+        from qinglian.notify.ical import feed_prefix  # the calendar feed: a token, no session
+
         allowed = (reverse("org:password_change"), reverse("logout"), reverse("factors:verify"),
-                   reverse("factors:enrol"), settings.STATIC_URL or "/static/")
+                   reverse("factors:enrol"), settings.STATIC_URL or "/static/", feed_prefix())
         return any(path.startswith(p) for p in allowed)

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(help_text='到期事项的稳定标识，如 measure:123。', max_length=120, verbose_name='事项')),
                 ('level', models.CharField(choices=[('upcoming', '即将到期'), ('yellow', '黄色预警'), ('today', '今日到期'), ('red', '已逾期'), ('overdue', '逾期较久'), ('never', '不升级')], max_length=10, verbose_name='阶段')),
-                ('step', models.CharField(choices=[('owner', '责任人'), ('leader', '分管领导'), ('principal', '主要领导')], max_length=10, verbose_name='提醒对象')),
+                ('step', models.CharField(choices=[('owner', '责任人'), ('leader', '分管领导'), ('principal', '主要领导'), ('team', '领导班子成员')], max_length=10, verbose_name='提醒对象')),
                 ('kind', models.CharField(choices=[('measure', '整改措施'), ('duty', '责任事项'), ('letter', '责任书'), ('order', '督办'), ('alert', '舆情提示函'), ('review', '稿件审核'), ('followup', '回头看'), ('holiday', '节前廉政提醒'), ('digest', '每日汇总')], max_length=10, verbose_name='类别')),
                 ('title', models.CharField(help_text='敏感事项只存中性标题（“您有一项整改事项即将到期”），其内容只在事项页面上可见。', max_length=300, verbose_name='标题')),
                 ('sensitive', models.BooleanField(default=False, verbose_name='敏感事项')),

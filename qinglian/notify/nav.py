@@ -1,0 +1,7 @@
+from qinglian.lib.nav import NavItem
+from qinglian.org.models import Role
+
+NAV = [
+    NavItem("消息", "notify:inbox", frozenset(Role), section="", order=1),
+    NavItem("提醒邮件发送情况", "notify:mail_failures", frozenset({Role.SYSADMIN}), section="管理", order=92),
+]
