@@ -35,9 +35,9 @@ def summary(result: ReadResult) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="qinglian read", description="读取报告（.docx 或 .txt）的结构和数字。"
+        prog="qinglian read", description="读取报告（.docx、文字版 .pdf 或 .txt）的结构和数字。"
     )
-    parser.add_argument("file", help="报告文件（.docx 或 .txt）")
+    parser.add_argument("file", help="报告文件（.docx、.pdf 或 .txt）")
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     args = parser.parse_args(argv)
     try:

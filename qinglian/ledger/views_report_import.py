@@ -46,8 +46,8 @@ UNITS_LIMIT = 1000
 
 
 class ReportUploadForm(forms.Form):
-    file = forms.FileField(label="报告文件（.docx 或 .txt）", allow_empty_file=True,
-                           help_text="旧版 .doc / .wps 会自动转换为 .docx；扫描件和图片无法读取。")
+    file = forms.FileField(label="报告文件（.docx、.pdf 或 .txt）", allow_empty_file=True,
+                           help_text="旧版 .doc / .wps 会自动转换为 .docx；PDF 须是文字版，扫描件和图片无法读取。")
     unit = IdField(widget=forms.HiddenInput)
 
     def clean_file(self) -> Any:

@@ -64,9 +64,9 @@ def _refuse(message: str, field: str) -> NoReturn:
 
 
 # -- what may be uploaded: checked by content and name (paperwork.filetypes), old formats converted -----------
-READABLE = ("docx", "txt")  # what the report readers read
+READABLE = ("docx", "pdf", "txt")  # what the report readers read (a PDF by its text layer)
 PICTURES = ("pdf", "ofd", "jpg", "png")  # a clipping, a signed scan
-READ_HINT = "扫描件和图片无法读取文字，请上传原始的 Word 文档，或先用 OCR 识别成文字。"
+READ_HINT = "扫描件和图片无法读取文字，请上传原始的 Word 文档或文字版 PDF，或先用 OCR 识别成文字。"
 
 
 def upload_types(*only: str) -> tuple[str, ...]:

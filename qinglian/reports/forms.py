@@ -96,7 +96,7 @@ class GenerateForm(PeriodMixin):
 
 
 class CheckForm(PeriodMixin):
-    file = forms.FileField(label="报告文件", help_text="Word 文档（.docx）或纯文本（.txt）。")
+    file = forms.FileField(label="报告文件", help_text="Word 文档（.docx）、文字版 PDF 或纯文本（.txt）。")
     compare = forms.BooleanField(label="同时与记录比对", required=False,
                                  help_text="勾选后，报告中的数字逐一与所选单位、时段的记录比对。")
     unit = IdField(label="单位", required=False, widget=forms.Select,

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from docx import Document
 
+from paperwork.tests.pdfs import scanned_pdf
 from qinglian.audit.models import AuditEntry
 from qinglian.ledger.models import Aspect, Measure, MeasureStatus, Problem, Source
 from qinglian.ledger.selectors import ledger_figures
@@ -282,7 +283,8 @@ def test_seed_002_plan_to_duty_needs_a_list(world) -> None:
 # -- bad input -------------------------------------------------------------------------------------------
 BAD = [
     ("empty.txt", b"", "空"),
-    ("scan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj" + bytes(200), "扫描"),
+    ("scan.pdf", scanned_pdf(), "扫描件"),
+    ("broken.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj" + bytes(200), "损坏"),
     ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(200), "图片"),
     ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "另存为"),
     ("notes.txt", "今天开会。\n大家讨论了工作。\n会议很成功。\n".encode(), "不是一份报告"),

@@ -100,7 +100,7 @@ def test_a_letter_scan_is_a_picture_or_a_pdf(world: World) -> None:
 def test_a_report_to_check_is_docx_or_txt(world: World) -> None:
     response = world.client("clerk_a").post("/reports/check/", {"file": SimpleUploadedFile("报告.html", samples.HTML)})
     page = response.content.decode()
-    assert response.status_code == 400 and "仅支持上传 Word（.docx）、文本（.txt）。" in page
+    assert response.status_code == 400 and "仅支持上传 Word（.docx）、PDF、文本（.txt）。" in page
 
 
 # -- accepted, as stored ------------------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_upload_page(seeded) -> None:
     body = response.content.decode()
     assert "发现 2 处" in body and "记录为 4 次" in body
     bad = clerk.post("/reports/check/", {"file": SimpleUploadedFile("报告.pdf", b"%PDF")})
-    assert bad.status_code == 400 and "仅支持上传 Word（.docx）、文本（.txt）" in bad.content.decode()
+    assert bad.status_code == 400 and "不是有效的 PDF 文件" in bad.content.decode()
     assert clerk.post("/reports/check/", {"file": SimpleUploadedFile("报告.txt", text), "compare": "on",
                                           "unit": w.b.pk, "year": YEAR}).status_code == 400
 
