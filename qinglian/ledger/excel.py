@@ -30,21 +30,31 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 
 from paperwork.calendar import parse_date
+from paperwork.lists import numbered_parts
 from paperwork.ooxml import DEFAULT_MAX_UNPACKED, Package, PackageRefused, open_package
 from paperwork.xlsx import append_row, keep_text
 
 # field → (the header the export writes, other names people give the column)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "number": ("序号", ("编号", "序")),
-    "aspect": ("方面", ("问题类别", "问题类型", "类别", "板块", "问题方面")),
-    "problem": ("问题", ("存在问题", "反馈问题", "问题描述", "问题清单", "具体问题", "主要问题", "问题表现",
-                        "存在的问题", "巡察反馈问题", "问题内容")),
-    "measure": ("整改措施", ("整改举措", "措施", "整改措施及要求", "整改任务", "整改要求", "具体措施")),
-    "leader": ("责任领导", ("牵头领导", "分管领导", "包抓领导", "责任领导人", "领导")),
-    "responsible_unit": ("责任单位", ("牵头单位", "责任股室", "责任部门", "承办单位", "责任科室", "牵头股室")),
-    "owner": ("责任人", ("具体责任人", "经办人", "承办人", "具体负责人")),
-    "deadline": ("整改时限", ("完成时限", "时限", "整改期限", "完成时间", "时间节点", "整改时间")),
-    "situation": ("完成情况", ("整改情况", "进展情况", "整改进展", "完成状态", "整改状态", "整改完成情况")),
+    "aspect": ("方面", ("问题类别", "问题类型", "类别", "板块", "问题方面", "所属方面", "问题分类", "方面问题")),
+    "problem": ("问题", ("存在问题", "反馈问题", "问题描述", "问题清单", "主要问题", "存在的问题", "巡察反馈问题",
+                        "问题内容", "反馈的问题", "问题名称")),
+    # the （1）（2） of a feedback problem, one per row under the problem cell merged down over them; a sheet
+    # whose only problem column has one of these names keeps it as the problem (_columns)
+    "specific": ("具体问题", ("具体表现", "问题表现", "表现形式", "具体问题表现", "具体表现形式", "问题具体表现",
+                          "主要表现", "存在的具体问题", "具体问题描述", "问题具体内容")),
+    "measure": ("整改措施", ("整改举措", "措施", "整改措施及要求", "整改任务", "整改要求", "具体措施", "具体整改措施",
+                         "整改目标及措施", "整改思路及措施")),
+    "leader": ("责任领导", ("牵头领导", "分管领导", "包抓领导", "责任领导人", "领导", "分管负责人", "牵头负责人",
+                         "责任领导干部", "分管县领导")),
+    "responsible_unit": ("责任单位", ("牵头单位", "责任股室", "责任部门", "承办单位", "责任科室", "牵头股室",
+                                      "牵头部门", "责任单位部门", "主责单位", "牵头责任单位")),
+    "owner": ("责任人", ("具体责任人", "经办人", "承办人", "具体负责人", "直接责任人", "具体经办人")),
+    "deadline": ("整改时限", ("完成时限", "时限", "整改期限", "完成时间", "时间节点", "整改时间", "整改完成时限",
+                          "完成期限")),
+    "situation": ("完成情况", ("整改情况", "进展情况", "整改进展", "完成状态", "整改状态", "整改完成情况",
+                           "整改落实情况", "落实情况", "整改进度", "目前进展")),
     "label": ("密级", ("密级标注",)),  # 公开/内部/敏感; a 涉密 grade is refused on import (lib.security)
 }
 EXPORT_FIELDS = ["number", "problem", "measure", "leader", "responsible_unit", "owner", "deadline", "situation"]
@@ -63,6 +73,7 @@ CN_NUM = "一二三四五六七八九十"
 _ASPECT_NUM = re.compile(rf"^(?:[{CN_NUM}]+[、.．]|[（(][{CN_NUM}]+[)）])\s*")
 _SUB_NUM = re.compile(r"^[（(]\s*(\d+)\s*[)）]\s*[、.．]?\s*")
 _TOP_NUM = re.compile(r"^(\d+)\s*[、.．]\s*|^(\d+)\s+")
+_LEAD_NUM = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]\s*[、.．]?|\d+\s*[、.．](?!\d)|\d+\s+|[①-⑳]\s*[、.．]?)\s*")
 _META = re.compile(r"(来源|反馈机关|反馈日期|整改单位)[:：]\s*(\S+)")
 
 
@@ -90,7 +101,8 @@ class Column:
 @dataclass
 class ParsedLedger:
     sheet: str = ""
-    sheets: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # the sheets with content
+    ledger_sheets: list[str] = field(default_factory=list)  # those of them with a ledger header
     header_row: int = 0
     headers: list[str] = field(default_factory=list)  # header texts by column index
     columns: dict[str, Column] = field(default_factory=dict)  # field → column
@@ -99,6 +111,11 @@ class ParsedLedger:
     aspects: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
+    # columns no field was found for (or a second column of a field already read): [{"index", "header"}];
+    # their texts wait on each measure as measure["extra"] {header: text}, and each has a warning
+    unmapped: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # worth a look, but no reason to refuse the import
+    split_measures: bool = False  # measures written as "1.…；2.…" were split into one measure per item
 
     @property
     def ok(self) -> bool:
@@ -120,6 +137,7 @@ class ParsedLedger:
         values = dict(data)
         values["columns"] = {key: Column(**col) for key, col in data["columns"].items()}
         values["errors"] = [RowError(**e) for e in data["errors"]]
+        values["warnings"] = [RowError(**e) for e in data.get("warnings", [])]
         for measure in _measures(values["aspects"]):
             measure["deadline"] = dt.date.fromisoformat(measure["deadline"]) if measure["deadline"] else None
         return cls(**values)
@@ -235,20 +253,60 @@ def _grid(rows: list[Any], merges: list[tuple[int, int, int, int]]
     return rows, filled, empty_merges
 
 
+def _header_keys(row: list[Any], *, sure_only: bool = False) -> set[str]:
+    keys: set[str] = set()
+    for v in row:
+        text = _text(v)
+        if text and len(text) <= 20:
+            key, sure = match_header(text)
+            if key and (sure or not sure_only):
+                keys.add(key)
+    return keys
+
+
 def _find_header(rows: list[list[Any]]) -> int | None:
+    """The index of the header row (of its lower row, for a header of two rows), or None."""
     best, best_score = None, 1
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        keys = {match_header(_text(v))[0] for v in row if _text(v) and len(_text(v)) <= 20}
-        keys.discard(None)
+        keys = _header_keys(row)
         score = len(keys)
-        if score > best_score and ("problem" in keys or "measure" in keys):
+        if score > best_score and ("problem" in keys or "measure" in keys or "specific" in keys):
             best, best_score = i, score
+    if best is not None and best + 1 < min(len(rows), HEADER_SCAN_ROWS) and _is_pair(rows[best], rows[best + 1]):
+        return best + 1
     return best
 
 
-def _columns(header: list[Any], mapping: dict[str, str] | None) -> tuple[dict[str, Column], list[str], bool]:
-    texts = [_text(v) for v in header]
+def _is_pair(upper: list[Any], lower: list[Any]) -> bool:
+    """Whether two rows make one header: a group cell ("责任主体") over fields it holds (责任领导 / 责任单位 /
+    责任人). Only exact names in the lower row count, so a data row's words never pass for a header."""
+    upper_keys = _header_keys(upper)
+    for up, low in zip(upper, lower, strict=False):
+        up_text, low_text = _text(up), _text(low)
+        if not up_text or len(low_text) > 20 or match_header(up_text)[0] is not None:
+            continue
+        key, sure = match_header(low_text)
+        if key and sure and key not in upper_keys:
+            return True
+    return False
+
+
+def _header_texts(rows: list[list[Any]], index: int) -> list[str]:
+    """The header's text per column: of the header row; for a header of two rows, the lower row's text, or the
+    upper row's field name where the lower row has none ("序号" written once over both rows, not merged)."""
+    lower = [_text(v) for v in rows[index]]
+    if index == 0 or not _is_pair(rows[index - 1], rows[index]):
+        return lower
+    upper = [_text(v) for v in rows[index - 1]]
+    return [up if not low and i < len(upper) and (up := upper[i]) and match_header(up)[1] else low
+            for i, low in enumerate(lower)]
+
+
+def _columns(texts: list[str], mapping: dict[str, str] | None) -> tuple[dict[str, Column], bool, set[int]]:
+    """(field → column, whether a name was guessed, the indexes of further numbering columns: read as numbers,
+    not reported as columns left out)."""
     columns: dict[str, Column] = {}
+    numbering: set[int] = set()
     unsure = False
     if mapping:
         for key, wanted in mapping.items():
@@ -257,20 +315,41 @@ def _columns(header: list[Any], mapping: dict[str, str] | None) -> tuple[dict[st
                     if t == wanted:
                         columns[key] = Column(i, t, True)
                         break
-        return columns, texts, False
-    for i, t in enumerate(texts):
-        key, sure = match_header(t)
-        if key is None:
+    else:
+        for i, t in enumerate(texts):
+            found, sure = match_header(t)
+            if found is None:
+                continue
+            key = found
+            if key in columns:
+                if key == "number":
+                    numbering.add(i)  # a 序号 for the problems and another for their parts
+                    continue
+                if columns[key].sure and not sure:
+                    continue
+                if columns[key].sure == sure:
+                    unsure = True  # two columns look like the same field: ask
+                    continue
+            columns[key] = Column(i, t, sure)
+            unsure = unsure or not sure
+    if "specific" in columns and "problem" not in columns:
+        columns["problem"] = columns.pop("specific")  # "具体问题" alone is the problem column
+    return columns, unsure, numbering
+
+
+def _unmapped(rows: list[list[Any]], header_index: int, texts: list[str], columns: dict[str, Column],
+              numbering: set[int]) -> list[dict[str, Any]]:
+    """Columns no field reads: every one with a header, and those without a header that hold something."""
+    used = {col.index for col in columns.values()} | numbering
+    width = max(len(texts), max((len(r) for r in rows[header_index + 1:]), default=0))
+    found = []
+    for i in range(min(width, MAX_COLUMNS)):
+        if i in used:
             continue
-        if key in columns:
-            if columns[key].sure and not sure:
-                continue
-            if columns[key].sure == sure:
-                unsure = True  # two columns look like the same field: ask
-                continue
-        columns[key] = Column(i, t, sure)
-        unsure = unsure or not sure
-    return columns, texts, unsure
+        header = texts[i] if i < len(texts) else ""
+        if header or any(i < len(r) and _text(r[i]) for r in rows[header_index + 1:]):
+            found.append({"index": i, "header": header or f"第{get_column_letter(i + 1)}列"})
+    return found
 
 
 def read_status(situation: str) -> tuple[str, str]:
@@ -302,10 +381,12 @@ def _strip_aspect(text: str) -> str:
 def read_ledger(
     data: bytes, filename: str = "台账.xlsx", *, max_bytes: int = 20 * 1024 * 1024, sheet: str | None = None,
     mapping: dict[str, str] | None = None, today: dt.date | None = None,
-    max_unpacked: int = DEFAULT_MAX_UNPACKED, max_rows: int = DEFAULT_MAX_ROWS,
+    max_unpacked: int = DEFAULT_MAX_UNPACKED, max_rows: int = DEFAULT_MAX_ROWS, split_measures: bool = False,
 ) -> ParsedLedger:
     """Read one sheet of a ledger workbook. Never raises for bad content: errors come back in `.errors`
-    (a refused file as one error on row 0, with a message that says what to do)."""
+    (a refused file as one error on row 0, with a message that says what to do).
+    A measure cell holding a numbered list ("1.…；2.…") is one measure with its items in `parts`; with
+    `split_measures`, one measure per item (split_plan)."""
     result = ParsedLedger()
     try:
         package = check_file(data, filename, max_bytes, max_unpacked=max_unpacked)
@@ -314,6 +395,9 @@ def read_ledger(
             _read_sheet(*loaded, result, mapping, today or dt.date.today())
     except FileRefused as exc:
         result.errors.append(RowError(0, "", str(exc)))
+    if split_measures:
+        result.aspects = split_plan(result.aspects)
+        result.split_measures = True
     return result
 
 
@@ -326,7 +410,7 @@ def _load(package: Package, filename: str, sheet: str | None, result: ParsedLedg
         # read-only mode: fast for 10,000 rows; merged ranges are read from the sheet XML (_merges)
         wb = load_workbook(io.BytesIO(package.data), data_only=True, read_only=True)
         try:
-            chosen = _choose(wb, sheet, result)
+            chosen = _choose(wb, package, sheet, result)
             if chosen is None:
                 return None
             merges = _merges(package, wb.sheetnames.index(chosen.title))
@@ -341,24 +425,38 @@ def _load(package: Package, filename: str, sheet: str | None, result: ParsedLedg
                           "请在 Excel 或 WPS 中重新另存为 .xlsx 后再导入。") from exc
 
 
-def _choose(wb: Any, sheet: str | None, result: ParsedLedger) -> Any:
+def _choose(wb: Any, package: Package, sheet: str | None, result: ParsedLedger) -> Any:
+    """The sheet named, else the one sheet with content, else the one sheet with a ledger header (a cover,
+    a 填表说明 or a summary sheet beside it is left alone); several ledgers in one workbook: the user chooses."""
     non_empty = [ws for ws in wb.worksheets if _has_content(ws)]
     result.sheets = [ws.title for ws in non_empty]
+    ledgers = [ws for ws in non_empty if _has_header(ws, package, wb.sheetnames.index(ws.title))]
+    result.ledger_sheets = [ws.title for ws in ledgers]
     if sheet:
         chosen = next((ws for ws in wb.worksheets if ws.title == sheet), None)
         if chosen is None:
             result.errors.append(RowError(0, "", f"工作簿中没有名为“{sheet}”的工作表；现有："
                                                  f"{'、'.join(ws.title for ws in wb.worksheets)}。"))
         return chosen
-    if len(non_empty) > 1:
-        names = "、".join(f"“{n}”" for n in result.sheets)
-        result.errors.append(RowError(0, "", f"工作簿中有 {len(non_empty)} 个有内容的工作表（{names}）。"
-                                             "每次导入一个：请选择要导入的工作表（命令行用 --sheet 工作表名）。"))
-        return None
     if not non_empty:
         result.errors.append(RowError(0, "", "工作簿是空的，没有可导入的内容。"))
         return None
-    return non_empty[0]
+    if len(non_empty) == 1:
+        return non_empty[0]
+    if len(ledgers) == 1:
+        return ledgers[0]
+    several = ledgers or non_empty
+    names = "、".join(f"“{ws.title}”" for ws in several)
+    what = "都像整改台账" if ledgers else "都找不到台账的表头"
+    result.errors.append(RowError(0, "", f"工作簿中有 {len(several)} 个有内容的工作表（{names}），{what}。"
+                                         "每次导入一个：请选择要导入的工作表（命令行用 --sheet 工作表名）。"))
+    return None
+
+
+def _has_header(ws: Any, package: Package, index: int) -> bool:
+    rows = [_row(v) for v in ws.iter_rows(max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS, values_only=True)]
+    grid = _grid([r if r is _EMPTY else list(r) for r in rows], _merges(package, index))[0]
+    return _find_header(grid) is not None
 
 
 def _has_content(ws: Any) -> bool:
@@ -440,8 +538,13 @@ def _read_sheet(title: str, rows: list[Any], merges: list[tuple[int, int, int, i
                                              "“责任人”“整改时限”等列名）。请确认表头后再导入。"))
         return
     result.header_row = header_index + 1
-    columns, headers, unsure = _columns(rows[header_index], mapping)
+    headers = _header_texts(rows, header_index)
+    columns, unsure, numbering = _columns(headers, mapping)
     result.columns, result.headers, result.needs_mapping = columns, headers, unsure
+    result.unmapped = _unmapped(rows, header_index, headers, columns, numbering)
+    for col in result.unmapped:
+        result.warnings.append(RowError(result.header_row, col["header"], "这一列没有对应到任何字段，其内容不会写入台账"
+                                        "（预览中仍可看到）。如需导入，请在“列对应”中指定它对应的字段。"))
     for key in REQUIRED:
         if key not in columns:
             result.needs_mapping = True
@@ -523,8 +626,11 @@ class _Walker:
         if "aspect" in self.cols and (title := self.cell(r, "aspect")):
             if self.aspect is None or self.aspect["title"] != _strip_aspect(title):
                 self.new_aspect(_strip_aspect(title), r)
-        elif (title := self.is_aspect_row(r, values)) is not None:
-            self.new_aspect(title, r)
+        elif (row_title := self.is_aspect_row(r, values)) is not None:
+            self.new_aspect(row_title, r)
+            return
+        if "specific" in self.cols:
+            self.row_with_parts(r)
             return
         number, text, measure = self.cell(r, "number"), self.cell(r, "problem"), self.cell(r, "measure")
         pcol = self.cols["problem"].index
@@ -558,6 +664,41 @@ class _Walker:
         if measure:
             self.add_measure(r, measure)
 
+    def problem_entry(self, r: int, text: str) -> None:
+        if self.aspect is None:
+            self.new_aspect("未分方面", r)
+        assert self.aspect is not None
+        if self.problem is None or self.problem["text"] != text:
+            self.problem = self.current = self.entry(self.aspect["problems"], text,
+                                                     {"text": text, "row": r + 1, "children": [], "measures": []})
+
+    def row_with_parts(self, r: int) -> None:
+        """A sheet with a specific-problem column: the feedback problem (merged down, or written once and left
+        blank below) over its specific problems, one per row or merged over their measures; a specific cell
+        left blank goes on with the one above, a problem cell merged across both columns has no parts."""
+        text, measure = _strip_number(self.cell(r, "problem")), self.cell(r, "measure")
+        specific = self.cell(r, "specific")
+        scol, pcol = self.cols["specific"].index, self.cols["problem"].index
+        if specific and (self.filled.get((r, scol)) == (self.filled.get((r, pcol), (r, pcol)))):
+            specific = ""  # one cell over both columns: the problem's own text
+        if text:
+            self.problem_entry(r, text)
+        elif (r, pcol) in self.empty_merges and (specific or measure):
+            self.error(r, "problem", "合并单元格中没有填写问题内容，请在合并单元格中填写所属问题。")
+            return
+        elif self.problem is None:
+            if specific or measure:
+                self.error(r, "problem", "“问题”为空：请填写这条具体问题或整改措施所属的问题。")
+            return
+        assert self.problem is not None
+        if specific:
+            clean = _strip_number(specific)
+            if self.current is None or self.current is self.problem or self.current["text"] != clean:
+                self.current = self.entry(self.problem["children"], clean,
+                                          {"text": clean, "row": r + 1, "children": [], "measures": []})
+        if measure:
+            self.add_measure(r, measure)
+
     def add_measure(self, r: int, text: str) -> None:
         assert self.current is not None
         deadline_text = self.cell(r, "deadline")
@@ -567,21 +708,57 @@ class _Walker:
             try:
                 parsed = parse_date(deadline_text, today=self.today)
             except ValueError as exc:
+                # the measure stays in the plan (it is counted; the error keeps the import from going through)
                 self.error(r, "deadline", f"{exc}；也可写“长期坚持”或“立行立改”。")
-                return
-            deadline = parsed.date
-            if parsed.status == "long_term" and status != "done":
-                status = "long_term"
-            if isinstance(self.rows[r][self.cols["deadline"].index], (dt.date, dt.datetime)):
-                deadline_text = deadline.isoformat() if deadline else deadline_text
-        self.current["measures"].append({
+                deadline_text = ""
+            else:
+                deadline = parsed.date
+                if parsed.status == "long_term" and status != "done":
+                    status = "long_term"
+                if isinstance(self.rows[r][self.cols["deadline"].index], (dt.date, dt.datetime)):
+                    deadline_text = deadline.isoformat() if deadline else deadline_text
+        measure: dict[str, Any] = {
             "text": text.strip(), "row": r + 1, "leader": self.cell(r, "leader"),
             "responsible_unit": self.cell(r, "responsible_unit"), "owner": self.cell(r, "owner"),
             "deadline": deadline, "deadline_text": deadline_text, "status": status, "situation": note,
             "security_label": self.cell(r, "label"),
             "columns": {key: self.header(key) for key in ("leader", "responsible_unit", "owner", "deadline",
                                                           "label")},
-        })
+        }
+        if len(parts := numbered_parts(measure["text"])) > 1:
+            measure["parts"] = parts
+        extra = {col["header"]: value for col in self.result.unmapped
+                 if col["index"] < len(self.rows[r]) and (value := _text(self.rows[r][col["index"]]))}
+        if extra:
+            measure["extra"] = extra
+        self.current["measures"].append(measure)
+
+
+def _strip_number(text: str) -> str:
+    """A problem's or a specific problem's text without its number: "1.", "（1）", "①"."""
+    return _LEAD_NUM.sub("", text, count=1).strip() if text else ""
+
+
+def split_plan(aspects: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The plan with each measure that has `parts` split into one measure per part (the row, names, deadline
+    and status copied to each), the others as they are. Plain data in, plain data out: a preview can split
+    what it stored without reading the file again."""
+    def measures(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for m in items:
+            parts = m.get("parts") or []
+            if len(parts) > 1:
+                base = {k: v for k, v in m.items() if k != "parts"}
+                out.extend({**base, "text": part, "split_from": m["text"]} for part in parts)
+            else:
+                out.append(m)
+        return out
+
+    def problem(p: dict[str, Any]) -> dict[str, Any]:
+        return {**p, "children": [problem(c) for c in p.get("children", [])],
+                "measures": measures(p.get("measures", []))}
+
+    return [{**a, "problems": [problem(p) for p in a["problems"]]} for a in aspects]
 
 
 def plan_counts(aspects: Sequence[dict[str, Any]]) -> dict[str, int]:
