@@ -1,9 +1,9 @@
 """Counted figures: a number (or a placeholder for one) followed by a counting unit.
 
-"集中学习14次", "《舆情提示函》34期", "60余人次", "廉政党课*次", "XX名干部". Dates have no counting unit
-(年/月/日 are not in the list) so they fall out by construction; ordinals are rejected by "第"; the
-fixed political formulas of this genre ("四个意识", "八项规定", "两个维护") are Chinese numerals with
-个/项 and are rejected as a class, because a real count with 个/项 is written in Arabic digits.
+"集中学习14次", "《舆情提示函》34期", "60余人次", "1.2万人次", "98.5%", "廉政党课*次", "XX名干部", "x次".
+A figure is an Arabic number or a placeholder: "两次", "三个月" and the genre's fixed formulas ("三会一课",
+"四种形态", "八项规定") are words, not counts. Dates have no counting unit (年/月/日 are not in the list) so
+they fall out by construction; ordinals are rejected by "第"; name masks ("**省", "XX市") have none either.
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ COUNTING_UNITS: tuple[str, ...] = tuple(sorted(
 ))
 _UNIT_ALT = "|".join(COUNTING_UNITS)
 
-_PLACEHOLDER = r"\*{1,6}|[XＸ]{1,4}|×{1,4}"
+# Placeholders people leave for a number: *, **, X, XX, x, ××, __ (a blank to fill in).
+_PLACEHOLDER = r"\*{1,6}|[XＸxｘ]{1,4}|×{1,4}|_{2,8}|＿{1,6}"
+# Only Arabic numbers are counts: "两次", "三个月", "四种形态" are words of the text, not figures.
 _FIGURE = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+|" + _PLACEHOLDER + r")"
-    r"(?P<mod>余|多)?"
-    r"(?P<unit>" + _UNIT_ALT + r")"
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|" + _PLACEHOLDER + r")"
+    r"(?P<mod>余|多|来)?(?P<mag>万|亿)?(?P<mod2>余|多)?"
+    r"(?P<unit>%|％|个百分点|" + _UNIT_ALT + r")"
     r"(?P<alt>[（(](?:次|条|篇|人次|场|个|件)[）)])?"
 )
 # Words that begin with a unit character but are not that unit: "台账", "项目", "部门", "元旦" …
@@ -43,19 +45,13 @@ _UNIT_FALSE_FRIENDS = re.compile(
 _ORDINAL_AFTER = re.compile(r"^(?:全会|会议精神|党代会|代表大会)")
 # "八小时之外" (off-duty hours), "24小时以内": a limit or a time of day, not a count.
 _NOT_COUNT_AFTER = re.compile(r"^(?:之外|以外|之内|以内|之后|以后|制)")
-# Chinese-numeral counts with these units are the genre's fixed formulas, unless "余/多" says otherwise.
-_FORMULA_UNITS = frozenset({"个", "项", "条", "类", "组", "本", "大", "位", "张", "首", "节", "部"})
-# A single Chinese numeral is trusted only with units that do not occur in formulas.
-_SINGLE_CN_UNITS = frozenset({"次", "场", "期", "人次", "场次", "批次", "篇", "件", "份", "名", "人", "天",
-                              "小时", "个月", "轮", "课时", "户", "家", "批"})
 _STOP = set("，。；：、,.;:！？!?（）()[]【】\n\t 　")
 _CUT_AFTER = re.compile(r"(?:了|共|累计|对|向|在|为|并|先后|组织|开展|召开|举办)")
 _MAX_SPAN = 16
-_CN_NUM_CHARS = set("零〇一二两三四五六七八九十百千")
 
 
 def is_placeholder(number: str) -> bool:
-    return bool(number) and all(c in "*XＸ×" for c in number)
+    return bool(number) and all(c in "*XＸxｘ×_＿" for c in number)
 
 
 def _inside(paragraph: str, pos: int, open_: str, close: str) -> bool:
@@ -101,30 +97,30 @@ def _accept(paragraph: str, m: re.Match[str]) -> bool:
         return False
     if _NOT_COUNT_AFTER.match(after):
         return False
-    if before == "第":
+    if before == "第" or (before in " \t" and paragraph[max(0, start - 2):start - 1] == "第"):
         return False
     if _inside(paragraph, start, "《", "》"):  # part of a document title: 《…五项制度》
         return False
     if num[0].isdigit():
-        if before and (before.isascii() and (before.isalnum() or before in ".-/+_:")):
+        return not (before and before.isascii() and (before.isalnum() or before in ".-/+_:#"))
+    if num[0] in "XＸxｘ":
+        nxt = paragraph[m.end("num"):m.end("num") + 1]
+        if (before.isascii() and before.isalnum()) or (nxt.isascii() and nxt.isalpha()):
             return False
-        return True
-    if is_placeholder(num):
-        if num[0] in "XＸ" and before.isascii() and before.isalpha():
-            return False
-        if num[0] == "×" and before.isdigit():  # 3×4: multiplication
-            return False
-        return True
-    # Chinese numerals.
-    if before in _CN_NUM_CHARS or num == "一" or set(num) <= {"零", "〇", "百", "千"}:
-        return False
-    if _inside(paragraph, start, "“", "”"):
-        return False
-    if unit in _FORMULA_UNITS and not m.group("mod"):
-        return False
-    if len(num) == 1 and unit not in _SINGLE_CN_UNITS:
-        return False
+        return not (num[0] in "xｘ" and before == "0")  # 0x1F
+    if num[0] == "×":
+        return not before.isdigit()  # 3×4: multiplication
+    if num[0] in "_＿":
+        return not (before.isascii() and before.isalnum())
     return True
+
+
+def _unit_of(m: re.Match[str]) -> str:
+    unit = m.group("unit").replace("％", "%")
+    mag = m.group("mag") or ""
+    if mag and not unit.startswith(mag):
+        return mag + unit
+    return unit
 
 
 def find_figures(paragraphs: list[str]) -> list[Figure]:
@@ -142,7 +138,7 @@ def find_figures(paragraphs: list[str]) -> list[Figure]:
             figures.append(Figure(
                 text=paragraph[begin:end],
                 number=number,
-                counting_unit=m.group("unit"),
+                counting_unit=_unit_of(m),
                 placeholder=is_placeholder(number),
                 paragraph=index,
                 start=begin,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .chrome import is_site_name
 from .items import first_sentence, sentences, split_enumeration
 from .model import OutlineItem, RectProblem, StateReading
 from .outline import heading_body, match_marker
@@ -54,20 +55,46 @@ _GENRE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# What a report's own title ends with, or how it begins ("关于…的报告").
+_TITLE_WORDS = re.compile(
+    r"(?:报告|总结|通报|情况|汇报|讲话|发言|发言提纲|述职|述廉|公告|通知|意见|方案|计划|要点|材料|说明|公开|"
+    r"剖析材料|清单|台账|纪要|简报)(?:[（(][^（()）]{1,12}[)）])?$|^关于.{2,}的"
+)
+_NOT_TITLE = re.compile(r"^(?:各位|尊敬的|同志们|根据|按照|为|今年|20\d\d年[，,以]|近年来|本人)|[:：]$")
+
+
+def _title_like(line: str) -> int:
+    """How much a line looks like a document's own title: 0 not at all, 1 maybe, 2 surely."""
+    if not 6 <= len(line) <= 80 or match_marker(line) is not None or _NOT_TITLE.search(line):
+        return 0
+    if is_site_name(line) or line[-1] in "。；;，,！!？?":
+        return 0
+    return 2 if _TITLE_WORDS.search(line) else 1
+
+
 def find_title(paragraphs: list[str]) -> str:
-    first = paragraphs[0]
-    if (
-        len(first) <= 60
-        and match_marker(first) is None
-        and not _SALUTATION.search(first)
-        and first[-1] not in "。；;，,"
-    ):
-        return first
+    """The document's own title: the first early line that reads as one (not the site's or column's name),
+    else the first plain short line, else what the introduction names ("现将…报告如下")."""
+    head = paragraphs[:8]
+    scores = [_title_like(p) for p in head]
+    for want in (2, 1):
+        for i, score in enumerate(scores):
+            if score == want and (want == 2 or i == 0 or _is_lead_in(head[:i])):
+                # A title set on two lines (centred, or cut by a PDF): "XX县委宣传部2026年" / "…情况报告".
+                if want == 2 and i > 0 and scores[i - 1] == 1 and len(head[i - 1]) + len(head[i]) <= 70 and (
+                        i == 1 or _is_lead_in(head[:i - 1])):
+                    return head[i - 1] + head[i]
+                return head[i]
     for paragraph in paragraphs[:4]:
         m = _TITLE_FROM_INTRO.search(paragraph)
         if m:
             return (m.group("t") or m.group("u") or "").strip("，, ")
     return ""
+
+
+def _is_lead_in(lines: list[str]) -> bool:
+    """Only site names and short labels before it: a plain line there may still be the title."""
+    return all(is_site_name(x) or len(x) <= 12 for x in lines)
 
 
 def find_genre(title: str, paragraphs: list[str]) -> str | None:
@@ -219,3 +246,60 @@ def find_rectification(outline: list[OutlineItem], paragraphs: list[str]
     overall = overall_state([p for n, p in enumerate(paragraphs) if n not in inside]) if found else StateReading()
     return [replace(rp, states=measure_states(rp.measures, said, group_said, overall))
             for rp, said, group_said in found], overall
+
+
+# Prose that introduces the problems: "还存在一些不足：", "巡察发现的主要问题：", "存在的问题主要是…".
+_PROSE_INTRO = re.compile(
+    r"(?:存在(?:的|着)?(?:一些|以下|如下|不少|诸多|一定的?)?(?:突出|主要)?(?:问题|不足|短板|差距|薄弱环节)"
+    r"|(?:问题|差距)(?:和|与)不足|不足之处|主要问题|(?:还|仍)有(?:一些|以下|不少)?(?:差距|不足|短板)"
+    r"|发现(?:的|了)?(?:一些|以下|如下)?(?:主要)?问题(?:有|是|如下)?[:：])"
+    r"(?:(?:主要)?(?:是|有|表现(?:在|为)|体现在)|如下|(?:还)?(?:不少|很多))?[:：]?"
+)
+_PROSE_NOT_PROBLEM = re.compile(r"针对|对照.{0,8}问题.{0,4}(?:整改|制定)|整改|解决|(?:将|要)(?:认真|切实)?")
+_ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}(?:是|要)|第[一二三四五六七八九十]{1,3}[，,、：:]|首先|其次)")
+_QUOTED_PROBLEM = re.compile(r"^(?:(?P<a>关于)[“\"](?P<q>[^”\"]{2,80})[”\"](?:的|等)?问题"
+                             r"|针对[“\"](?P<p>[^”\"]{2,80})[”\"](?:的|等)?问题)")
+
+
+def problems_in_prose(paragraphs: list[str]) -> list[str]:
+    """Problems of a text without a problem section: the lists after a sentence that introduces them
+    (一是…二是…, or clauses split by ；), and paragraphs that name one (关于“…”的问题, 针对“…”问题)."""
+    problems: list[str] = []
+    i = 0
+    while i < len(paragraphs):
+        paragraph = paragraphs[i]
+        i += 1
+        quoted = _QUOTED_PROBLEM.match(paragraph)
+        if quoted:
+            problems.append(quoted.group(0) if quoted.group("a") else quoted.group("p"))
+            continue
+        m = _PROSE_INTRO.search(paragraph)
+        if m is None or _PLAN_PARAGRAPH.match(paragraph) or _PROSE_NOT_PROBLEM.search(paragraph[:m.start()][-12:]):
+            continue
+        text = paragraph[m.end():].strip()
+        # The list may go on in the paragraphs below ("…存在以下问题：" / "一是…" / "二是…").
+        while i < len(paragraphs) and _ENUM_START.match(paragraphs[i]) and not _PLAN_PARAGRAPH.match(paragraphs[i]):
+            text += "\n" + paragraphs[i]
+            i += 1
+        problems.extend(_prose_items(text))
+    return problems
+
+
+def _prose_items(text: str) -> list[str]:
+    _, items = split_enumeration(text)
+    if len(items) >= 2:
+        return [first_sentence(item) for item in items]
+    m = _PROBLEM_LIST.search(text)
+    if m:
+        return [p.strip() for p in re.split(r"[、；;]", m.group("list")) if p.strip()]
+    body = first_paragraph_sentence(text)
+    clauses = [c.strip() for c in re.split(r"[；;]", body) if c.strip()]
+    if len(clauses) >= 2:
+        return clauses
+    return [s for s in sentences(text) if _PROBLEM_WORDS.search(s)][:5]
+
+
+def first_paragraph_sentence(text: str) -> str:
+    """The text up to its first full stop (a list of clauses split by ；)."""
+    m = re.search(r"[。！？!?\n]", text)
+    return text[: m.start()] if m else text

@@ -6,45 +6,54 @@ import os
 from pathlib import Path
 
 from ..ooxml import DEFAULT_MAX_UNPACKED
+from .chrome import strip_chrome
 from .decode import DEFAULT_MAX_BYTES, bytes_to_paragraphs, clean_paragraphs, too_large_message
 from .figures import find_figures
 from .model import ReadError, ReadResult, StateReading
+from .normalise import as_written, matching_form, tidy
 from .outline import find_outline
-from .parts import find_genre, find_problems_and_plans, find_rectification, find_title
+from .parts import find_genre, find_problems_and_plans, find_rectification, find_title, problems_in_prose
 
-_NOT_A_REPORT = (
-    "没有在文件中找到报告的层次标题（如“一、”“（一）”“1.”），这可能不是一份报告。"
-    "请确认上传的是工作报告或整改通报的正文。"
-)
 _UNEXPECTED = "读取文件时发生意外错误。请把文件在 Word 或 WPS 中“另存为” .docx 后重试；仍不行请联系管理员。"
+_NO_TEXT = "文件里没有文字内容。请检查是否选错了文件。"
+
+
+def prepare(paragraphs: list[str]) -> list[str]:
+    """Cleaned paragraphs → the report's own paragraphs: page chrome dropped, wraps joined, spaces tidied."""
+    body = strip_chrome(tidy(strip_chrome(paragraphs)))
+    return body or paragraphs  # a page that is all chrome is still text: read it as it is
 
 
 def analyse(paragraphs: list[str], source: str = "txt") -> ReadResult:
-    """Paragraphs → ReadResult. Raises ReadError when no outline is found."""
+    """Paragraphs → ReadResult. A text without numbered headings is still read (its outline is empty);
+    ReadError only when there is no text at all."""
     if not paragraphs:
-        raise ReadError("文件里没有文字内容。请检查是否选错了文件。")
-    outline = find_outline(paragraphs)
-    if not outline:
-        raise ReadError(_NOT_A_REPORT)
-    title = find_title(paragraphs)
-    genre = find_genre(title, paragraphs)
-    rectification, overall = (find_rectification(outline, paragraphs) if genre == "rectification"
+        raise ReadError(_NO_TEXT)
+    shown = prepare(paragraphs)
+    seen = [matching_form(p) for p in shown]
+    outline = find_outline(seen)
+    title = find_title(seen)
+    genre = find_genre(title, seen)
+    rectification, overall = (find_rectification(outline, seen) if genre == "rectification" and outline
                               else ([], StateReading()))
-    problems, plans = find_problems_and_plans(outline, paragraphs)
+    problems, plans = find_problems_and_plans(outline, seen)
     if rectification:
         problems = [r.problem for r in rectification]
-    return ReadResult(
+    if not problems:
+        problems = problems_in_prose(seen)
+    result = ReadResult(
         title=title,
         genre=genre,
         outline=outline,
         problems=problems,
         plans=plans,
-        figures=find_figures(paragraphs),
-        paragraphs=paragraphs,
+        figures=find_figures(seen),
+        paragraphs=shown,
         rectification=rectification,
         source=source,
         overall=overall,
     )
+    return as_written(result, seen) if seen != shown else result
 
 
 def read_bytes_unchecked(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES,

