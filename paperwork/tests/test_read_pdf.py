@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pypdf
@@ -120,7 +121,7 @@ def test_deep_nesting_and_cycles_are_broken_files() -> None:
 
 
 def test_a_content_stream_too_long_to_interpret_is_refused() -> None:
-    assert _error(pdfs.content_pdf(b"0 0 m\n" * 510_000)).message_zh == TOO_BIG
+    assert _error(pdfs.content_pdf(b"0 0 m\n" * 310_000)).message_zh == TOO_BIG
 
 
 def test_the_time_limit_stops_a_slow_file() -> None:
@@ -189,3 +190,16 @@ def test_a_report_exported_by_libreoffice_reads_like_its_docx(tmp_path: Path) ->
     numbers = {f.text for f in from_pdf.figures}
     assert {"召开党组会议12次", "开展集中学习24次"} <= {n.removeprefix("全年") for n in numbers}, numbers
     assert from_pdf.title.startswith("示范县县委宣传部2026年")
+
+
+def test_qinglian_read_json_on_a_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from paperwork.read.cli import main
+
+    path = tmp_path / "报告.pdf"
+    path.write_bytes(pdfs.text_pdf(REPORT_PAGES))
+    assert main([str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "存在的问题" in [o["heading"] for o in out["outline"]] and out["figures"]
+    path.write_bytes(pdfs.scanned_pdf())
+    assert main([str(path), "--json"]) == 2
+    assert "扫描件" in capsys.readouterr().err
