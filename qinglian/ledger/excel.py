@@ -739,6 +739,11 @@ def _strip_number(text: str) -> str:
     return _LEAD_NUM.sub("", text, count=1).strip() if text else ""
 
 
+def splittable(aspects: Sequence[dict[str, Any]]) -> int:
+    """How many measures of a plan are numbered lists that split_plan would split."""
+    return sum(1 for m in _measures(list(aspects)) if len(m.get("parts") or []) > 1)
+
+
 def split_plan(aspects: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The plan with each measure that has `parts` split into one measure per part (the row, names, deadline
     and status copied to each), the others as they are. Plain data in, plain data out: a preview can split

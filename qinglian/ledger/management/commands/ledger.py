@@ -1,5 +1,5 @@
 """qinglian ledger import FILE --unit UNIT [--source-kind KIND --source-by WHO --feedback-date DATE]
-                          [--sheet NAME] [--dry-run] [--json]
+                          [--sheet NAME] [--split-measures] [--dry-run] [--json]
 qinglian ledger export --unit UNIT -o FILE.xlsx"""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from paperwork.calendar import parse_date
 from paperwork.convert import ConvertError, is_old_format, to_ooxml
-from qinglian.ledger.excel import SOURCE_KIND_LABELS
-from qinglian.ledger.transfer import KIND_BY_LABEL, ledger_export_xlsx, ledger_import_xlsx
+from qinglian.ledger.excel import SOURCE_KIND_LABELS, ParsedLedger, plan_counts, split_plan, splittable
+from qinglian.ledger.transfer import KIND_BY_LABEL, ledger_export_xlsx, ledger_import_xlsx, ledger_read_xlsx
 from qinglian.org.services import UnitNotFound, resolve_unit
 
 
@@ -31,6 +31,8 @@ class Command(BaseCommand):
         imp.add_argument("--source-by", default="", help="反馈机关，如“县委第三巡察组”")
         imp.add_argument("--feedback-date", default="", help="反馈日期，如 2021-07-26")
         imp.add_argument("--sheet", default="", help="工作簿有多个工作表时，指定要导入的工作表")
+        imp.add_argument("--split-measures", action="store_true",
+                         help="把一格中写成“1.…；2.…”“（1）…（2）…”“①…②…”的整改措施拆成多条（默认一格一条）")
         imp.add_argument("--dry-run", action="store_true", help="只检查并显示将新建的内容，不写入")
         imp.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         exp = sub.add_parser("export", help="导出台账 .xlsx", description="导出单位及下级单位的整改台账")
@@ -82,12 +84,15 @@ class Command(BaseCommand):
                 feedback_date = parse_date(options["feedback_date"]).date
             except ValueError as exc:
                 raise CommandError(f"--feedback-date {exc}") from exc
-        outcome = ledger_import_xlsx(user=None, unit=unit, data=data, filename=filename,
+        parsed = ledger_read_xlsx(data, filename, sheet=options["sheet"] or None)
+        if options["split_measures"]:
+            parsed.aspects, parsed.split_measures = split_plan(parsed.aspects), True
+        outcome = ledger_import_xlsx(user=None, unit=unit, data=data, filename=filename, parsed=parsed,
                                      source_fields={"kind": kind, "issued_by": options["source_by"],
                                                     "feedback_date": feedback_date},
                                      sheet=options["sheet"] or None, dry_run=options["dry_run"])
         if options["json"]:
-            payload = outcome.as_dict()
+            payload = {**outcome.as_dict(), **summary(outcome.parsed)}
             payload.pop("items", None) if len(payload.get("items", [])) > 5000 else None
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1))
         else:
@@ -96,12 +101,26 @@ class Command(BaseCommand):
             raise CommandError(f"导入未完成：发现 {len(outcome.errors)} 处问题，未写入任何内容。")
 
     def report(self, outcome: Any, dry_run: bool) -> None:
-        r = outcome.result
-        self.stdout.write(f"读到：{r.aspects}个方面 {r.problems}项具体问题 {r.measures}条措施（工作表“{outcome.parsed.sheet}”）")
+        r, read = outcome.result, summary(outcome.parsed)
+        self.stdout.write(f"读到：{read['summary']}（工作表“{outcome.parsed.sheet}”）")
         for e in outcome.errors:
             self.stdout.write(f"  {e}")
+        for w in outcome.parsed.warnings:
+            self.stdout.write(f"  提示：{w}")
+        if read["splittable"] and not outcome.parsed.split_measures:
+            self.stdout.write(f"  提示：有{read['splittable']}条整改措施在一格中写了多项（如“1.…；2.…”），按一条导入；"
+                              "如需拆成多条，请加 --split-measures。")
         if outcome.ok:
             if dry_run:
                 self.stdout.write(f"试运行：将新建 {r.would_create} 条记录，已存在 {r.existing} 条；未写入。")
             else:
                 self.stdout.write(f"已新建 {r.created} 条记录，已存在 {r.existing} 条。")
+
+
+def summary(parsed: ParsedLedger) -> dict[str, Any]:
+    """What the sheet holds, counted as the notice counts it ("3个方面12项具体问题"): from the parsed plan, so
+    the counts are there before the source is filled in or the names are matched."""
+    counts = plan_counts(parsed.aspects)
+    return {**counts, "summary": f"{counts['aspects']}个方面{counts['problems']}项具体问题{counts['measures']}条措施",
+            "splittable": splittable(parsed.aspects), "split_measures": parsed.split_measures,
+            "unmapped_columns": parsed.unmapped, "warnings": [w.as_dict() for w in parsed.warnings]}
