@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinglian.notify import views
+from qinglian.notify import views, views_rules
 
 app_name = "notify"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("mail/", views.mail_failures, name="mail_failures"),
     path("mail/retry/", views.mail_retry, name="mail_retry"),
+    path("rules/", views_rules.rules_page, name="rules"),
 ]
