@@ -1,12 +1,14 @@
 from django.urls import path
 
-from qinglian.reports import views
+from qinglian.reports import views, views_batch
 
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("people/", views.people, name="people"),
     path("generate/", views.generate, name="generate"),
+    path("batch/", views_batch.batch, name="batch"),
+    path("batch/start/", views_batch.batch_start, name="batch_start"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/download/", views.download, name="download"),
     path("<int:pk>/pdf/", views.pdf, name="pdf"),
