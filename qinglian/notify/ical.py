@@ -93,15 +93,24 @@ class Event:
     kind: str
 
 
-def _open_labels() -> tuple[str, str]:
-    return (SecurityLabel.PUBLIC, SecurityLabel.INTERNAL)
+def _is_open(*labels: str) -> bool:
+    return all(label in (SecurityLabel.PUBLIC, SecurityLabel.INTERNAL) for label in labels)
 
 
 def calendar_events(user: Any, today: dt.date) -> list[Event]:
     """The user's deadlines: open measures they are 责任人 or 责任领导 of (all their deadlines, not only the
-    ones in a reminder window), the planned 回头看 of those problems, and every other item they were reminded
-    of that is due from PAST_DAYS ago on. Titles only; a sensitive item by its neutral title."""
-    from qinglian.ledger.models import ACTIVE_STATUSES, Closure, FollowUp, FollowUpResult, Measure
+    ones in a reminder window), the open 督办 on those measures, the planned 回头看 of those problems, and every
+    other item they were reminded of that is due from PAST_DAYS ago on. Titles and dates only; a sensitive item
+    by its neutral title."""
+    from qinglian.ledger.models import (
+        ACTIVE_STATUSES,
+        Closure,
+        FollowUp,
+        FollowUpResult,
+        Measure,
+        OrderState,
+        SupervisionOrder,
+    )
     from qinglian.notify.delivery import neutral_title
 
     person_id = user.person_id
@@ -109,31 +118,35 @@ def calendar_events(user: Any, today: dt.date) -> list[Event]:
         return []
     since = today - dt.timedelta(days=PAST_DAYS)
     events: dict[str, Event] = {}
+
+    def add(key: str, title: str, day: dt.date, url: str) -> None:
+        events[key] = Event(key, title, day, url, key.split(":")[0])
+
     mine = Q(owner_id=person_id) | Q(leader_in_charge_id=person_id)
     measures = (Measure.objects.filter(mine, status__in=ACTIVE_STATUSES, deadline__isnull=False)
                 .exclude(closure=Closure.CLOSED).order_by("deadline", "pk")
-                .values_list("pk", "text", "deadline", "security_label", "problem__security_label", "problem_id"))
-    problems: set[int] = set()
-    for pk, text, deadline, label, problem_label, problem_id in measures[:MAX_EVENTS]:
-        problems.add(problem_id)
-        open_ = label in _open_labels() and problem_label in _open_labels()
+                .values_list("pk", "text", "deadline", "security_label", "problem__security_label"))
+    for pk, text, deadline, label, problem_label in measures[:MAX_EVENTS]:
         level = "red" if deadline < today else "upcoming"
-        title = f"整改时限：{text[:60]}" if open_ else neutral_title("measure", level)
-        events[f"measure:{pk}"] = Event(f"measure:{pk}", title, deadline,
-                                        reverse("ledger:measure", args=[pk]), "measure")
-    follow_ups = (FollowUp.objects.filter(problem_id__in=problems, result=FollowUpResult.PENDING,
-                                          scheduled_date__gte=since)
-                  .values_list("pk", "scheduled_date", "security_label", "problem__security_label", "problem_id"))
-    for pk, day, label, problem_label, problem_id in follow_ups:
-        open_ = label in _open_labels() and problem_label in _open_labels()
-        events[f"followup:{pk}"] = Event(f"followup:{pk}", "回头看（计划）" if open_ else "您有一项回头看（计划）",
-                                         day, reverse("ledger:problem", args=[problem_id]), "followup")
-    reminders = (Reminder.objects.filter(person_id=person_id, due__gte=since).exclude(kind="measure")
+        add(f"measure:{pk}", f"整改时限：{text[:60]}" if _is_open(label, problem_label)
+            else neutral_title("measure", level), deadline, reverse("ledger:measure", args=[pk]))
+    theirs = Q(measure__owner_id=person_id) | Q(measure__leader_in_charge_id=person_id)
+    orders = (SupervisionOrder.objects.filter(theirs, state=OrderState.OPEN, due_date__gte=since).distinct()
+              .values_list("pk", "content", "due_date", "security_label", "problem__security_label", "problem_id"))
+    for pk, content, due, label, problem_label, problem_id in orders[:MAX_EVENTS]:
+        add(f"order:{pk}", f"督办答复时限：{content[:60]}" if _is_open(label, problem_label)
+            else neutral_title("order", "upcoming"), due, reverse("ledger:problem", args=[problem_id]))
+    theirs = Q(problem__measures__owner_id=person_id) | Q(problem__measures__leader_in_charge_id=person_id)
+    follow_ups = (FollowUp.objects.filter(theirs, result=FollowUpResult.PENDING, scheduled_date__gte=since)
+                  .distinct().values_list("pk", "scheduled_date", "problem_id"))
+    for pk, day, problem_id in follow_ups[:MAX_EVENTS]:
+        add(f"followup:{pk}", "回头看（计划开展）", day, reverse("ledger:problem", args=[problem_id]))
+    reminders = (Reminder.objects.filter(person_id=person_id, due__gte=since)
+                 .exclude(kind__in=["measure", "order", "followup"])
                  .order_by("key", "-created_at").values_list("key", "title", "due", "url", "kind"))
     for key, title, due, url, kind in reminders[:MAX_EVENTS]:
-        if key not in events:  # the newest reminder of each item
-            events[key] = Event(key, f"{KIND_LABELS.get(kind, kind)}：{title}" if kind != "holiday" else title,
-                                due, url, kind)
+        if key not in events:  # the newest reminder of each item (its title is already neutral if sensitive)
+            add(key, title if kind == "holiday" else f"{KIND_LABELS.get(kind, kind)}：{title}", due, url)
     return sorted(events.values(), key=lambda e: (e.day, e.uid))[:MAX_EVENTS]
 
 
