@@ -189,10 +189,10 @@ def month_ends(day: dt.date, months: int) -> list[dt.date]:
     return ends[::-1]
 
 
-def backfill(day: dt.date | None = None, months: int = 12) -> int:
+def backfill(day: dt.date | None = None, months: int = 12, *, today: dt.date | None = None) -> int:
     """The month-end series for the months before `day`, reconstructed from deadlines and 销号 dates, then
     today's full refresh; returns the number of cells written."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     day = day or today
     cells = 0
     for end in month_ends(day, months):

@@ -15,9 +15,11 @@ from django.utils import timezone
 from qinglian.dashboard import reading
 from qinglian.lib.forms import ChineseDateField, IdField
 from qinglian.lib.views import chosen_unit, roles_required
-from qinglian.org.models import Role
+from qinglian.org.models import Role, Unit, path_prefixes
+from qinglian.org.scoping import scope_root
 
 leaders_required = roles_required(Role.LEADER, Role.SUPERVISOR)
+CHOICES_BELOW = 300
 
 
 class PeriodForm(forms.Form):
@@ -35,10 +37,18 @@ class PeriodForm(forms.Form):
         return data
 
 
+def unit_choices(user: Any, unit: Unit) -> list[tuple[int, str]]:
+    """The units above this one (up to the user's own root), itself and those right below it: a drill-down
+    picker whose size does not grow with the tree."""
+    root = scope_root(user)
+    above = [p for p in path_prefixes(unit.path) if root is not None and len(p) >= len(root.path)]
+    rows = list(Unit.objects.filter(path__in=above).order_by("path").values_list("pk", "full_name"))
+    below = Unit.objects.filter(parent=unit).order_by("path").values_list("pk", "full_name")[:CHOICES_BELOW]
+    return rows + [(pk, f"　{name}") for pk, name in below]
+
+
 @leaders_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from qinglian.records.forms import unit_choices
-
     today = timezone.localdate()
     form = PeriodForm(request.GET or None)
     unit = chosen_unit(request, request.GET.get("unit"))
