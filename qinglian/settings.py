@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "qinglian.backup",
     "qinglian.history",
     "qinglian.notify",
+    "qinglian.dashboard",
     "qinglian.jobs",
 ]
 
