@@ -18,8 +18,9 @@ from qinglian.org.tests.test_crawl import PERSONAS, urls
 
 pytestmark = pytest.mark.django_db
 
-# The pages a half-logged-in account may reach: entering the code, enrolling, logging out.
-OPEN = {"factors:verify", "factors:enrol", "logout"}
+# The pages a half-logged-in account may reach: entering the code, enrolling, logging out; and the calendar
+# feed, reached by its secret token alone and never by the session (notify.ical, docs/decisions.md).
+OPEN = {"factors:verify", "factors:enrol", "logout", "notify:calendar_feed"}
 
 
 def _password_only(username: str, password: str = PASSWORD) -> Client:

@@ -76,6 +76,15 @@ ACCESS: dict[str, frozenset[str]] = {
     "publicity:*": BUSINESS,
     "reports:*": BUSINESS,
     "history:*": BUSINESS,  # a record's 历史版本, scoped like the record
+    # Reminders: every account with a role has its own inbox and calendar feed; the feed itself is reached by
+    # its token alone (no session: calendar apps); the failed mails are the system admin's.
+    "notify:inbox": SIGNED_IN - {NO_ROLE},
+    "notify:message_read": SIGNED_IN - {NO_ROLE},
+    "notify:messages_read_all": SIGNED_IN - {NO_ROLE},
+    "notify:calendar_reset": SIGNED_IN - {NO_ROLE},
+    "notify:calendar_feed": EVERYONE,
+    "notify:mail_failures": frozenset({SYSADMIN}),
+    "notify:mail_retry": frozenset({SYSADMIN}),
 }
 # Business pages that only writers (录入员, 负责人) reach: creating, editing, importing a unit's records.
 ACCESS.update(dict.fromkeys([
