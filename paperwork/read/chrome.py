@@ -68,14 +68,27 @@ def _compact(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip(" |｜丨/·•")
 
 
+_OMISSION_CUES = ("省略", "略", "全文", "本文", "正文", "字数", "未完", "待续")
+_WIDGET_HINT = re.compile(r"[【\[]|大\s*中\s*小|分享|打印|关闭|收藏|返回|扫一扫|纠错|在手机")
+_COUNTER_HINT = re.compile(r"浏览|阅读|点击|访问")
+
+
 def _strip_segments(line: str) -> str:
-    """A line without its omission notices, counters and metadata segments ("" when nothing else is left)."""
-    line = _CRUMB_PREFIX.sub("", _OMISSION.sub("", line)).strip()
-    if not line:
-        return ""
-    stripped = _WIDGETS.sub(" ", _COUNTER.sub(" ", _META_PLAIN_SEGMENT.sub(" ", line)))
-    if not _SENTENCE.search(stripped):
-        stripped = _META_SEGMENT.sub(" ", stripped)
+    """A line without its omission notices, counters and metadata segments ("" when nothing else is left).
+    Each pattern runs only on a line holding its cue word: most lines hold none, and reading stays fast."""
+    stripped = line
+    if any(cue in stripped for cue in _OMISSION_CUES):
+        stripped = _OMISSION.sub("", stripped)
+    if stripped.startswith(("首页", "当前", "您", "所在", "位置")):
+        stripped = _CRUMB_PREFIX.sub("", stripped)
+    if ":" in stripped or "：" in stripped:
+        stripped = _META_PLAIN_SEGMENT.sub(" ", stripped)
+        if not _SENTENCE.search(stripped):
+            stripped = _META_SEGMENT.sub(" ", stripped)
+    if _COUNTER_HINT.search(stripped):
+        stripped = _COUNTER.sub(" ", stripped)
+    if _WIDGET_HINT.search(stripped):
+        stripped = _WIDGETS.sub(" ", stripped)
     return _compact(stripped) if stripped != line else line
 
 

@@ -17,7 +17,7 @@ import statistics
 from dataclasses import replace
 from functools import lru_cache
 
-from .model import ReadResult, StateReading
+from .model import Figure, ReadResult, StateReading
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》【】…—"
@@ -55,13 +55,16 @@ def remove_stray_spaces(text: str) -> str:
 
 
 def _is_wrapped(lengths: list[int]) -> int:
-    """The wrap width when most lines are cut at about one length (PDF text), else 0."""
+    """The wrap width when lines are cut at one length (PDF text), else 0: several lines of the longest
+    length (give or take a punctuation mark), where typed paragraphs have lengths all different."""
     long_lines = [n for n in lengths if n >= 12]
-    if len(long_lines) < 6:
+    if len(long_lines) < 5:
         return 0
-    width = int(statistics.quantiles(long_lines, n=10)[-1])
-    near = sum(1 for n in long_lines if width - 2 <= n <= width + 1)
-    return width if near >= 0.5 * len(long_lines) else 0
+    width = statistics.mode(sorted(long_lines, reverse=True)[: max(3, len(long_lines) // 3)])
+    if width < max(long_lines) - 2:
+        return 0
+    near = sum(1 for n in long_lines if width - 1 <= n <= width + 1)
+    return width if near >= 3 and near >= 0.3 * len(long_lines) else 0
 
 
 def join_wraps(paragraphs: list[str]) -> list[str]:
@@ -95,27 +98,50 @@ def _continues(prev: str, line: str, width: int) -> bool:
     return len(prev) >= width - 2
 
 
+_SPACE_BREAK = re.compile(r"(?<=\S)[ \t\u3000]+(?=\S)")
+
+
+def _cut(text: str, pattern: re.Pattern[str], seen: str) -> list[tuple[str, str]]:
+    """Split `text` where `pattern` splits its matching form `seen` (same length): pieces of both."""
+    out: list[tuple[str, str]] = []
+    start = 0
+    for m in pattern.finditer(seen):
+        if m.end() > start:
+            out.append((text[start:m.start()], seen[start:m.start()]))
+            start = m.end()
+    out.append((text[start:], seen[start:]))
+    return [(a, b) for a, b in out if a.strip()]
+
+
 def split_one_line(paragraphs: list[str]) -> list[str]:
-    """A document that arrived on one line is split before each heading marker and after each sentence."""
+    """A document that arrived on one line is split at its spaces (when few), before each heading marker and
+    after each sentence; a title glued to the body is cut off first."""
     out: list[str] = []
     few = len(paragraphs) <= 6
     for p in paragraphs:
-        if len(p) < _ONE_LINE_MIN or not (few or len(p) >= _ONE_LINE_LONG) or len(_SPLIT_HEADING.findall(p)) < 2:
+        if len(p) < _ONE_LINE_MIN or not (few or len(p) >= _ONE_LINE_LONG):
             out.append(p)
             continue
-        glued = _GLUED_TITLE.match(p) if not out else None
-        if glued:
-            out.append(glued.group("t"))
-            p = p[glued.end():]
-        for chunk in _SPLIT_GAP.split(p):
-            for part in _SPLIT_HEADING.split(chunk):
-                out.extend(s.strip() for s in _SPLIT_SENTENCE.split(part) if s.strip())
+        seen = matching_form(p)
+        if len(_SPLIT_HEADING.findall(seen)) < 2:
+            out.append(p)
+            continue
+        gap = _SPLIT_GAP if p.count(" ") > len(p) // 20 else _SPACE_BREAK
+        chunks = _cut(p, gap, seen)
+        if not out and len(chunks) == 1:
+            glued = _GLUED_TITLE.match(seen)
+            if glued:
+                out.append(p[:glued.end()])
+                chunks = [(p[glued.end():], seen[glued.end():])]
+        for chunk, chunk_seen in chunks:
+            for part, part_seen in _cut(chunk, _SPLIT_HEADING, chunk_seen):
+                out.extend(x.strip() for x, _ in _cut(part, _SPLIT_SENTENCE, part_seen) if x.strip())
     return out
 
 
 def tidy(paragraphs: list[str]) -> list[str]:
-    spaced = [remove_stray_spaces(p) for p in paragraphs]
-    return split_one_line(join_wraps([p for p in spaced if p]))
+    split = split_one_line(paragraphs)
+    return join_wraps([q for q in (remove_stray_spaces(p) for p in split) if q])
 
 
 @lru_cache(maxsize=1)
@@ -144,7 +170,13 @@ def _table() -> dict[int, str]:
 
 def matching_form(text: str) -> str:
     """Simplified characters and ASCII digits/letters, one character for one: offsets stay valid."""
-    return text.translate(_table())
+    return text.translate(_table()) if _convertible().search(text) else text
+
+
+@lru_cache(maxsize=1)
+def _convertible() -> re.Pattern[str]:
+    """Any character the table changes (one search, far faster than translating text that has none)."""
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_table())) + "]")
 
 
 class _Back:
@@ -161,6 +193,13 @@ class _Back:
         return self.shown[at:at + len(text)] if at >= 0 else text
 
 
+def _figure_as_written(f: Figure, shown: str, seen: str) -> Figure:
+    text = shown[f.start:f.end] or f.text
+    at = seen[f.start:f.end].rfind(f.counting_unit)
+    unit = text[at:at + len(f.counting_unit)] if at >= 0 else f.counting_unit
+    return replace(f, text=text, counting_unit=unit)
+
+
 def as_written(result: ReadResult, seen: list[str]) -> ReadResult:
     """A result read from the matching form, with every text put back as the document writes it."""
     back = _Back(seen, result.paragraphs)
@@ -175,7 +214,7 @@ def as_written(result: ReadResult, seen: list[str]) -> ReadResult:
         outline=[replace(o, marker=back(o.marker), heading=back(o.heading)) for o in result.outline],
         problems=[back(p) for p in result.problems],
         plans=[back(p) for p in result.plans],
-        figures=[replace(f, text=shown[f.paragraph][f.start:f.end] or f.text) for f in result.figures],
+        figures=[_figure_as_written(f, shown[f.paragraph], seen[f.paragraph]) for f in result.figures],
         rectification=[
             replace(r, aspect=back(r.aspect), problem=back(r.problem), group=back(r.group),
                     measures=[back(m) for m in r.measures], states=[state(s) for s in r.states])

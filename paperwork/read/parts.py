@@ -29,7 +29,8 @@ _PROBLEM_LIST = re.compile(
     r"(?P<list>.+?)等(?:方面的?)?(?:问题|不足|短板)"
 )
 _PROBLEM_WORDS = re.compile(
-    r"不够|不足|不强|不高|不到位|不严|不力|不深|不实|有待|差距|薄弱|欠缺|存在|缺乏|滞后"
+    r"不够|不足|不强|不高|不到位|不严|不力|不深|不实|有待|差距|薄弱|欠缺|存在|缺乏|滞后|不多|不明显|不规范"
+    r"|不健全|不完善|不充分|不平衡|不均衡|不及时|盲区|漏洞|松懈|缺少|偏少|偏弱|单一|还需|仍需|亟待|较少|流于形式"
 )
 _LEADING_WHEN = re.compile(r"^(?:下一步|下步|今后|接下来|20\d\d年)[，,：:]?")
 _MEASURE_LABEL = re.compile(r"^(?:整改(?:落实)?(?:情况|措施|进展|结果|成效)|落实情况|整改举措)[:：]?")
@@ -141,13 +142,35 @@ class Sections:
 
 
 def _problems_from_text(text: str) -> list[str]:
+    quoted = [_quoted_problem(m) for m in _QUOTED_PROBLEM.finditer(text)
+              if m.start() == 0 or text[m.start() - 1] in "\n。；;：:"]
+    if quoted:
+        return quoted
     _, items = split_enumeration(text)
     if items:
         return [first_sentence(item) for item in items]
     m = _PROBLEM_LIST.search(text)
     if m:
         return [p.strip() for p in re.split(r"[、；;]", m.group("list")) if p.strip()]
-    return [s for s in sentences(text) if _PROBLEM_WORDS.search(s)]
+    out: list[str] = []
+    for sentence in sentences(text):
+        if _PLAN_PARAGRAPH.match(sentence):
+            continue
+        colon = re.search(r"[:：]", sentence)
+        body = sentence[colon.end():] if colon and colon.start() < 40 else sentence
+        out.extend(_problem_clauses(body))
+    return out
+
+
+def _problem_clauses(body: str) -> list[str]:
+    """A sentence listing problems: its clauses split by ；, or by ， when each one states a problem."""
+    clauses = [c.strip() for c in re.split(r"[；;]", body) if c.strip()]
+    if len(clauses) >= 2:
+        return clauses
+    commas = [c.strip() for c in re.split(r"[，,]", body) if c.strip()]
+    if len(commas) >= 2 and all(len(c) >= 6 and _PROBLEM_WORDS.search(c) for c in commas):
+        return commas
+    return [body.strip()] if _PROBLEM_WORDS.search(body) else []
 
 
 def _plans_from_text(text: str) -> list[str]:
@@ -255,8 +278,10 @@ _PROSE_INTRO = re.compile(
     r"|发现(?:的|了)?(?:一些|以下|如下)?(?:主要)?问题(?:有|是|如下)?[:：])"
     r"(?:(?:主要)?(?:是|有|表现(?:在|为)|体现在)|如下|(?:还)?(?:不少|很多))?[:：]?"
 )
-_PROSE_NOT_PROBLEM = re.compile(r"针对|对照.{0,8}问题.{0,4}(?:整改|制定)|整改|解决|(?:将|要)(?:认真|切实)?")
+_PROSE_NOT_PROBLEM = re.compile(r"针对|整改|解决")
 _ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}(?:是|要)|第[一二三四五六七八九十]{1,3}[，,、：:]|首先|其次)")
+# A rectification told in prose: "巡察指出…不到位，对…不严。对此，…" (the problem is the first clause).
+_SAID_PROBLEM = re.compile(r"^(?:巡察|巡视|审计|督查|检查)(?:组)?(?:反馈)?(?:指出|发现)(?P<p>[^，。；]{4,60})")
 _QUOTED_PROBLEM = re.compile(r"^(?:(?P<a>关于)[“\"](?P<q>[^”\"]{2,80})[”\"](?:的|等)?问题"
                              r"|针对[“\"](?P<p>[^”\"]{2,80})[”\"](?:的|等)?问题)")
 
@@ -271,7 +296,11 @@ def problems_in_prose(paragraphs: list[str]) -> list[str]:
         i += 1
         quoted = _QUOTED_PROBLEM.match(paragraph)
         if quoted:
-            problems.append(quoted.group(0) if quoted.group("a") else quoted.group("p"))
+            problems.append(_quoted_problem(quoted))
+            continue
+        said = _SAID_PROBLEM.match(paragraph)
+        if said:
+            problems.append(said.group("p"))
             continue
         m = _PROSE_INTRO.search(paragraph)
         if m is None or _PLAN_PARAGRAPH.match(paragraph) or _PROSE_NOT_PROBLEM.search(paragraph[:m.start()][-12:]):
@@ -285,6 +314,11 @@ def problems_in_prose(paragraphs: list[str]) -> list[str]:
     return problems
 
 
+def _quoted_problem(m: re.Match[str]) -> str:
+    """关于“…”的问题 as the notice names it; 针对“…”问题 by the quoted problem alone."""
+    return m.group(0) if m.group("a") else m.group("p")
+
+
 def _prose_items(text: str) -> list[str]:
     _, items = split_enumeration(text)
     if len(items) >= 2:
@@ -292,11 +326,7 @@ def _prose_items(text: str) -> list[str]:
     m = _PROBLEM_LIST.search(text)
     if m:
         return [p.strip() for p in re.split(r"[、；;]", m.group("list")) if p.strip()]
-    body = first_paragraph_sentence(text)
-    clauses = [c.strip() for c in re.split(r"[；;]", body) if c.strip()]
-    if len(clauses) >= 2:
-        return clauses
-    return [s for s in sentences(text) if _PROBLEM_WORDS.search(s)][:5]
+    return _problem_clauses(first_paragraph_sentence(text))
 
 
 def first_paragraph_sentence(text: str) -> str:

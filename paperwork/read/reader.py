@@ -30,7 +30,7 @@ def analyse(paragraphs: list[str], source: str = "txt") -> ReadResult:
     if not paragraphs:
         raise ReadError(_NO_TEXT)
     shown = prepare(paragraphs)
-    seen = [matching_form(p) for p in shown]
+    seen = [matching_form(p) for p in shown] if matching_form(joined := "\n".join(shown)) != joined else shown
     outline = find_outline(seen)
     title = find_title(seen)
     genre = find_genre(title, seen)
