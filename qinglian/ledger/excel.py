@@ -583,8 +583,16 @@ class _Walker:
         return known[text]
 
     def cell(self, r: int, key: str) -> str:
+        """The cell's text; "" where a merge carries another column's text across it: a problem merged over the
+        specific and measure columns is not its own specific problem or measure. Only the problem column takes
+        a text from its left ("1.关于……的问题" written in 序号 and merged across the row)."""
         col = self.cols.get(key)
-        return _text(self.rows[r][col.index]) if col and col.index < len(self.rows[r]) else ""
+        if not col or col.index >= len(self.rows[r]):
+            return ""
+        origin = self.filled.get((r, col.index))
+        if origin and origin[1] != col.index and key != "problem":
+            return ""
+        return _text(self.rows[r][col.index])
 
     def header(self, key: str) -> str:
         col = self.cols.get(key)
@@ -615,12 +623,22 @@ class _Walker:
         number, problem, measure = self.cell(r, "number"), self.cell(r, "problem"), self.cell(r, "measure")
         distinct = {v for v in values if v}
         if len(distinct) == 1 and (text := next(iter(distinct))) and (_ASPECT_NUM.match(text) or
-                                                                       text.endswith("方面")):
-            return _strip_aspect(text)  # one text merged across the row: "一、……方面"
+                                                                       text.endswith("方面") or
+                                                                       self.merged_across(r, values, text)):
+            return _strip_aspect(text)  # one text merged across the row: "一、……方面", "党的政治建设"
         if number and _ASPECT_NUM.match(number + ("、" if re.fullmatch(f"[{CN_NUM}]+", number) else "")):
             title = _strip_aspect(number) or problem or measure
             return _strip_aspect(title) if title else None
         return None
+
+    def merged_across(self, r: int, values: list[str], text: str) -> bool:
+        """The row's only text is one cell of this row merged across three columns or more, not numbered as a
+        problem is ("1.", "（1）")."""
+        if _LEAD_NUM.match(text):
+            return False
+        cells = [c for c, v in enumerate(values) if v]
+        origins = {self.filled.get((r, c), (r, c)) for c in cells}
+        return len(cells) >= 3 and len(origins) == 1 and next(iter(origins))[0] == r
 
     def row(self, r: int, values: list[str]) -> None:
         if "aspect" in self.cols and (title := self.cell(r, "aspect")):
@@ -677,10 +695,7 @@ class _Walker:
         blank below) over its specific problems, one per row or merged over their measures; a specific cell
         left blank goes on with the one above, a problem cell merged across both columns has no parts."""
         text, measure = _strip_number(self.cell(r, "problem")), self.cell(r, "measure")
-        specific = self.cell(r, "specific")
-        scol, pcol = self.cols["specific"].index, self.cols["problem"].index
-        if specific and (self.filled.get((r, scol)) == (self.filled.get((r, pcol), (r, pcol)))):
-            specific = ""  # one cell over both columns: the problem's own text
+        specific, pcol = self.cell(r, "specific"), self.cols["problem"].index
         if text:
             self.problem_entry(r, text)
         elif (r, pcol) in self.empty_merges and (specific or measure):
@@ -728,7 +743,8 @@ class _Walker:
         if len(parts := numbered_parts(measure["text"])) > 1:
             measure["parts"] = parts
         extra = {col["header"]: value for col in self.result.unmapped
-                 if col["index"] < len(self.rows[r]) and (value := _text(self.rows[r][col["index"]]))}
+                 if col["index"] < len(self.rows[r]) and (value := _text(self.rows[r][col["index"]]))
+                 and self.filled.get((r, col["index"]), (r, col["index"]))[1] == col["index"]}
         if extra:
             measure["extra"] = extra
         self.current["measures"].append(measure)

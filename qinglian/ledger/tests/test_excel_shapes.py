@@ -198,3 +198,19 @@ def test_one_to_five_parts_and_none_in_any_mix() -> None:
     parsed = read_ledger(ledger(aspects, Shape(title_rows=3, two_row_header=True, spacer=True)), today=TODAY)
     assert parsed.errors == [] and plan_counts(parsed.aspects) == expected(aspects)
     assert _specific_texts(parsed) == [t for _, ps in aspects for p in ps for t in p.parts]
+
+
+def test_an_aspect_row_merged_across_needs_no_number_and_no_方面() -> None:
+    rows, merges = ledger_rows()
+    rows[2][0] = "党的政治建设"  # was "一、政治建设方面"
+    parsed = read_ledger(workbook(("台账", rows, merges)), today=TODAY)
+    assert parsed.errors == [] and parsed.aspects[0]["title"] == "党的政治建设"
+    assert plan_counts(parsed.aspects) == expected()
+
+
+def test_a_numbered_problem_merged_across_is_a_problem_not_an_aspect() -> None:
+    rows: list[list[Any]] = [["序号", "问题", "整改措施", "责任人"], ["1.学习不深入的问题。", None, None, None],
+                             ["（1）", "计划不落实。", "制定计划。", "赵股长"]]
+    parsed = read_ledger(workbook(("台账", rows, ["A2:D2"])), today=TODAY)
+    assert parsed.errors == [] and [a["title"] for a in parsed.aspects] == ["未分方面"]
+    assert _shape(parsed) == [("未分方面", [("学习不深入的问题。", ["计划不落实。"], 1)])]
