@@ -62,10 +62,8 @@ def _arranged_breaks(calendar: WorkCalendar, year: int, holidays_text: str, star
             first -= ONE
         while not calendar.is_workday(last + ONE):
             last += ONE
-        if start <= first <= end:
+        if start <= first <= end and not (found and first <= found[-1].last_day):
             found.append(Break(_guess_name(first, last), first, last))
-        elif found and first <= found[-1].last_day:
-            continue
     return found
 
 
@@ -75,11 +73,8 @@ def breaks_ahead(calendar: WorkCalendar, start: dt.date, days: int) -> list[Brea
 
     end = start + dt.timedelta(days=days)
     arranged = {r.year: r.holidays for r in HolidayArrangement.objects.filter(year__in={start.year, end.year})}
-    found: list[Break] = []
-    for h in calendar.upcoming_holidays(start, days):
-        h_: Holiday = h
-        if h_.first_day.year not in arranged:
-            found.append(Break(h_.name, h_.first_day, h_.last_day))
+    official: list[Holiday] = calendar.upcoming_holidays(start, days)
+    found = [Break(h.name, h.first_day, h.last_day) for h in official if h.first_day.year not in arranged]
     for year, text in arranged.items():
         found.extend(_arranged_breaks(calendar, year, text, start, end))
     unique = {b.first_day: b for b in found}
