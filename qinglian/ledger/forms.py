@@ -158,3 +158,45 @@ class MappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {k.removeprefix("map_"): v for k, v in self.cleaned_data.items() if k.startswith("map_") and v}
+
+
+REASONS = {"找不到": "名册中找不到", "同名": "名册中有同名的人或单位", "多个": "写了多个名称"}
+FIELD_TITLES = {"leader_in_charge": "责任领导", "responsible_unit": "责任单位", "owner": "责任人"}
+
+
+class UnmatchedNamesForm(forms.Form):
+    """For each name of an import that matched no one: keep it as written (待匹配), take one of the closest
+    people or units, or (people only, for a user who may add them) put it on the roster."""
+
+    def __init__(self, unmatched: list[dict[str, Any]], can_add: bool, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries, self.can_add = unmatched, can_add
+        for i, entry in enumerate(unmatched):
+            rows = "、".join(str(r) for r in entry["rows"][:8]) + ("等" if len(entry["rows"]) > 8 else "")
+            choices = [("keep", "按原文保留（待匹配）")]
+            choices += [(value, f"匹配：{label}") for value, label in entry.get("candidates", [])]
+            if can_add and entry["field"] != "responsible_unit" and entry.get("reason") != "多个" and len(entry["text"]) <= 50:
+                choices.append(("add", f"加入名册：在本单位新增干部“{entry['text']}”"))
+            self.fields[f"name_{i}"] = forms.ChoiceField(
+                label=f"{FIELD_TITLES.get(entry['field'], '')}“{entry['text']}”", choices=choices, initial="keep",
+                help_text=f"第{rows}行；{REASONS.get(entry.get('reason', ''), '')}。")
+
+    def choices(self) -> dict[str, str]:
+        """{"field|text": choice} for what the user chose; an invalid form keeps every name as written."""
+        if not self.is_valid():
+            return {}
+        return {f"{e['field']}|{e['text']}": self.cleaned_data[f"name_{i}"] for i, e in enumerate(self.entries)
+                if self.cleaned_data.get(f"name_{i}", "keep") != "keep"}
+
+
+class UndoForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="如：导入了错误的文件。撤销后本批次新建的内容全部删除，并记入操作日志。")
+
+
+class MatchNameForm(forms.Form):
+    """Match a name kept as written on a source's measures to a person or unit."""
+
+    field = forms.ChoiceField(label="字段", choices=list(FIELD_TITLES.items()), widget=forms.HiddenInput)
+    text = forms.CharField(label="原文", max_length=200, widget=forms.HiddenInput)
+    target = IdField(label="匹配为")

@@ -19,6 +19,7 @@ from qinglian.audit.services import audit_log
 from qinglian.ledger.excel import FIELD_LABELS, SOURCE_KIND_LABELS, RowError, plan_counts
 from qinglian.ledger.models import (
     Aspect,
+    ImportBatch,
     Measure,
     MeasureStatus,
     Problem,
@@ -28,12 +29,15 @@ from qinglian.ledger.models import (
     measure_position,
     problem_key,
 )
+from qinglian.ledger.names import Roster, may_add_people, person_label, unit_label
 from qinglian.ledger.services import _refuse, check_deadline, read_deadline
 from qinglian.lib import tracking
 from qinglian.lib.dates import not_in_future
+from qinglian.lib.files import StoredFiles
 from qinglian.lib.security import check_label
-from qinglian.org.models import Person, TeamRole, Unit
-from qinglian.org.scoping import may_write_unit, subtree_q
+from qinglian.lib.services import record_create
+from qinglian.org.models import Person, Unit
+from qinglian.org.scoping import may_write_unit
 
 
 # -- creating a ledger from a plan (Excel import, Word report import) ---------------------------------
@@ -49,6 +53,10 @@ class PlanResult:
     items: list[dict[str, Any]] = field(default_factory=list)  # the preview: what is new, what exists
     source_id: int | None = None
     dry_run: bool = False
+    # names matching no one (or several), each once: {text, field, rows, reason, candidates [(choice, label)]}
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[RowError] = field(default_factory=list)  # rows left out (skip_refused), with why
+    batch_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -57,68 +65,27 @@ class PlanResult:
     def as_dict(self) -> dict[str, Any]:
         return {"aspects": self.aspects, "problems": self.problems, "measures": self.measures,
                 "created": self.created, "would_create": self.would_create, "existing": self.existing,
-                "dry_run": self.dry_run, "source_id": self.source_id,
-                "errors": [e.as_dict() for e in self.errors], "items": self.items}
+                "dry_run": self.dry_run, "source_id": self.source_id, "batch_id": self.batch_id,
+                "errors": [e.as_dict() for e in self.errors], "items": self.items,
+                "unmatched": [{"text": u["text"], "field": u["field"], "rows": u["rows"]} for u in self.unmatched],
+                "refused": [e.as_dict() for e in self.refused]}
 
 
-class _People:
-    """Names in one unit subtree → people and units, loaded once per import."""
-
-    def __init__(self, unit: Unit) -> None:
-        self.unit = unit
-        self.by_name: dict[str, list[Person]] = {}
-        self.by_post: dict[str, list[Person]] = {}
-        for p in Person.objects.filter(subtree_q(unit)).select_related("unit"):
-            self.by_name.setdefault(p.name, []).append(p)
-            if p.team_role != TeamRole.STAFF and p.unit_id == unit.pk:
-                self.by_post.setdefault(p.post, []).append(p)
-        self.units: dict[str, list[Unit]] = {}
-        for u in Unit.objects.filter(subtree_q(unit, "self")):
-            for key in {u.name, u.short_name, u.full_name} - {""}:
-                self.units.setdefault(key, []).append(u)
-
-    def unit_named(self, text: str) -> tuple[Unit | None, str]:
-        text = text.strip()
-        if not text:
-            return None, ""
-        if _several(text):
-            return None, (f"写了多个单位（{text}）：每条措施只填一个牵头单位，协办单位可写进整改措施。")
-        found = self.units.get(text, [])
-        if len(found) == 1:
-            return found[0], ""
-        if not found:
-            return None, (f"在{self.unit.name}及其下级单位中找不到“{text}”。请写本单位或所属股室的名称，"
-                          "或先请系统管理员添加该单位。")
-        direct = [u for u in found if u.parent_id == self.unit.pk or u.pk == self.unit.pk]
-        if len(direct) == 1:
-            return direct[0], ""
-        return None, f"“{text}”有{len(found)}个同名单位，请写单位全称。"
-
-    def person_named(self, text: str, near: Unit | None, *, leader: bool) -> tuple[Person | None, str]:
-        text = text.strip()
-        if not text:
-            return None, ""
-        if _several(text):
-            return None, f"写了多人（{text}）：每条措施只填一名，其余人员可写进整改措施。"
-        found = self.by_name.get(text, [])
-        if not found and leader:
-            found = self.by_post.get(text, [])  # "部长", "常务副部长": the team member holding the post
-        if len(found) == 1:
-            return found[0], ""
-        if not found:
-            return None, (f"在{self.unit.name}及其下级单位中找不到干部“{text}”。请核对姓名，"
-                          "或先在干部名册中添加此人。")
-        for scope in (near, self.unit):
-            if scope is not None:
-                here = [p for p in found if p.unit_id == scope.pk]
-                if len(here) == 1:
-                    return here[0], ""
-        units = "、".join(p.unit.name for p in found)
-        return None, f"有{len(found)}名干部都叫“{text}”（{units}），请在“责任单位”列写明其所在单位。"
-
-
-def _several(text: str) -> bool:
-    return any(sep in text for sep in ("、", "，", ",", "；", ";", "/", " "))
+def _not_found(unit: Unit, field_name: str, text: str, match: Any) -> str:
+    """Why a name is an error where names must match (the report import)."""
+    if field_name == "responsible_unit":
+        if match.reason == "多个":
+            return f"写了多个单位（{text}）：每条措施只填一个牵头单位，协办单位可写进整改措施。"
+        if match.reason == "同名":
+            return f"“{text}”有{len(match.candidates)}个同名单位，请写单位全称。"
+        return (f"在{unit.name}及其下级单位中找不到“{text}”。请写本单位或所属股室的名称，"
+                "或先请系统管理员添加该单位。")
+    if match.reason == "多个":
+        return f"写了多人（{text}）：每条措施只填一名，其余人员可写进整改措施。"
+    if match.reason == "同名":
+        units = "、".join(p.unit.name for p in match.candidates)
+        return f"有{len(match.candidates)}名干部都叫“{text}”（{units}），请在“责任单位”列写明其所在单位。"
+    return f"在{unit.name}及其下级单位中找不到干部“{text}”。请核对姓名，或先在干部名册中添加此人。"
 
 
 def _source_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +99,8 @@ def _source_key(source_fields: dict[str, Any]) -> tuple[str, str, dt.date | None
 def ledger_create_from_plan(
     *, user: Any, unit: Unit, source_fields: dict[str, Any] | None = None, source: Source | None = None,
     aspects: Sequence[dict[str, Any]], dry_run: bool = False, today: dt.date | None = None,
-    origin: str = "", request: Any = None, imported_from: str = "",
+    origin: str = "", request: Any = None, imported_from: str = "", names: dict[str, str] | None = None,
+    batch: dict[str, Any] | None = None, refused: Sequence[RowError] = (), keep_unmatched: bool = False,
 ) -> PlanResult:
     """Write a ledger given as plain data, used by the Excel import and the report import.
 
@@ -168,13 +136,14 @@ def ledger_create_from_plan(
     if result.errors:
         return result
 
-    people = _People(unit)
+    people = Roster(unit)
     if source is None:
         kind, issued_by, feedback_date = _source_key(fields)
         source = Source.objects.filter(unit=unit, kind=kind, issued_by=issued_by, feedback_date=feedback_date).first()
     existing = _Existing(source)
     writer = _PlanWriter(user=user, unit=unit, source=source, fields=fields, people=people, existing=existing,
-                         today=today, result=result)
+                         today=today, result=result, names=names or {})
+    writer.keep_unmatched = keep_unmatched
     writer.provenance = ({"origin": TextOrigin.IMPORTED, "origin_document": imported_from[:200]}
                          if imported_from else {})
     writer.resolve(aspects)
@@ -186,13 +155,34 @@ def ledger_create_from_plan(
         result.source_id = source.pk if source else None
         return result
     with transaction.atomic():
+        if batch is not None:
+            writer.batch = _new_batch(batch, user=user, unit=unit, result=result, created=writer.new_rows)
         writer.write()
+        kept = f"，{len(result.unmatched)}个名称按原文保留待匹配" if result.unmatched else ""
         audit_log(action=Action.IMPORT, summary=f"导入整改台账{('（' + origin + '）') if origin else ''}："
-                  f"{result.aspects}个方面{result.problems}项问题{result.measures}条措施，新建{writer.new_rows}条记录",
-                  actor=user, obj=writer.source, after={"created": writer.new_rows, "origin": origin})
+                  f"{result.aspects}个方面{result.problems}项问题{result.measures}条措施，新建{writer.new_rows}条记录{kept}",
+                  actor=user, obj=writer.batch or writer.source,
+                  after={"created": writer.new_rows, "origin": origin, "source": writer.source.pk,
+                         "refused": len(result.refused), "unmatched": len(result.unmatched)})
     result.created = writer.new_rows
     result.source_id = writer.source.pk
+    result.batch_id = writer.batch.pk if writer.batch else None
     return result
+
+
+def _new_batch(spec: dict[str, Any], *, user: Any, unit: Unit, result: PlanResult, created: int) -> ImportBatch:
+    """The (unsaved) batch of an import about to be written, its file already stored durably (content-addressed,
+    lib.files) so the committed row never names missing bytes; saved by `_PlanWriter._write`."""
+    upload = spec.get("upload")
+    stored = StoredFiles().store(upload, "ledger") if upload is not None else {"name": ""}
+    batch = ImportBatch(sheet=str(spec.get("sheet") or "")[:100], via=spec.get("via") or "web", **stored)
+    batch.unit = unit
+    batch.aspects, batch.problems, batch.measures, batch.created = (result.aspects, result.problems, result.measures,
+                                                                    created)
+    batch.refused = [e.as_dict() for e in result.refused]
+    batch.unmatched = [{"text": u["text"], "field": u["field"], "rows": u["rows"]} for u in result.unmatched]
+    batch.created_by = batch.updated_by = user if getattr(user, "is_authenticated", False) else None
+    return batch
 
 
 class _Existing:
@@ -225,13 +215,18 @@ class _Existing:
 class _PlanWriter:
     """Resolves a plan against the database (names, existing rows), then writes only what is new."""
 
-    def __init__(self, *, user: Any, unit: Unit, source: Source | None, fields: dict[str, Any], people: _People,
-                 existing: _Existing, today: dt.date, result: PlanResult) -> None:
+    def __init__(self, *, user: Any, unit: Unit, source: Source | None, fields: dict[str, Any], people: Roster,
+                 existing: _Existing, today: dt.date, result: PlanResult, names: dict[str, str]) -> None:
         self.user, self.unit, self.source, self.fields = user, unit, source, fields
         self.people, self.existing, self.today, self.result = people, existing, today, result
+        self.names = names
+        self.unmatched: dict[tuple[str, str], dict[str, Any]] = {}
+        self.added: dict[str, Person] = {}  # people put on the roster by this import ("加入名册"), by name
+        self.batch: ImportBatch | None = None
+        self.keep_unmatched = False
         self.new_rows = 0 if source is not None else 1
         self.tree: list[tuple[Aspect | None, dict[str, Any], list[Any]]] = []
-        self.provenance: dict[str, str] = {}  # origin fields of the new problems and measures
+        self.provenance: dict[str, Any] = {}  # origin fields (and the batch) of the new problems and measures
 
     def _err(self, row: Any, column: str, message: str) -> None:
         self.result.errors.append(RowError(int(row or 0), column, message))
@@ -283,15 +278,10 @@ class _PlanWriter:
             return (found, {})
         if not text:
             self._err(row, cols["measure"], "整改措施为空。")
-        responsible, msg = self.people.unit_named(str(m.get("responsible_unit") or ""))
-        if msg:
-            self._err(row, cols["responsible_unit"], msg)
-        leader, msg = self.people.person_named(str(m.get("leader") or ""), responsible, leader=True)
-        if msg:
-            self._err(row, cols["leader"], msg)
-        owner, msg = self.people.person_named(str(m.get("owner") or ""), responsible, leader=False)
-        if msg:
-            self._err(row, cols["owner"], msg)
+        responsible, unit_text = self._name("responsible_unit", m.get("responsible_unit"), row, None,
+                                            cols["responsible_unit"])
+        leader, leader_text = self._name("leader_in_charge", m.get("leader"), row, responsible, cols["leader"])
+        owner, owner_text = self._name("owner", m.get("owner"), row, responsible, cols["owner"])
         try:
             label = check_label(m.get("security_label"), self.user, default="")
         except ValidationError as exc:
@@ -312,8 +302,46 @@ class _PlanWriter:
         except ValidationError as exc:
             self._err(row, cols["deadline"], exc.messages[0])
         return (None, {"text": text, "leader_in_charge": leader, "responsible_unit": responsible, "owner": owner,
-                       "deadline": deadline, "deadline_text": deadline_text[:50], "status": status,
+                       "leader_in_charge_text": leader_text, "responsible_unit_text": unit_text,
+                       "owner_text": owner_text, "deadline": deadline, "deadline_text": deadline_text[:50], "status": status,
                        "situation": str(m.get("situation") or ""), **({"security_label": label} if label else {})})
+
+    def _name(self, field_name: str, value: Any, row: Any, near: Any, column: str = "") -> tuple[Any, str]:
+        """(person or unit, "") when the name is found or the user chose for it; else (None, the text kept)."""
+        text = str(value or "").strip()[:200]
+        if not text:
+            return None, ""
+        if field_name == "responsible_unit":
+            match = self.people.unit_named(text)
+        else:
+            match = self.people.person_named(text, near, leader=field_name == "leader_in_charge")
+        if match.found is not None:
+            return match.found, ""
+        if not self.keep_unmatched:
+            self._err(row, column, _not_found(self.unit, field_name, text, match))
+            return None, ""
+        choice = self.names.get(f"{field_name}|{text}", "keep")
+        kind, _, pk = choice.partition(":")
+        if kind == "u" and field_name == "responsible_unit" and pk.isdigit() and int(pk) in self.people.unit_by_pk:
+            return self.people.unit_by_pk[int(pk)], ""
+        if kind == "p" and field_name != "responsible_unit" and pk.isdigit() and int(pk) in self.people.person_by_pk:
+            return self.people.person_by_pk[int(pk)], ""
+        if (choice == "add" and field_name != "responsible_unit" and len(text) <= 50 and match.reason != "多个"
+                and may_add_people(self.user, self.unit)):
+            if text not in self.added:
+                self.added[text] = Person(unit=self.unit, name=text)
+            return self.added[text], ""
+        entry = self.unmatched.get((field_name, text))
+        if entry is None:
+            people = field_name != "responsible_unit"
+            entry = {"text": text, "field": field_name, "rows": [], "reason": match.reason,
+                     "candidates": [(f"{'p' if people else 'u'}:{c.pk}", person_label(c) if people else unit_label(c))
+                                    for c in match.candidates]}
+            self.unmatched[(field_name, text)] = entry
+            self.result.unmatched.append(entry)
+        if row and int(row) not in entry["rows"]:
+            entry["rows"].append(int(row))
+        return None, text
 
     # -- writing ------------------------------------------------------------------------------------
     def _stamp(self, obj: Any) -> Any:
@@ -327,18 +355,29 @@ class _PlanWriter:
             self._write()
 
     def _write(self) -> None:
+        for person in self.added.values():
+            record_create(user=self.user, obj=person, summary=f"导入整改台账时加入干部名册：{person.name}（{self.unit.name}）")
+        batch = self.batch
+        if batch is not None:
+            batch.save()  # before the source, which points at it when this import creates it
         if self.source is None:
             self.source = Source(unit=self.unit, kind=self.fields["kind"], issued_by=self.fields["issued_by"].strip(),
-                                 feedback_date=self.fields.get("feedback_date"), title=self.fields.get("title", ""))
+                                 feedback_date=self.fields.get("feedback_date"), title=self.fields.get("title", ""),
+                                 batch=batch)
             self._stamp(self.source).full_clean()
             self.source.save()
         source = self.source
+        if batch is not None:
+            batch.source = source
+            batch.save(update_fields=["source"])
+        self.provenance = {**self.provenance, "batch": batch}
         new_aspects = []
         order = self.existing.aspect_count
         for aspect, data, _ in self.tree:
             if aspect is None:
                 order += 1
-                new_aspects.append(self._stamp(Aspect(source=source, unit=self.unit, title=data["title"], order=order)))
+                new_aspects.append(self._stamp(Aspect(source=source, unit=self.unit, title=data["title"], order=order,
+                                                      batch=self.batch)))
         Aspect.objects.bulk_create(new_aspects, batch_size=500)
         it = iter(new_aspects)
         tree = [(aspect or next(it), data, problems) for aspect, data, problems in self.tree]

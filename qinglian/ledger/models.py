@@ -66,6 +66,49 @@ class Closure(models.TextChoices):
     REOPENED = "reopened", "回头看后重新整改"
 
 
+class ImportBatch(StoredFile):
+    """One import of a ledger workbook: the original file (content-addressed, `lib.files`), who, when, into which
+    unit, what it held and created, and the rows it refused with why. Every row it created points at it, so the
+    whole batch can be undone (soft-deleted, audited) while nothing in it has been touched since."""
+
+    unit = models.ForeignKey(Unit, verbose_name="整改单位", on_delete=models.PROTECT, related_name="+",
+                             help_text="导入到的单位。")
+    source = models.ForeignKey("Source", verbose_name="反馈来源", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    sheet = models.CharField("工作表", max_length=100, blank=True)
+    via = models.CharField("导入方式", max_length=10, default="web", help_text="web：网页；cli：命令行。")
+    aspects = models.PositiveIntegerField("方面数", default=0)
+    problems = models.PositiveIntegerField("具体问题数", default=0)
+    measures = models.PositiveIntegerField("措施数", default=0)
+    created = models.PositiveIntegerField("新建记录数", default=0)
+    refused = models.JSONField("未导入的行", default=list, blank=True,
+                               help_text="[{row, column, message}]：跳过的行及原因。")
+    unmatched = models.JSONField("待匹配的名称", default=list, blank=True,
+                                 help_text="[{text, field, rows}]：按原文保留、尚未与名册匹配的姓名或单位。")
+    undone_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="撤销人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    undo_reason = models.TextField("撤销原因", blank=True)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["unit", "created_at"]), models.Index(fields=["sha256"])]
+
+    def get_absolute_url(self) -> str:
+        return reverse("ledger:batch", args=[self.pk])
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None
+
+
+def batch_field() -> models.ForeignKey:  # type: ignore[type-arg]
+    return models.ForeignKey(ImportBatch, verbose_name="导入批次", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", help_text="由哪一次导入新建；手工录入的为空。")
+
+
 class Source(Record):
     unit = models.ForeignKey(Unit, verbose_name="整改单位", on_delete=models.PROTECT, related_name="ledger_sources",
                              help_text="接受反馈、负责整改的单位。")
@@ -74,6 +117,7 @@ class Source(Record):
     title = models.CharField("名称", max_length=300, blank=True,
                              help_text="如：县委第三巡察组巡察反馈问题整改台账；留空时自动生成。")
     feedback_date = models.DateField("反馈日期", null=True, blank=True)
+    batch = batch_field()
 
     class Meta:
         verbose_name = "反馈来源"
@@ -102,6 +146,7 @@ class Aspect(Record):
     unit = models.ForeignKey(Unit, verbose_name="整改单位", on_delete=models.PROTECT, related_name="+")
     title = models.CharField("方面", max_length=500)
     order = models.PositiveIntegerField("排序", default=0)
+    batch = batch_field()
 
     class Meta:
         verbose_name = "方面"
@@ -137,6 +182,7 @@ class Problem(Record):
     closed_at = models.DateField("销号日期", null=True, blank=True)
     reopened_count = models.PositiveIntegerField("重新整改次数", default=0)
     origin, origin_document = origin_fields()
+    batch = batch_field()
 
     objects = ProblemManager()
     with_deleted = models.Manager.from_queryset(ProblemQuerySet)()
@@ -178,10 +224,25 @@ class MeasureQuerySet(RecordQuerySet):
     def overdue(self, today: dt.date) -> MeasureQuerySet:
         return self.filter(overdue_q(today))
 
+    def unmatched(self) -> MeasureQuerySet:
+        """Measures holding a name kept as written (待匹配); the row twin is `Measure.unmatched_fields`."""
+        return self.filter(unmatched_q())
+
 
 class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):  # type: ignore[misc]
     def get_queryset(self) -> MeasureQuerySet:
         return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+# the name fields an import may leave as written: the link, and the text kept while the link is empty
+NAME_FIELDS = ("leader_in_charge", "responsible_unit", "owner")
+
+
+def unmatched_q() -> Q:
+    q = Q(pk__in=[])
+    for name in NAME_FIELDS:
+        q |= Q(**{f"{name}__isnull": True}) & ~Q(**{f"{name}_text": ""})
+    return q
 
 
 def overdue_q(today: dt.date) -> Q:
@@ -245,6 +306,13 @@ class Measure(Record):
                                          on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(Person, verbose_name="责任人", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
+    # names as the imported ledger wrote them, kept while no person or unit of the roster is chosen (待匹配)
+    leader_in_charge_text = models.CharField("责任领导（原文）", max_length=200, blank=True,
+                                             help_text="导入时未能与干部名册匹配的姓名，按原文保留，待匹配。")
+    responsible_unit_text = models.CharField("责任单位（原文）", max_length=200, blank=True,
+                                             help_text="导入时未能与单位匹配的名称，按原文保留，待匹配。")
+    owner_text = models.CharField("责任人（原文）", max_length=200, blank=True,
+                                  help_text="导入时未能与干部名册匹配的姓名，按原文保留，待匹配。")
     deadline = models.DateField("整改时限", null=True, blank=True)
     deadline_text = models.CharField("整改时限（原文）", max_length=50, blank=True,
                                      help_text="台账中原样写的时限，如“2021年9月底”“长期坚持”“立行立改”。")
@@ -257,6 +325,7 @@ class Measure(Record):
     position = models.CharField("排序键", max_length=300, editable=False, default="",
                                 help_text="单位树路径|来源|方面|问题|措施，用于按单位范围分页。")
     origin, origin_document = origin_fields()
+    batch = batch_field()
 
     objects = MeasureManager()
     with_deleted = models.Manager.from_queryset(MeasureQuerySet)()
@@ -291,6 +360,27 @@ class Measure(Record):
     @property
     def imported(self) -> bool:
         return self.origin == TextOrigin.IMPORTED
+
+    def unmatched_fields(self) -> list[str]:
+        """Row twin of `unmatched_q`: the name fields whose text waits for a person or unit (待匹配)."""
+        return [n for n in NAME_FIELDS if getattr(self, f"{n}_id") is None and getattr(self, f"{n}_text")]
+
+    def shown(self, name: str) -> str:
+        """What a page or report prints for one name field: the person's or unit's name, else the text as written."""
+        linked = getattr(self, name)
+        return linked.name if linked is not None else getattr(self, f"{name}_text")
+
+    @property
+    def leader_shown(self) -> str:
+        return self.shown("leader_in_charge")
+
+    @property
+    def unit_shown(self) -> str:
+        return self.shown("responsible_unit")
+
+    @property
+    def owner_shown(self) -> str:
+        return self.shown("owner")
 
     def is_overdue(self, today: dt.date) -> bool:
         """Row twin of `overdue_q`."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinglian.ledger import views, views_io, views_report_import
+from qinglian.ledger import views, views_batches, views_io, views_report_import
 
 app_name = "ledger"
 
@@ -32,7 +32,14 @@ urlpatterns = [
     path("orders/", views.orders, name="orders"),
     path("orders/<int:pk>/answer/", views.order_answer, name="order_answer"),
     path("orders/<int:pk>/close/", views.order_close, name="order_close"),
+    path("sources/<int:pk>/names/", views_batches.source_names, name="source_names"),
     path("import/", views_io.import_upload, name="import"),
+    path("import/template.xlsx", views_batches.import_template, name="import_template"),
+    path("batches/", views_batches.batch_list, name="batches"),
+    path("batches/<int:pk>/", views_batches.batch_detail, name="batch"),
+    path("batches/<int:pk>/undo/", views_batches.batch_undo_view, name="batch_undo"),
+    path("batches/<int:pk>/refused.xlsx", views_batches.batch_refused, name="batch_refused"),
+    path("batches/<int:pk>/file/", views_batches.batch_file, name="batch_file"),
     path("import/<str:token>/", views_io.import_preview, name="import_preview"),
     path("import/<str:token>/confirm/", views_io.import_confirm, name="import_confirm"),
     path("export.xlsx", views_io.export, name="export"),

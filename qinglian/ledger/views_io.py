@@ -8,6 +8,7 @@ A file refused as a whole (too large, not a workbook, a zip that lies) re-shows 
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +18,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinglian.ledger import forms
+from qinglian.ledger.batches import earlier_imports
 from qinglian.ledger.excel import FIELD_LABELS, ParsedLedger
 from qinglian.ledger.models import Source
+from qinglian.ledger.names import may_add_people
 from qinglian.ledger.transfer import ImportOutcome, ledger_export_xlsx, ledger_import_xlsx, ledger_read_xlsx
 from qinglian.lib import files
 from qinglian.lib.exports import XLSX, file_response
@@ -48,8 +51,8 @@ def _parse(token: str, pending: dict[str, Any]) -> ParsedLedger:
     return parsed
 
 
-def _run(request: HttpRequest, pending: dict[str, Any], parsed: ParsedLedger, dry_run: bool
-         ) -> tuple[Unit, ImportOutcome]:
+def _run(request: HttpRequest, pending: dict[str, Any], parsed: ParsedLedger, dry_run: bool, *,
+         names: dict[str, str] | None = None, skip: bool = False, data: bytes = b"") -> tuple[Unit, ImportOutcome]:
     unit = Unit.objects.filter(pk=pending["unit"]).first()
     if unit is None or not may_write_unit(request.user, unit):
         raise Http404
@@ -57,7 +60,7 @@ def _run(request: HttpRequest, pending: dict[str, Any], parsed: ParsedLedger, dr
     if given.get("feedback_date"):
         given["feedback_date"] = timezone.datetime.fromisoformat(given["feedback_date"]).date()
     return unit, ledger_import_xlsx(user=request.user, unit=unit, filename=pending["name"], source_fields=given,
-                                    parsed=parsed, dry_run=dry_run)
+                                    parsed=parsed, dry_run=dry_run, names=names, skip_refused=skip, data=data)
 
 
 def _refused(parsed: ParsedLedger) -> str:
@@ -73,11 +76,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        token = files.park(upload.read())
+        content = upload.read()
+        token = files.park(content)
         date = form.cleaned_data["feedback_date"]
         entry = {"name": upload.name, "unit": unit.pk, "sheet": form.cleaned_data["sheet"],
                  "fields": {"kind": form.cleaned_data["kind"], "issued_by": form.cleaned_data["issued_by"],
-                            "feedback_date": date.isoformat() if date else None}, "mapping": None}
+                            "feedback_date": date.isoformat() if date else None}, "mapping": None,
+                 "sha256": hashlib.sha256(content).hexdigest()}
         if refused := _refused(_parse(token, entry)):
             files.unpark_parsed(token)
             form.add_error("file", refused)
@@ -105,10 +110,17 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     mapping_form = None
     if outcome.parsed.needs_mapping or pending.get("mapping"):
         mapping_form = forms.MappingForm(outcome.parsed.headers, outcome.parsed.mapping())
+    skipping = None  # with problems on some rows only: what importing the rest would write
+    if outcome.errors and all(e.row for e in outcome.errors) and not outcome.parsed.needs_mapping:
+        _unit, skipping = _run(request, pending, parsed, dry_run=True, skip=True)
+        skipping = skipping if skipping.ok and skipping.result.would_create else None
+    shown = skipping or outcome
     return render_page(request, "ledger/import_preview.html", {
         "token": token, "unit": unit, "outcome": outcome, "result": outcome.result, "errors": outcome.errors,
         "mapping_form": mapping_form, "headers": outcome.parsed.headers, "name": pending["name"],
-        "labels": FIELD_LABELS,
+        "labels": FIELD_LABELS, "skipping": skipping,
+        "names_form": forms.UnmatchedNamesForm(shown.result.unmatched, may_add_people(request.user, unit)),
+        "earlier": list(earlier_imports(request.user, pending.get("sha256", ""))[:5]),
     })
 
 
@@ -116,7 +128,13 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     pending, parsed = _pending(request, token)
-    _unit, outcome = _run(request, pending, parsed, dry_run=False)
+    skip = request.POST.get("skip") == "1"
+    unit, preview = _run(request, pending, parsed, dry_run=True, skip=skip)
+    names = forms.UnmatchedNamesForm(preview.result.unmatched, may_add_people(request.user, unit),
+                                     request.POST).choices()
+    path = files.parked(token)
+    data = path.read_bytes() if path is not None else b""
+    _unit, outcome = _run(request, pending, parsed, dry_run=False, names=names, skip=skip, data=data)
     if not outcome.ok:
         messages.error(request, "导入未完成：文件中仍有问题，未写入任何内容。")
         return redirect("ledger:import_preview", token)
@@ -126,8 +144,12 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     request.session[SESSION_KEY] = store
     result = outcome.result
     if result.created:
+        kept = f"{len(result.unmatched)}个名称按原文保留，待匹配；" if result.unmatched else ""
+        left = f"{len(result.refused)}行未导入，可在导入批次页面下载；" if result.refused else ""
         messages.success(request, f"已导入：{result.aspects}个方面{result.problems}项具体问题{result.measures}条措施，"
-                                  f"新建{result.created}条记录。")
+                                  f"新建{result.created}条记录。{kept}{left}".rstrip("；"))
+        if result.batch_id and (result.unmatched or result.refused):
+            return redirect("ledger:batch", result.batch_id)
     else:
         messages.success(request, "台账中已有这些内容，本次没有新建任何记录。")
     if result.source_id:

@@ -48,16 +48,17 @@ def test_cli_dry_run_then_import_then_reimport_creates_nothing(world, tmp_path: 
     assert Measure.objects.count() == 24 and Problem.objects.leaves().count() == 12
 
 
-def test_cli_unknown_person_names_row_and_column_and_writes_nothing(world, tmp_path: Path) -> None:
+def test_cli_unknown_names_are_kept_as_written_and_listed_without_failing(world, tmp_path: Path) -> None:
     rows = seed003_rows()
     rows[4][1][5] = "查无此人"
     rows[7][1][4] = "宣传股不存在"
     result, ok = _cli(tmp_path, build(rows))
-    assert not ok and result["created"] == 0
-    errors = {(e["row"], e["column"]) for e in result["errors"]}
-    assert (7, "责任人") in errors and (10, "责任单位") in errors
-    assert any("查无此人" in e["message"] for e in result["errors"])
-    assert not Source.objects.exists() and not Measure.objects.exists()
+    assert ok and result["errors"] == [] and result["created"] == 1 + 3 + 7 + 9 + 24
+    assert {(u["text"], u["field"], tuple(u["rows"])) for u in result["unmatched"]} == {
+        ("查无此人", "owner", (7,)), ("宣传股不存在", "responsible_unit", (10,))}
+    kept = Measure.objects.get(owner_text="查无此人")
+    assert kept.owner_id is None and kept.unmatched_fields() == ["owner"]
+    assert Measure.objects.get(responsible_unit_text="宣传股不存在").responsible_unit_id is None
 
 
 def test_cli_refuses_xls_with_chinese_message(world, tmp_path: Path) -> None:
