@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "qinglian.notify",
     "qinglian.dashboard",
     "qinglian.jobs",
+    "qinglian.oversight",
 ]
 
 MIDDLEWARE = [
