@@ -41,9 +41,12 @@ class Finding:
 
 # --- placeholders -------------------------------------------------------------------------------
 # X next to Latin letters is a word (APP, tongweixcb); "X光/X射线" is an X-ray; × between digits is a
-# multiplication sign. Everything else that looks like a blank is one.
+# multiplication sign; a lowercase x counts only before Chinese text ("x次", "xx名"). Everything else that
+# looks like a blank is one.
 _PLACEHOLDER = re.compile(
     r"\*+|(?<![A-Za-z])[XＸ]{1,4}(?![A-Za-z光射线])|×{1,4}|_{3,}|＿{2,}"
+    # lowercase x only where it stands for a number: next to Chinese text, not in 0x1F, 3x4 or a word
+    r"|(?<![A-Za-z0-9])[xｘ]{1,4}(?=[\u4e00-\u9fff])(?![光射线])"
 )
 
 # --- dates --------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ _CRUMB_SEP = re.compile(r"\s*[>＞»›]\s*")
 _PAYWALL = re.compile(
     r"登录|注册|会员|VIP|vip|开通|充值|付费|下载本文|下载文档|下载全文|下载券|免费下载|立即下载|查看全文|阅读全文"
     r"|展开全文|剩余.{0,8}(?:内容|未读)|余下全文|继续阅读|点击(?:查看|阅读|下载)|扫码|二维码|版权(?:所有|声明)"
-    r"|转载请注明|免责声明|原创内容|举报|投诉|上一篇|下一篇|返回列表|网站地图|联系我们|ICP备|主办单位|承办单位"
+    r"|转载请注明|免责声明|原创内容|上一篇|下一篇|返回列表|网站地图|联系我们|ICP备|主办单位|承办单位"
     r"|技术支持|网站标识码|公网安备|Copyright|copyright"
 )
 _OMISSION = re.compile(
@@ -60,8 +60,14 @@ _SITE_WORDS = re.compile(
     r"网站|门户|政府网|首页|栏目|专栏|频道|工作动态|通知公告|政务公开|信息公开|要闻|新闻中心|纪检监察网|范文网"
     r"|文库|在线|网$"
 )
+# A notice is short; a wrapped body line ("…受理信访举报22件，处置…") has commas and no cue of a site.
+_PAYWALL_LINE = 40
+_PAYWALL_STRONG = re.compile(r"登录|VIP|vip|付费|下载|查看全文|阅读全文|剩余|余下全文|开通会员|充值")
 _SENTENCE = re.compile(r"[。！？!?；;]")
 _SHORT = 60
+
+
+_TITLE_LABEL = re.compile(r"^(?:文章|信息|文件)?(?:标题|题目|名称)\s*[:：]\s*")
 
 
 def _compact(text: str) -> str:
@@ -76,7 +82,7 @@ _COUNTER_HINT = re.compile(r"浏览|阅读|点击|访问")
 def _strip_segments(line: str) -> str:
     """A line without its omission notices, counters and metadata segments ("" when nothing else is left).
     Each pattern runs only on a line holding its cue word: most lines hold none, and reading stays fast."""
-    stripped = line
+    stripped = _TITLE_LABEL.sub("", line)
     if any(cue in stripped for cue in _OMISSION_CUES):
         stripped = _OMISSION.sub("", stripped)
     if stripped.startswith(("首页", "当前", "您", "所在", "位置")):
@@ -98,7 +104,8 @@ def is_chrome(line: str) -> bool:
         return True
     if len(line) <= _SHORT and len(_CRUMB_SEP.findall(line)) >= 2:
         return True
-    if len(line) <= _SHORT and not _SENTENCE.search(line) and _PAYWALL.search(line):
+    if len(line) <= _PAYWALL_LINE and not _SENTENCE.search(line) and _PAYWALL.search(line) and (
+            "，" not in line or _PAYWALL_STRONG.search(line)):
         return True
     return False
 

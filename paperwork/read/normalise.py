@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
@@ -46,7 +47,7 @@ _GLUED_TITLE = re.compile(
     r"^(?P<t>.{6,70}?(?:报告|总结|通报|打算|计划|汇报|要点|情况|公告|公开|材料|讲话))"
     r"(?=20\d\d年[，,以来度上下]|[一二三四五六七八九十]、|根据|按照|今年|近年来|一年来|各位|尊敬|同志们|[^，。]{1,12}[:：])"
 )
-_ONE_LINE_MIN = 150  # a paragraph this long holding several heading markers may be a document on one line
+_ONE_LINE_MIN = 100  # a paragraph this long holding several heading markers may be a document on one line
 _ONE_LINE_LONG = 1500  # … and surely is when this long, whatever else the file holds
 
 
@@ -54,29 +55,38 @@ def remove_stray_spaces(text: str) -> str:
     return _STRAY_SPACE.sub("", text)
 
 
-def _is_wrapped(lengths: list[int]) -> int:
-    """The wrap width when lines are cut at one length (PDF text), else 0: several lines of the longest
-    length (give or take a punctuation mark), where typed paragraphs have lengths all different."""
+def _width(line: str) -> int:
+    """A line's width on the page in full-width characters: digits and Latin letters take half of one."""
+    halves = sum(1 if c < "\u2000" else 2 for c in line)
+    return (halves + 1) // 2
+
+
+def _is_wrapped(lengths: list[int]) -> tuple[int, int]:
+    """(wrap width, lines near it) when lines are cut at one length (PDF text), else (0, 0): several lines of
+    the longest length (give or take a mark), where typed paragraphs have lengths all different."""
     long_lines = [n for n in lengths if n >= 12]
     if len(long_lines) < 5:
-        return 0
+        return 0, 0
     width = statistics.mode(sorted(long_lines, reverse=True)[: max(3, len(long_lines) // 3)])
     if width < max(long_lines) - 2:
-        return 0
+        return 0, 0
     near = sum(1 for n in long_lines if width - 1 <= n <= width + 1)
-    return width if near >= 3 and near >= 0.3 * len(long_lines) else 0
+    return (width, near) if near >= 3 and near >= 0.3 * len(long_lines) else (0, 0)
 
 
 def join_wraps(paragraphs: list[str]) -> list[str]:
     """Join lines cut by a hard wrap. A line ends a paragraph when it ends a sentence, is short of the wrap
-    width, or the next line starts a heading; a line ending in a comma or a 、 always goes on."""
+    width, or the next line starts a heading; a line ending in a comma or a 、 always goes on. The width is
+    counted in characters, or on the page (a digit half a character), whichever the lines fit better."""
     if len(paragraphs) < 2:
         return paragraphs
-    width = _is_wrapped([len(p) for p in paragraphs])
+    by_chars = _is_wrapped([len(p) for p in paragraphs])
+    by_page = _is_wrapped([_width(p) for p in paragraphs])
+    measure, width = (len, by_chars[0]) if by_chars[1] >= by_page[1] else (_width, by_page[0])
     out: list[str] = []
     last_line = ""
     for p in paragraphs:
-        if out and (len(out) > 1 or last_line[-1] in "，,、") and _continues(last_line, p, width):
+        if out and (len(out) > 1 or last_line[-1] in "，,、") and _continues(last_line, p, width, measure):
             out[-1] = out[-1] + p
         else:
             out.append(p)
@@ -84,7 +94,7 @@ def join_wraps(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def _continues(prev: str, line: str, width: int) -> bool:
+def _continues(prev: str, line: str, width: int, measure: Callable[[str], int]) -> bool:
     """Does `line` go on from `prev` (the line before it, as cut)?"""
     if _HEADING_START.match(line):
         return False
@@ -95,7 +105,7 @@ def _continues(prev: str, line: str, width: int) -> bool:
         return True
     if not width or last in _END_PUNCT:
         return False
-    return len(prev) >= width - 2
+    return measure(prev) >= width - 2
 
 
 _SPACE_BREAK = re.compile(r"(?<=\S)[ \t\u3000]+(?=\S)")
@@ -128,11 +138,11 @@ def split_one_line(paragraphs: list[str]) -> list[str]:
             continue
         gap = _SPLIT_GAP if p.count(" ") > len(p) // 20 else _SPACE_BREAK
         chunks = _cut(p, gap, seen)
-        if not out and len(chunks) == 1:
-            glued = _GLUED_TITLE.match(seen)
-            if glued:
-                out.append(p[:glued.end()])
-                chunks = [(p[glued.end():], seen[glued.end():])]
+        glued = _GLUED_TITLE.match(chunks[0][1]) if not out else None
+        if glued:
+            first, first_seen = chunks[0]
+            out.append(first[:glued.end()])
+            chunks[0] = (first[glued.end():], first_seen[glued.end():])
         for chunk, chunk_seen in chunks:
             for part, part_seen in _cut(chunk, _SPLIT_HEADING, chunk_seen):
                 out.extend(x.strip() for x, _ in _cut(part, _SPLIT_SENTENCE, part_seen) if x.strip())

@@ -64,11 +64,14 @@ _TITLE_WORDS = re.compile(
 _NOT_TITLE = re.compile(r"^(?:各位|尊敬的|同志们|根据|按照|为|今年|20\d\d年[，,以]|近年来|本人)|[:：]$")
 
 
+_DOC_NUMBER = re.compile(r"[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d+\s*号")
+
+
 def _title_like(line: str) -> int:
     """How much a line looks like a document's own title: 0 not at all, 1 maybe, 2 surely."""
     if not 6 <= len(line) <= 80 or match_marker(line) is not None or _NOT_TITLE.search(line):
         return 0
-    if is_site_name(line) or line[-1] in "。；;，,！!？?":
+    if is_site_name(line) or line[-1] in "。；;，,！!？?" or _DOC_NUMBER.search(line):
         return 0
     return 2 if _TITLE_WORDS.search(line) else 1
 
@@ -281,7 +284,8 @@ _PROSE_INTRO = re.compile(
 _PROSE_NOT_PROBLEM = re.compile(r"针对|整改|解决")
 _ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}(?:是|要)|第[一二三四五六七八九十]{1,3}[，,、：:]|首先|其次)")
 # A rectification told in prose: "巡察指出…不到位，对…不严。对此，…" (the problem is the first clause).
-_SAID_PROBLEM = re.compile(r"^(?:巡察|巡视|审计|督查|检查)(?:组)?(?:反馈)?(?:指出|发现)(?P<p>[^，。；]{4,60})")
+_SAID_PROBLEM = re.compile(r"^(?:巡察|巡视|审计|督查|检查)(?:组)?(?:反馈)?(?:指出|发现)"
+                           r"(?!(?:的|了)?(?:一些|以下|如下)?(?:主要|突出)?(?:问题|不足))(?P<p>[^，。；：:]{4,60})")
 _QUOTED_PROBLEM = re.compile(r"^(?:(?P<a>关于)[“\"](?P<q>[^”\"]{2,80})[”\"](?:的|等)?问题"
                              r"|针对[“\"](?P<p>[^”\"]{2,80})[”\"](?:的|等)?问题)")
 
