@@ -44,7 +44,12 @@ run: install
 	@DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}" $(BIN)/qinglian migrate -v0
 	@DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}" $(BIN)/qinglian keys init --if-missing
 	@DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}" $(BIN)/qinglian demo --if-empty
-	@DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}" $(BIN)/qinglian serve --port $(PORT)
+	@# The job worker (reminders, batches of reports) runs beside the server and stops with it.
+	@export DATABASE_URL="$${DATABASE_URL:-$(RUN_DB)}"; \
+		$(BIN)/qinglian worker >>var/worker.log 2>&1 & worker=$$!; \
+		trap 'kill -TERM $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT; \
+		echo "后台任务进程已启动（日志：var/worker.log），随网页服务一同停止。"; \
+		$(BIN)/qinglian serve --port $(PORT)
 
 # System packages the tests need: PostgreSQL (a real server), LibreOffice and CJK fonts (PDF export),
 # Chromium (page screenshots). Installed with apt only when missing.

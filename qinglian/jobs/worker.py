@@ -12,7 +12,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connection, connections
 from django.utils import timezone
 
 from qinglian.jobs import queue
@@ -22,6 +22,12 @@ from qinglian.jobs.registry import HANDLERS, PERIODIC, TargetMissing
 
 log = logging.getLogger("qinglian.jobs")
 SCHEDULE_EVERY = 10.0  # seconds between two looks at the periodic schedule
+
+
+def _fresh_connection() -> None:
+    """Drop a connection past CONN_MAX_AGE or broken, as a request would; never inside a transaction (a test's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 def worker_name() -> str:
@@ -95,7 +101,7 @@ class Worker:
         if self.schedule:
             self.check_periodic()
         while not self.stopping.is_set():
-            close_old_connections()
+            _fresh_connection()
             if self.schedule and time.monotonic() - last_schedule >= SCHEDULE_EVERY:
                 for queued in queue.schedule_periodic():
                     self.say(f"[{self.name}] 周期任务排队：#{queued.pk} {queued.title}（{queued.payload.get('periodic')}）")
@@ -107,7 +113,7 @@ class Worker:
                 self.stopping.wait(self.poll)
                 continue
             self.run_job(job)
-        close_old_connections()
+        _fresh_connection()
         return self.ran
 
     def run_job(self, job: Job) -> None:

@@ -29,8 +29,10 @@ class Site:
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": self.url, "QINGLIAN_DATA_DIR": str(self.data),
-                "DJANGO_SETTINGS_MODULE": "qinglian.settings", "PYTHONUNBUFFERED": "1"}
+        path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+        return {**os.environ, "PYTHONPATH": path, "DATABASE_URL": self.url, "QINGLIAN_DATA_DIR": str(self.data),
+                "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "qinglian.settings"),
+                "PYTHONUNBUFFERED": "1"}
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         if self.url.startswith("sqlite"):
@@ -39,7 +41,8 @@ class Site:
         import psycopg
 
         with psycopg.connect(self.url, autocommit=True) as db:
-            return list(db.execute(sql.replace("?", "%s"), params))  # type: ignore[arg-type]
+            cursor = db.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+            return list(cursor) if cursor.description else []
 
     def driver(self, *args: str, **popen: Any) -> subprocess.Popen[str]:
         return subprocess.Popen([sys.executable, "-m", "qinglian.jobs.tests.driver", *args], env=self.env, cwd=ROOT,
