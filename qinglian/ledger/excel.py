@@ -275,7 +275,8 @@ def _choose(wb: Any, package: Package, sheet: str | None, result: ParsedLedger) 
     a 填表说明 or a summary sheet beside it is left alone); several ledgers in one workbook: the user chooses."""
     non_empty = [ws for ws in wb.worksheets if _has_content(ws)]
     result.sheets = [ws.title for ws in non_empty]
-    ledgers = [ws for ws in non_empty if _has_header(ws, package, wb.sheetnames.index(ws.title))]
+    ledgers = [ws for ws in non_empty  # one sheet with content is the one to read, whatever its header
+               if len(non_empty) > 1 and _has_header(ws, package, wb.sheetnames.index(ws.title))]
     result.ledger_sheets = [ws.title for ws in ledgers]
     if sheet:
         chosen = next((ws for ws in wb.worksheets if ws.title == sheet), None)

@@ -69,7 +69,7 @@ class Column:
 class ParsedLedger:
     sheet: str = ""
     sheets: list[str] = field(default_factory=list)  # the sheets with content
-    ledger_sheets: list[str] = field(default_factory=list)  # those of them with a ledger header
+    ledger_sheets: list[str] = field(default_factory=list)  # of several sheets, those with a ledger header
     header_row: int = 0
     headers: list[str] = field(default_factory=list)  # header texts by column index
     columns: dict[str, Column] = field(default_factory=dict)  # field → column
