@@ -2,7 +2,7 @@
 where the account has an e-mail address and a mail server is set, by mail through the outbox.
 
 `send_reminders(*, today, now=None)` is the job the worker runs (qinglian.jobs); it may run any number of
-times a day, and two workers may run it at once:
+times a day (from QINGLIAN_REMINDER_HOUR on it records what is new), and two workers may run it at once:
 - the Reminder rows of a batch are inserted with INSERT … ON CONFLICT DO NOTHING and tagged with the batch's
   run id, so each worker delivers exactly the rows it inserted itself; on PostgreSQL a second worker's insert
   of the same row waits for the first one's transaction and then does nothing, on SQLite writers take turns;
@@ -71,11 +71,14 @@ class SendSummary:
 
 
 def send_reminders(*, today: dt.date, now: dt.datetime | None = None) -> SendSummary:
-    """Record and deliver every reminder due as of `today` that was not sent before, then send the outbox."""
+    """Record and deliver every reminder due as of `today` that was not sent before, then send the outbox.
+    Before QINGLIAN_REMINDER_HOUR (China time) only the outbox is sent: the day's reminders wait for the
+    morning run and arrive together."""
     from qinglian.notify.mail import send_outbox
 
     now = now or timezone.now()
-    summary = deliver(due_items(today=today), now=now)
+    waiting = timezone.localtime(now).hour < settings.QINGLIAN_REMINDER_HOUR
+    summary = SendSummary() if waiting else deliver(due_items(today=today), now=now)
     sent, failed = send_outbox(now=now)
     summary.mails_sent, summary.mails_failed = sent, failed
     return summary

@@ -36,7 +36,7 @@ def token_hash(token: str) -> str:
 
 def feed_prefix() -> str:
     """The path every feed address starts with (the log-in gates let exactly these through)."""
-    return reverse("notify:calendar_feed", args=["x"]).rsplit("/", 1)[0] + "/"
+    return str(reverse("notify:calendar_feed", args=["x"])).rsplit("/", 1)[0] + "/"
 
 
 def feed_url(token: str) -> str:
@@ -54,7 +54,7 @@ def calendar_reset(*, user: Any, now: dt.datetime | None = None) -> str:
     with transaction.atomic():
         feed, created = CalendarFeed.objects.update_or_create(
             user=user, defaults={"token_hash": token_hash(token), "created_at": now or timezone.now()})
-        audit_log(action=Action.UPDATE, actor=user, obj=feed,
+        audit_log(action=str(Action.UPDATE), actor=user, obj=feed,
                   summary="生成日历订阅地址" if created else "重置日历订阅地址（原地址失效）")
     return token
 
@@ -62,8 +62,9 @@ def calendar_reset(*, user: Any, now: dt.datetime | None = None) -> str:
 def feed_for(token: str) -> CalendarFeed | None:
     if not token or len(token) > 100:
         return None
-    return CalendarFeed.objects.select_related("user", "user__person").filter(
+    feed: CalendarFeed | None = CalendarFeed.objects.select_related("user", "user__person").filter(
         token_hash=token_hash(token), user__is_active=True).first()
+    return feed
 
 
 def fetch_allowed(feed: CalendarFeed, now: dt.datetime | None = None) -> int | None:

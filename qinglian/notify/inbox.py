@@ -17,7 +17,7 @@ from qinglian.notify.models import Message
 
 def unread_count(user_id: int) -> int:
     """One indexed COUNT (notify_message_unread)."""
-    return Message.objects.filter(user_id=user_id, read_at__isnull=True).count()
+    return int(Message.objects.filter(user_id=user_id, read_at__isnull=True).count())
 
 
 def unread_counter(user: Any) -> partial[int]:
@@ -42,4 +42,4 @@ def message_mark_read(*, user: Any, message_id: int, now: dt.datetime | None = N
 
 
 def messages_mark_all_read(*, user: Any, kind: str = "", now: dt.datetime | None = None) -> int:
-    return messages_for(user, kind=kind, unread=True).update(read_at=now or timezone.now())
+    return int(messages_for(user, kind=kind, unread=True).update(read_at=now or timezone.now()))

@@ -69,7 +69,8 @@ def queue_mail(*, user_id: int, to: str, name: str, entries: Sequence[_Entry], n
 
 def backoff(attempts: int) -> dt.timedelta:
     """The wait after the `attempts`-th failure: 1, 2, 4, … minutes, at most 6 hours."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    wait: dt.timedelta = FIRST_RETRY * 2 ** max(attempts - 1, 0)
+    return min(wait, LONGEST_RETRY)
 
 
 def _claimable(now: dt.datetime) -> Q:
@@ -146,7 +147,7 @@ def mail_retry_now(*, user: Any, now: dt.datetime | None = None) -> int:
     from qinglian.audit.services import audit_log
 
     now = now or timezone.now()
-    count = failed_mails().update(next_try=now, gave_up_at=None, attempts=0, claimed_until=None)
+    count: int = failed_mails().update(next_try=now, gave_up_at=None, attempts=0, claimed_until=None)
     if count:
-        audit_log(action=Action.UPDATE, summary=f"提醒邮件：{count} 封发送失败的邮件重新排队发送", actor=user)
+        audit_log(action=str(Action.UPDATE), summary=f"提醒邮件：{count} 封发送失败的邮件重新排队发送", actor=user)
     return count

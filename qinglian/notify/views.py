@@ -94,7 +94,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         response["Retry-After"] = str(retry_after)
         return response
     body = ical.feed_ics(feed.user, today=timezone.localdate())
-    audit_log(action=Action.EXPORT, actor=feed.user, ip=client_ip(request), obj=feed,
+    audit_log(action=str(Action.EXPORT), actor=feed.user, ip=client_ip(request), obj=feed,
               summary="日历订阅：以订阅地址取得本人的时限日程")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="qinglian.ics"'

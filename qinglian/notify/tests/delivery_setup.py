@@ -27,7 +27,7 @@ class Inbox:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
-        self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        self.received.append((list(envelope.rcpt_tos), message))
         return "250 收到"
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -96,6 +96,17 @@ def test_a_measure_from_green_to_overdue_tells_each_person_once_at_each_step(wor
     assert "健全宣传经费审批制度" in str(mine[0].get("summary"))
 
 
+def test_the_days_reminders_wait_for_the_morning(world, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.QINGLIAN_SMTP_HOST = ""
+    who = people(world)
+    measure(world, "整改时限当天的措施", DEADLINE, owner=world.staff_a)
+    night = timezone.make_aware(dt.datetime.combine(DEADLINE, dt.time(0, 5)))
+    assert send_reminders(today=DEADLINE, now=night).reminders == 0
+    assert not Message.objects.exists()
+    assert send_reminders(today=DEADLINE, now=night.replace(hour=8)).messages == 1
+    assert _told(who.owner) == [("measure", "整改措施：整改时限当天的措施")]
+
+
 def test_a_person_without_an_account_is_recorded_and_no_one_else_is_told(world, settings) -> None:
     settings.QINGLIAN_SMTP_HOST = ""  # no mail server: inbox only
     m = measure(world, "规范公务接待", DEADLINE, owner=world.staff_a1)  # 赵股长 has no account
