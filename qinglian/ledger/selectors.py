@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,21 @@ def ledger_memo_key(user: Any, unit: Unit, *question: object) -> str:
     return memo_key("ledger", *question, root.path if root else "", unit.path, thresholds(), calendar_stamp())
 
 
+# Apps beside the ledger may share a measure with units outside its subtree (verify: its 配合单位). Each
+# function gives the Q of the measures it shares with `user`, fail-closed like visible_unit_q.
+MEASURE_SHARES: list[Callable[[Any], Q]] = []
+
+
+def visible_measures(user: Any) -> QuerySet[Measure]:
+    """The measures `user` may open: those of its units (`visible_to`), and those shared with its unit."""
+    from qinglian.lib.models import label_q
+
+    qs = Measure.objects.visible_to(user)
+    for share in MEASURE_SHARES:
+        qs = qs | Measure.objects.filter(share(user)).filter(label_q(Measure, getattr(user, "clearance", "")))
+    return qs
+
+
 def measure_rows(user: Any, unit: Unit, filters: dict[str, Any], today: dt.date | None = None) -> QuerySet[Measure]:
     """The ledger table: measures of `unit`'s subtree the user may see, filtered, in ledger order.
 
@@ -86,7 +101,7 @@ ROW_VALUES = (
     "id", "text", "status", "closure", "deadline", "deadline_text", "problem_id", "problem__text", "problem__order",
     "problem__parent_id", "problem__parent__order", "problem__closure", "aspect_id", "aspect__title", "source_id",
     "source__kind", "source__issued_by", "source__title", "source__feedback_date", "unit__name", "owner__name",
-    "leader_in_charge__name", "responsible_unit__name",
+    "leader_in_charge__name", "responsible_unit__name", "owner_text", "leader_in_charge_text", "responsible_unit_text",
 )
 STATUS_LABELS = dict(MeasureStatus.choices)
 CLOSURE_LABELS = dict(Closure.choices)
@@ -163,8 +178,10 @@ def ledger_rows(values: Iterable[dict[str, Any]], today: dt.date | None = None) 
             problem_number=number, problem_closed=v["problem__closure"] == Closure.CLOSED,
             aspect_id=v["aspect_id"], aspect_title=v["aspect__title"], source_id=v["source_id"],
             source_label=v["source__title"] or f"{issued}{kinds.get(v['source__kind'], '')}反馈问题整改台账",
-            source_date=v["source__feedback_date"], unit_name=v["unit__name"], owner=v["owner__name"] or "",
-            leader_in_charge=v["leader_in_charge__name"] or "", responsible_unit=v["responsible_unit__name"] or "",
+            source_date=v["source__feedback_date"], unit_name=v["unit__name"],
+            # a name an import kept as written (待匹配) is shown as written while no person or unit is linked
+            owner=v["owner__name"] or v["owner_text"], leader_in_charge=v["leader_in_charge__name"] or
+            v["leader_in_charge_text"], responsible_unit=v["responsible_unit__name"] or v["responsible_unit_text"],
             url=measure_url.format(v["id"]), problem_url=problem_url.format(v["problem_id"]),
             source_url=source_url.format(v["source_id"]))
         active = row.status in ACTIVE_STATUSES and row.closure != Closure.CLOSED
@@ -226,9 +243,8 @@ def measure_json(row: Row) -> dict[str, Any]:
     return {
         "id": m.pk, "source": str(m.source), "aspect": m.aspect.title, "problem": m.problem.text,
         "problem_id": m.problem_id, "number": m.problem.number, "text": m.text,
-        "leader_in_charge": m.leader_in_charge.name if m.leader_in_charge else "",
-        "responsible_unit": m.responsible_unit.name if m.responsible_unit else "",
-        "owner": m.owner.name if m.owner else "", "deadline": m.deadline.isoformat() if m.deadline else None,
+        "leader_in_charge": m.leader_shown, "responsible_unit": m.unit_shown, "owner": m.owner_shown,
+        "unmatched": m.unmatched_fields(), "deadline": m.deadline.isoformat() if m.deadline else None,
         "deadline_text": m.deadline_text, "status": m.status, "status_label": m.get_status_display(),
         "closure": m.closure, "warning_level": row.level, "workdays_left": row.workdays_left,
         "provisional": row.provisional, "unit": m.unit.name,

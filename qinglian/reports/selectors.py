@@ -50,8 +50,7 @@ def _counts(figures: list, unit_id: int | None = None) -> dict[str, Count]:  # t
 
 def _measure_item(m) -> MeasureItem:  # type: ignore[no-untyped-def]
     return MeasureItem(text=m.text, status=m.status, status_label=m.get_status_display(),
-                       leader=m.leader_in_charge.name if m.leader_in_charge_id else "",
-                       owner=m.owner.name if m.owner_id else "",
+                       leader=m.leader_shown, owner=m.owner_shown,  # as written while 待匹配
                        deadline=(m.deadline_text or (f"{m.deadline.year}年{m.deadline.month}月{m.deadline.day}日"
                                                      if m.deadline else "")),
                        situation=m.situation, imported=m.imported, origin=m.origin_document)
