@@ -10,6 +10,7 @@ missing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -19,6 +20,9 @@ from qinglian.jobs.context import JobContext
 from qinglian.jobs.registry import handler, import_target, periodic
 
 REMINDERS = "qinglian.notify.delivery.send_reminders"
+# notify's SendSummary fields, as the job's page says them
+COUNT_LABELS = {"reminders": "新提醒", "messages": "站内消息", "digests": "汇总消息", "no_account": "无账号未送达",
+                "mails_queued": "待发邮件", "mails_sent": "已发邮件", "mails_failed": "发送失败邮件"}
 KEEP_DONE = dt.timedelta(days=30)
 KEEP_FAILED = dt.timedelta(days=90)
 
@@ -31,6 +35,9 @@ def _reminders_probe() -> None:
 def send_reminders(ctx: JobContext) -> dict[str, Any] | None:
     send = import_target(REMINDERS)  # TargetMissing: failed at once, with the path in the message
     outcome = send(today=timezone.localdate(ctx.now), now=ctx.now)
+    if dataclasses.is_dataclass(outcome) and not isinstance(outcome, type):
+        counts = dataclasses.asdict(outcome)
+        return {"summary": "，".join(f"{COUNT_LABELS.get(k, k)} {v}" for k, v in counts.items()), "counts": counts}
     return {"summary": str(outcome)[:500]} if outcome is not None else None
 
 

@@ -69,3 +69,13 @@ def test_missing_reminders_function_is_a_clear_error(db, monkeypatch, caplog) ->
     Worker(schedule=False).run(once=True)
     job.refresh_from_db()
     assert job.state == State.FAILED and job.attempts == 1 and job.error.startswith("找不到模块 qinglian.notify.not_there")
+
+
+def test_the_reminders_job_runs_notify_and_says_what_it_sent(world) -> None:  # type: ignore[no-untyped-def]
+    job = enqueue("notify.reminders")
+    Worker(schedule=False).run(once=True)
+    job.refresh_from_db()
+    assert job.state == State.DONE, job.error
+    assert job.result["summary"].startswith("新提醒 ") and "已发邮件" in job.result["summary"]
+    page = world.client("sysadmin").get(f"/jobs/{job.pk}/").content.decode()
+    assert "发送到期提醒" in page and "新提醒" in page

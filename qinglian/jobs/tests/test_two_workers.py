@@ -41,7 +41,7 @@ def test_two_workers_run_each_of_200_jobs_exactly_once(site, tmp_path) -> None: 
     assert len({pid for _, pid in runs}) == 2  # both workers took a share
     assert site.rows("SELECT COUNT(*) FROM jobs_job WHERE kind = 'test.append' AND attempts <> 1") == [(0,)]
 
-    keys = [key for (key,) in site.rows("SELECT unique_key FROM jobs_job WHERE unique_key LIKE 'periodic:%'")]
+    keys = [key for (key,) in site.rows("SELECT unique_key FROM jobs_job WHERE unique_key LIKE ?", "periodic:%")]
     names = Counter(key.split(":")[1] for key in keys)
     assert set(names) == set(PERIODIC)  # both workers scheduled; each slot is there once
     assert max(Counter(keys).values()) == 1 and all(n <= 2 for n in names.values())  # 2: a slot turned over
