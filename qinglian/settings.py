@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "qinglian.dashboard",
     "qinglian.jobs",
     "qinglian.oversight",
+    "qinglian.verify",
 ]
 
 MIDDLEWARE = [

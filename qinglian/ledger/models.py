@@ -61,6 +61,7 @@ class Closure(models.TextChoices):
 
     OPEN = "open", "未销号"
     REQUESTED = "requested", "待审批"
+    VERIFYING = "verifying", "已完成待验收"  # 完成 approved, 验收 (app verify) still to come: not closed
     CLOSED = "closed", "已销号"
     RETURNED = "returned", "已退回"
     REOPENED = "reopened", "回头看后重新整改"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +53,21 @@ def ledger_memo_key(user: Any, unit: Unit, *question: object) -> str:
     rows), the unit, and the warning thresholds and holiday arrangements behind every 三色预警."""
     root = scope_root(user)
     return memo_key("ledger", *question, root.path if root else "", unit.path, thresholds(), calendar_stamp())
+
+
+# Apps beside the ledger may share a measure with units outside its subtree (verify: its 配合单位). Each
+# function gives the Q of the measures it shares with `user`, fail-closed like visible_unit_q.
+MEASURE_SHARES: list[Callable[[Any], Q]] = []
+
+
+def visible_measures(user: Any) -> QuerySet[Measure]:
+    """The measures `user` may open: those of its units (`visible_to`), and those shared with its unit."""
+    from qinglian.lib.models import label_q
+
+    qs = Measure.objects.visible_to(user)
+    for share in MEASURE_SHARES:
+        qs = qs | Measure.objects.filter(share(user)).filter(label_q(Measure, getattr(user, "clearance", "")))
+    return qs
 
 
 def measure_rows(user: Any, unit: Unit, filters: dict[str, Any], today: dt.date | None = None) -> QuerySet[Measure]:

@@ -7,7 +7,7 @@ orders (督办) but change nothing else; only a leader (负责人) approves 销�
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -216,6 +216,23 @@ def ledger_progress_add(*, user: Any, measure: Measure, text: str, status_after:
 
 
 # -- 销号 ---------------------------------------------------------------------------------------------
+# Apps beside the ledger take part in 销号 without the ledger importing them (verify: only the lead unit asks;
+# where 验收 is required, the leader's approval is 完成 and closes nothing). A hook refuses a step by raising.
+ClosureHook = Callable[..., None]
+_closure_hooks: dict[str, list[ClosureHook]] = {"request": [], "approve": []}
+
+
+def on_closure(step: str, hook: ClosureHook) -> None:
+    """Call `hook(user=, measure=, closure=)` before each `step` ("request", "approve") of a measure's 销号."""
+    if hook not in _closure_hooks[step]:
+        _closure_hooks[step].append(hook)
+
+
+def _closure_checks(step: str, **kwargs: Any) -> None:
+    for hook in _closure_hooks[step]:
+        hook(**kwargs)
+
+
 def _step(*, user: Any, problem: Problem, measure: Measure | None, kind: str, opinion: str) -> ClosureStep:
     return record_create(user=user, obj=ClosureStep(unit=problem.unit, problem=problem, measure=measure, kind=kind,
                                                     opinion=opinion))
@@ -225,8 +242,9 @@ def ledger_measure_request_close(*, user: Any, measure: Measure, opinion: str, r
     _check_write(user, measure.unit, measure)
     if measure.status not in (MeasureStatus.DONE, MeasureStatus.LONG_TERM):
         raise ValidationError("措施尚未完成：请先报送进展，把状态改为“已完成”或“长期坚持”，再申请销号。")
-    if measure.closure in (Closure.CLOSED, Closure.REQUESTED):
+    if measure.closure in (Closure.CLOSED, Closure.REQUESTED, Closure.VERIFYING):
         raise ValidationError("该措施已销号或正在审批中。")
+    _closure_checks("request", user=user, measure=measure, closure=Closure.REQUESTED)
     with transaction.atomic():
         _step(user=user, problem=measure.problem, measure=measure, kind=ClosureStepKind.REQUEST,
               opinion=_require(opinion, "申请说明"))
@@ -235,16 +253,18 @@ def ledger_measure_request_close(*, user: Any, measure: Measure, opinion: str, r
 
 
 def ledger_measure_approve(*, user: Any, measure: Measure, opinion: str, version: int | None = None,
-                           request: Any = None) -> Measure:
+                           closure: str = Closure.CLOSED, request: Any = None) -> Measure:
+    """销号 by a leader; `closure` VERIFYING: approved as 完成, 验收 to come (app verify)."""
     _check_leader(user, measure.unit, measure)
     if measure.status not in (MeasureStatus.DONE, MeasureStatus.LONG_TERM):
         raise ValidationError("措施尚未完成（状态须为“已完成”或“长期坚持”），不能销号。")
     if measure.closure == Closure.CLOSED:
         raise ValidationError("该措施已经销号。")
+    _closure_checks("approve", user=user, measure=measure, closure=closure)
     with transaction.atomic():
         _step(user=user, problem=measure.problem, measure=measure, kind=ClosureStepKind.APPROVE,
               opinion=_require(opinion, "审批意见"))
-        return record_update(user=user, obj=measure, data={"closure": Closure.CLOSED,
+        return record_update(user=user, obj=measure, data={"closure": closure,
                                                            "closed_at": timezone.localdate()},
                              version=measure.version if version is None else version, action=Action.APPROVE,
                              summary=f"批准销号：{measure}", request=request)
@@ -252,7 +272,8 @@ def ledger_measure_approve(*, user: Any, measure: Measure, opinion: str, version
 
 def ledger_measure_return(*, user: Any, measure: Measure, reason: str, request: Any = None) -> Measure:
     _check_returner(user, measure.unit, measure)
-    if measure.closure not in (Closure.REQUESTED, Closure.CLOSED) and measure.status != MeasureStatus.DONE:
+    if measure.closure not in (Closure.REQUESTED, Closure.VERIFYING, Closure.CLOSED) and \
+            measure.status != MeasureStatus.DONE:
         raise ValidationError("只能退回已申请销号、已销号或已报完成的措施。")
     with transaction.atomic():
         _step(user=user, problem=measure.problem, measure=measure, kind=ClosureStepKind.RETURN,

@@ -41,6 +41,7 @@ from qinglian.ledger.selectors import (
     problem_timeline,
     row_values,
     todo_for,
+    visible_measures,
     with_warnings,
 )
 from qinglian.lib import files
@@ -286,7 +287,8 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_measure(request: HttpRequest, pk: int) -> Measure:
-    return get_object_or_404(Measure.objects.visible_to(request.user).select_related(*ROW_RELATED), pk=pk)
+    """Also a measure shared with the user's unit (a 配合单位's): its page; the services still refuse writes."""
+    return get_object_or_404(visible_measures(request.user).select_related(*ROW_RELATED), pk=pk)
 
 
 def _measure_page(request: HttpRequest, measure: Measure, status: int = 200, **shown: Any) -> HttpResponse:

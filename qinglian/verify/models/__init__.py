@@ -1,0 +1,5 @@
+"""Verification beside the ledger. One submodule per concern; each helper adds its own line below."""
+
+from .acceptance import *  # noqa: F403
+from .extension import *  # noqa: F403
+from .units import *  # noqa: F403

@@ -1,0 +1,25 @@
+"""The panels the ledger's measure and problem pages include (`verify/_measure_panel.html`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from qinglian.verify.selectors import measure_panel, problem_panel
+
+register = template.Library()
+
+
+@register.inclusion_tag("verify/measure_panel.html", takes_context=True)
+def verify_measure_panel(context: Any, measure: Any) -> dict[str, Any]:
+    request = context["request"]
+    return {"request": request, "user": request.user, "csrf_token": context.get("csrf_token"),
+            **measure_panel(request.user, measure)}
+
+
+@register.inclusion_tag("verify/problem_panel.html", takes_context=True)
+def verify_problem_panel(context: Any, problem: Any) -> dict[str, Any]:
+    request = context["request"]
+    return {"request": request, "user": request.user, "csrf_token": context.get("csrf_token"),
+            **problem_panel(request.user, problem)}

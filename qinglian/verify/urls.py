@@ -1,0 +1,18 @@
+from django.urls import path
+
+from qinglian.verify import views
+
+app_name = "verify"
+
+urlpatterns = [
+    path("", views.pending, name="pending"),
+    path("rules/", views.rules, name="rules"),
+    path("measures/<int:pk>/extensions/", views.extension_new, name="extension_new"),
+    path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
+    path("measures/<int:pk>/complete/", views.complete, name="complete"),
+    path("measures/<int:pk>/accept/", views.accept, name="accept"),
+    path("measures/<int:pk>/parts/", views.part_new, name="part_new"),
+    path("parts/<int:pk>/progress/", views.part_progress, name="part_progress"),
+    path("sources/<int:pk>/issuer/", views.issuer_set, name="issuer_set"),
+    path("problems/<int:pk>/recurrence/", views.recurrence, name="recurrence"),
+]
