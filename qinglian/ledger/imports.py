@@ -112,9 +112,17 @@ def ledger_create_from_plan(
     duplicated, so importing the same file twice creates nothing. Any error means nothing is written.
     `imported_from`: the texts were read from this report (not typed into a ledger): the new problems and
     measures say so (TextOrigin.IMPORTED), and reports that reuse them mark their numbers.
+
+    With `keep_unmatched` (the Excel import), names matching no person or unit are kept as written on the
+    measure (待匹配) and listed in `unmatched`, unless `names` ({"field|text": "keep" | "p:<person id>" |
+    "u:<unit id>" | "add"}) chooses for them; "add" puts the person on the unit's roster (`may_add_people`).
+    Without it (the report import, whose preview has the user type the names), such a name is an error of its
+    row. `batch` ({"upload": the original file or None, "sheet", "via"}): the import is kept as an ImportBatch
+    with its file, which every row it creates points at; `refused` lists rows the caller left out of the plan,
+    kept with the batch.
     """
     today = today or timezone.localdate()
-    result = PlanResult(dry_run=dry_run, **plan_counts(aspects))
+    result = PlanResult(dry_run=dry_run, refused=list(refused), **plan_counts(aspects))
     if user is not None and not may_write_unit(user, unit):  # None: the command line, run by the operator
         raise _refuse(user, f"无权向“{unit.name}”的整改台账导入。")
     fields = dict(source_fields or {})
