@@ -38,7 +38,7 @@ from qinglian.ledger.excel_fields import (
     match_header,
     read_status,
 )
-from qinglian.ledger.excel_plan import SheetWalker, plan_counts, split_plan, splittable
+from qinglian.ledger.excel_plan import SheetWalker, is_aspect_title, plan_counts, split_plan, splittable
 from qinglian.ledger.excel_write import write_ledger
 
 __all__ = [  # what callers take from here; the parts live in excel_fields, excel_plan and excel_write
@@ -205,6 +205,17 @@ def _columns(texts: list[str], mapping: dict[str, str] | None) -> tuple[dict[str
     if "specific" in columns and "problem" not in columns:
         columns["problem"] = columns.pop("specific")  # "具体问题" alone is the problem column
     return columns, unsure, numbering
+
+
+def _aspect_column(rows: list[list[Any]], header_index: int, unmapped: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A column without a known name that holds only aspect titles ("一、政治建设方面"), each over several rows
+    (merged down): the aspects as a column on the left, under an empty or unusual header."""
+    for col in unmapped:
+        i = col["index"]
+        texts = [t for r in rows[header_index + 1:] if i < len(r) and (t := cell_text(r[i]))]
+        if texts and len(set(texts)) < len(texts) and all(is_aspect_title(t) for t in set(texts)):
+            return col
+    return None
 
 
 def _unmapped(rows: list[list[Any]], header_index: int, texts: list[str], columns: dict[str, Column],
@@ -388,6 +399,9 @@ def _read_sheet(title: str, rows: list[Any], merges: list[tuple[int, int, int, i
     columns, unsure, numbering = _columns(headers, mapping)
     result.columns, result.headers, result.needs_mapping = columns, headers, unsure
     result.unmapped = _unmapped(rows, header_index, headers, columns, numbering)
+    if "aspect" not in columns and (found := _aspect_column(rows, header_index, result.unmapped)) is not None:
+        columns["aspect"] = Column(found["index"], found["header"], True)
+        result.unmapped.remove(found)
     for col in result.unmapped:
         result.warnings.append(RowError(result.header_row, col["header"], "这一列没有对应到任何字段，其内容不会写入台账"
                                         "（预览中仍可看到）。如需导入，请在“列对应”中指定它对应的字段。"))

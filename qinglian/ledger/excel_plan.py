@@ -30,6 +30,11 @@ def _strip_aspect(text: str) -> str:
     return _ASPECT_NUM.sub("", text).strip()
 
 
+def is_aspect_title(text: str) -> bool:
+    """Written as an aspect is: "一、……", "（二）……", "……方面"."""
+    return bool(_ASPECT_NUM.match(text)) or text.endswith("方面")
+
+
 class SheetWalker:
     """Walks the data rows once, keeping the current aspect, problem and sub-problem."""
 
@@ -93,8 +98,7 @@ class SheetWalker:
     def is_aspect_row(self, r: int, values: list[str]) -> str | None:
         number, problem, measure = self.cell(r, "number"), self.cell(r, "problem"), self.cell(r, "measure")
         distinct = {v for v in values if v}
-        if len(distinct) == 1 and (text := next(iter(distinct))) and (_ASPECT_NUM.match(text) or
-                                                                       text.endswith("方面") or
+        if len(distinct) == 1 and (text := next(iter(distinct))) and (is_aspect_title(text) or
                                                                        self.merged_across(r, values, text)):
             return _strip_aspect(text)  # one text merged across the row: "一、……方面", "党的政治建设"
         if number and _ASPECT_NUM.match(number + ("、" if re.fullmatch(f"[{CN_NUM}]+", number) else "")):

@@ -214,3 +214,12 @@ def test_a_numbered_problem_merged_across_is_a_problem_not_an_aspect() -> None:
     parsed = read_ledger(workbook(("台账", rows, ["A2:D2"])), today=TODAY)
     assert parsed.errors == [] and [a["title"] for a in parsed.aspects] == ["未分方面"]
     assert _shape(parsed) == [("未分方面", [("学习不深入的问题。", ["计划不落实。"], 1)])]
+
+
+def test_aspects_in_a_merged_column_without_a_header_are_aspects() -> None:
+    rows, merges = ledger_rows(shape=Shape(aspect_column=True))
+    rows[1][0] = None  # the header cell over the aspect column left empty
+    parsed = read_ledger(workbook(("台账", rows, merges)), today=TODAY)
+    assert parsed.errors == [] and parsed.unmapped == [] and parsed.columns["aspect"].index == 0
+    assert [a["title"] for a in parsed.aspects] == ["政治建设方面", "作风建设方面", "组织建设方面"]
+    assert plan_counts(parsed.aspects) == expected()
