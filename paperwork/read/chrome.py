@@ -120,7 +120,7 @@ def _undouble(line: str) -> str:
     for gap in (0, 1):
         half = (n - gap) // 2
         if half >= 6 and (n - gap) % 2 == 0 and line[:half] == line[half + gap:] and (
-                not gap or line[half].isspace()):
+                not gap or line[half].isspace()) and not _SENTENCE.search(line):
             return line[:half]
     return line
 

@@ -6,6 +6,7 @@ unexpected exception into a ReadError, so a real bug shows up here as the except
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -109,3 +110,34 @@ def test_public_api_wraps_the_unexpected(monkeypatch: object) -> None:
 def test_seed_files_read(tmp_path: Path) -> None:
     for data in SEED_BYTES:
         assert read_bytes(data, "seed.txt").outline
+
+
+# Pieces of the shapes real pages come in (issue 15): chrome, traditional text, markers, wraps and spaces.
+SHAPE_PIECES = [
+    "首页 > 信息公开 > 工作总结", "索引号：1153-2023-00045 发布机构：县委宣传部", "【字体：大 中 小】 分享到：微信",
+    "发布时间：2024-01-08 浏览次数：2381", "……（省略1200字）", "全文约5000字，登录后查看全文", "相关文章",
+    "縣委宣傳部2023年度工作總結", "開展廉政談話40餘人次，撥付經費2.5萬元。", "一、", "（一）", "(2)", "1．", "3、",
+    "存在的问题：一是不够；二是", "关于“", "”的问题", "针对“", "”问题", "巡察指出", "x次", "__项", "**省",
+    "召开 1 2 次 会 议", "。", "，", "：", " ", "  ", "\u3000", "\n", "标题：", "青政发〔2023〕5号", "2023年工作总结",
+]
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(SHAPE_PIECES) | st.text(max_size=8), max_size=60), st.booleans())
+def test_page_shapes(pieces: list[str], one_line: bool) -> None:
+    """Chrome, traditional text, one-line pages and wraps in any order: a result or a ReadError."""
+    text = "".join(pieces)
+    if one_line:
+        text = text.replace("\n", "")
+    _only_read_error(text.encode("utf-8"), "page.txt")
+    xml_safe = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", text)
+    _only_read_error(make_docx(xml_safe.split("\n")), "page.docx")
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(SHAPE_PIECES), min_size=1, max_size=40), st.integers(8, 40))
+def test_hard_wrapped_shapes(pieces: list[str], width: int) -> None:
+    """The same text cut at a fixed width, as PDF text comes: a result or a ReadError."""
+    text = "".join(pieces).replace("\n", "")
+    wrapped = "\n".join(text[i:i + width] for i in range(0, len(text), width))
+    _only_read_error(wrapped.encode("utf-8"), "wrapped.txt")
