@@ -32,6 +32,8 @@ CLAIM = dt.timedelta(minutes=5)  # a claimed row is another worker's again after
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=6)
 PER_RUN = 200
+# Failures of one mail, not of the server.
+ONE_MAIL = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError, ValueError)
 
 
 def mail_enabled() -> bool:
@@ -52,7 +54,7 @@ def compose(*, name: str, entries: Sequence[_Entry]) -> tuple[str, str, str]:
         "due": e.item.due, "steps": step_text(e.steps), "note": "" if e.sensitive else getattr(e.item, "note", ""),
     } for e in sorted(entries, key=lambda e: (e.item.due, e.item.kind, e.item.key))]
     digest = len(lines) > 1
-    subject = f"【清廉台账】{digest_title(entries) if digest else lines[0]['title']}"
+    subject = " ".join(f"【清廉台账】{digest_title(entries) if digest else lines[0]['title']}".split())
     context = {"name": name, "lines": lines, "digest": digest, "subject": subject,
                "inbox": absolute(reverse("notify:inbox"))}
     return (subject[:200], render_to_string("notify/mail.txt", context),
@@ -109,12 +111,14 @@ def send_outbox(*, now: dt.datetime | None = None, limit: int = PER_RUN) -> tupl
                                                  connection=connection)
                 message.attach_alternative(mail.html, "text/html")
                 message.send()
-            except (OSError, smtplib.SMTPException) as exc:
+            except ONE_MAIL as exc:  # this mail only (a refused address, a bad header): the others go on
                 failed += 1
                 _failed(mail, exc, now)
-                if not isinstance(exc, smtplib.SMTPRecipientsRefused):
-                    break
                 continue
+            except (OSError, smtplib.SMTPException) as exc:  # the server: the rest wait for the next run
+                failed += 1
+                _failed(mail, exc, now)
+                break
             sent += 1
             OutboxMail.objects.filter(pk=pk).update(sent_at=now, next_try=None, claimed_until=None,
                                                     attempts=F("attempts") + 1, last_error="")

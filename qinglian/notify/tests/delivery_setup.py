@@ -25,6 +25,12 @@ class Inbox:
         self.port = port
         self.received: list[tuple[list[str], EmailMessage]] = []
 
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address.startswith("nobody@"):
+            return "550 5.1.1 没有这个收件人"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         self.received.append((list(envelope.rcpt_tos), message))

@@ -96,6 +96,21 @@ def test_a_mail_is_given_up_after_the_last_attempt_and_the_admin_can_queue_it_ag
     assert len(smtp.received) == 1
 
 
+def test_an_address_the_server_refuses_fails_alone(world, settings) -> None:  # type: ignore[no-untyped-def]
+    who = people(world)
+    who.owner.email = "nobody@xcb.example.gov.cn"
+    who.owner.save(update_fields=["email"])
+    measure(world, "清理违规借用的公车", DUE, owner=world.staff_a, leader=world.member_a)
+    with SmtpServer() as smtp:
+        use_smtp(settings, smtp.port)
+        summary = send_reminders(today=DUE + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
+    assert (summary.mails_sent, summary.mails_failed) == (1, 1)
+    assert [r for r, _ in smtp.received] == [["li@xcb.example.gov.cn"]]
+    refused = OutboxMail.objects.get(to="nobody@xcb.example.gov.cn")
+    assert refused.attempts == 1 and "550" in refused.last_error and refused.next_try is not None
+    assert Message.objects.filter(user=who.owner).count() == 1  # the inbox has it all the same
+
+
 def test_no_mail_server_means_inbox_only(world, settings) -> None:  # type: ignore[no-untyped-def]
     settings.QINGLIAN_SMTP_HOST = ""
     who = people(world)
