@@ -33,6 +33,7 @@ from qinglian.lib.views import (
 )
 from qinglian.limits.services import Kind, rate_limited
 from qinglian.org.scoping import may_write_unit, subtree_q
+from qinglian.oversight.services import keep_checked
 from qinglian.records.forms import unit_choices
 from qinglian.reports import services
 from qinglian.reports.checking import (
@@ -188,7 +189,8 @@ def check(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         upload = d["file"]
         try:
-            result = read_for_check(upload.read(), upload.name)
+            content = upload.read()
+            result = read_for_check(content, upload.name)
             figures = imported = None
             if d.get("compare"):
                 d["unit"] = d["unit"] or unit_named_in(result.title, request.user) or unit
@@ -204,6 +206,8 @@ def check(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             findings = findings_for(result, figures=figures, imported=imported)
+            keep_checked(user=request.user, current=unit, chosen=d.get("unit"), name=upload.name, content=content,
+                         result=result, date_from=d.get("date_from"), date_to=d.get("date_to"), request=request)
             ctx.update(checked=upload.name, compared=d.get("compare"), unit_checked=d.get("unit"),
                        period_checked=(d.get("date_from"), d.get("date_to")),
                        findings=[(f, result.paragraphs[f.paragraph] if f.paragraph < len(result.paragraphs) else "")
