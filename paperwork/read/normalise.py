@@ -47,6 +47,13 @@ _GLUED_TITLE = re.compile(
     r"^(?P<t>.{6,70}?(?:报告|总结|通报|打算|计划|汇报|要点|情况|公告|公开|材料|讲话))"
     r"(?=20\d\d年[，,以来度上下]|[一二三四五六七八九十]、|根据|按照|今年|近年来|一年来|各位|尊敬|同志们|[^，。]{1,12}[:：])"
 )
+_NAMED_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、．.]|[（(][一二三四五六七八九十]{1,3}[）)])\s*"
+    r"(?:存在的?(?:主要)?(?:问题|不足|差距|短板)(?:[和及与]不足|[和及与]差距)?"
+    r"|(?:下一步|下步|今后|20\d\d年)(?:的)?(?:工作)?(?:打算|计划|安排|思路|措施|重点)"
+    r"|主要(?:工作|做法|成效|措施)(?:[和及与]成效)?|基本情况|工作开展情况)"
+    r"(?=[\u4e00-\u9fff“])"
+)
 _ONE_LINE_MIN = 100  # a paragraph this long holding several heading markers may be a document on one line
 _ONE_LINE_LONG = 1500  # … and surely is when this long, whatever else the file holds
 
@@ -145,12 +152,31 @@ def split_one_line(paragraphs: list[str]) -> list[str]:
             chunks[0] = (first[glued.end():], first_seen[glued.end():])
         for chunk, chunk_seen in chunks:
             for part, part_seen in _cut(chunk, _SPLIT_HEADING, chunk_seen):
+                named = _NAMED_SECTION.match(part_seen)
+                if named:  # "二、存在问题宣传报道的深度不够…": the heading ends where the section's name does
+                    out.append(part[:named.end()])
+                    part, part_seen = part[named.end():], part_seen[named.end():]
                 out.extend(x.strip() for x, _ in _cut(part, _SPLIT_SENTENCE, part_seen) if x.strip())
     return out
 
 
+# Headings set in one paragraph: "（一）在提升能力上下功夫。（二）在提高质效上下功夫。"
+_NEXT_HEADING = re.compile(r"(?<=[。；;])(?=[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)])")
+_STARTS_PAREN = re.compile(r"^[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]")
+
+
+def split_run_in_headings(paragraphs: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in paragraphs:
+        if _STARTS_PAREN.match(p) and ("。（" in p or "。(" in p or "；（" in p):
+            out.extend(x for x in _NEXT_HEADING.split(p) if x)
+        else:
+            out.append(p)
+    return out
+
+
 def tidy(paragraphs: list[str]) -> list[str]:
-    split = split_one_line(paragraphs)
+    split = split_run_in_headings(split_one_line(paragraphs))
     return join_wraps([q for q in (remove_stray_spaces(p) for p in split) if q])
 
 

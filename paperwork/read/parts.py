@@ -286,7 +286,7 @@ _ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}(?:是|要)|
 # A rectification told in prose: "巡察指出…不到位，对…不严。对此，…" (the problem is the first clause).
 _SAID_PROBLEM = re.compile(r"^(?:巡察|巡视|审计|督查|检查)(?:组)?(?:反馈)?(?:指出|发现)"
                            r"(?!(?:的|了)?(?:一些|以下|如下)?(?:主要|突出)?(?:问题|不足))(?P<p>[^，。；：:]{4,60})")
-_QUOTED_PROBLEM = re.compile(r"^(?:(?P<a>关于)[“\"](?P<q>[^”\"]{2,80})[”\"](?:的|等)?问题"
+_QUOTED_PROBLEM = re.compile(r"(?:(?P<a>关于)[“\"](?P<q>[^”\"]{2,80})[”\"](?:的|等)?问题"
                              r"|针对[“\"](?P<p>[^”\"]{2,80})[”\"](?:的|等)?问题)")
 
 
