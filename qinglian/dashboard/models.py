@@ -20,7 +20,7 @@ class Cell(models.Model):
     class Meta:
         verbose_name = "看板预汇总"
         verbose_name_plural = "看板预汇总"
-        constraints = [models.UniqueConstraint(fields=["unit", "metric", "day", "key"], name="dashboard_cell")]
+        constraints = [models.UniqueConstraint(fields=["unit", "metric", "day", "key"], name="dashboard_one_cell")]
         indexes = [models.Index(fields=["metric", "day", "key", "subtree"], name="dashboard_rank")]
 
     def __str__(self) -> str:

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "看板预汇总",
                 "indexes": [models.Index(fields=["metric", "day", "key", "subtree"], name="dashboard_rank")],
                 "constraints": [models.UniqueConstraint(fields=("unit", "metric", "day", "key"),
-                                                        name="dashboard_cell")],
+                                                        name="dashboard_one_cell")],
             },
         ),
     ]
