@@ -4,13 +4,15 @@ CSRF), filter by kind, pagination; one account never reaches another's messages.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from qinglian.lib.testing import login
+from qinglian.lib.testing import PASSWORD, browser_second_factor, login
 from qinglian.notify.models import Message
 
 NOW = timezone.make_aware(dt.datetime(2026, 6, 30, 8, 30))
@@ -82,3 +84,40 @@ def test_pages_of_thirty_newest_first(world) -> None:  # type: ignore[no-untyped
     second = clerk.get("/notify/?page=2").content.decode()
     assert "第0项" in second and "第30项" not in second
     assert "还没有消息" in world.client("clerk_b").get("/notify/").content.decode()
+
+
+@pytest.fixture
+def two_unread(world):  # type: ignore[no-untyped-def]
+    _messages(world.clerk_a, 2)  # before the browser starts: the ORM may not run inside Playwright's loop
+    return world
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_inbox_by_keyboard_in_a_browser(two_unread, browser_page) -> None:  # type: ignore[no-untyped-def]
+    """From the top bar's count to marking a message read, with the keyboard alone; nothing blocked by the CSP."""
+    from playwright.sync_api import expect
+
+    page = browser_page
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(page.base_url + "/login/")
+    page.fill("#id_username", "clerk_a")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    browser_second_factor(page)
+    badge = page.locator(".who a[href='/notify/']")
+    expect(badge).to_have_attribute("aria-label", "消息，2 条未读")
+    badge.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(page.base_url + "/notify/")
+    first = page.locator("table.inbox td form button").first
+    first.focus()
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator(".who a[href='/notify/']")).to_have_attribute("aria-label", "消息，1 条未读")
+    expect(page.locator("tr.unread")).to_have_count(1)
+    Path(".tmp/screenshots").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=".tmp/screenshots/notify-inbox.png", full_page=True)
+    assert errors == []
