@@ -137,6 +137,7 @@ class ReminderRule(Record):
 KIND_LABELS = {
     "measure": "整改措施", "duty": "责任事项", "letter": "责任书", "order": "督办", "alert": "舆情提示函",
     "review": "稿件审核", "followup": "回头看", "holiday": "节前廉政提醒", "digest": "每日汇总",
+    "complaint": "投诉建议", "appeal": "申诉",  # messages of verify.services.appeal, not reminders
 }
 STEP_LABELS = {"owner": "责任人", "leader": "分管领导", "principal": "主要领导", "team": "领导班子成员"}
 
