@@ -162,7 +162,7 @@ def _render(request: HttpRequest, *, token: str, pending: dict[str, Any], unit: 
         "file_errors": by_row.get(0, []), "submitted": submitted,
         "statuses": MeasureStatus.choices, "targets": list(TARGETS.items()), "problems": problems,
         "duty_lists": list(duty_lists.items()), "frequencies": Frequency.choices,
-        "counts": _preview_counts(rows), "too_many_fields": _too_many_fields(rows), **_choices(unit),
+        "counts": _preview_counts(rows), "nothing": not rows, "too_many_fields": _too_many_fields(rows), **_choices(unit),
     }
     return render_page(request, "ledger/report_import_preview.html", ctx)
 
@@ -222,9 +222,10 @@ def report_preview(request: HttpRequest, token: str) -> HttpResponse:
     defaults = Edit()
     fields = source_guess(result, unit)
     source_form = ReportSourceForm(initial=fields)
+    # A text with nothing to import (no problems, no plans) is read, not refused: the page says so.
     outcome = report_import(user=request.user, unit=unit, rows=rows, edits=edits, defaults=defaults,
                             source_fields=fields, duty_lists=_duty_lists(unit), dry_run=True,
-                            origin=pending["name"], request=request)
+                            origin=pending["name"], request=request) if rows else None
     return _render(request, token=token, pending=pending, unit=unit, result=result, rows=rows, edits=edits,
                    defaults=defaults, source_form=source_form, outcome=outcome, submitted=False)
 

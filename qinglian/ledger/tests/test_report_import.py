@@ -287,7 +287,6 @@ BAD = [
     ("broken.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj" + bytes(200), "损坏"),
     ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(200), "图片"),
     ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "另存为"),
-    ("notes.txt", "今天开会。\n大家讨论了工作。\n会议很成功。\n".encode(), "不是一份报告"),
 ]
 
 
@@ -303,6 +302,18 @@ def test_bad_files_get_their_message_and_write_nothing(world, settings: Any, nam
         assert ".docx" in _text(response)
     assert _rows() == before
     assert not list((Path(settings.MEDIA_ROOT) / "imports").glob("*"))
+
+
+def test_a_text_with_nothing_to_import_is_read_and_the_preview_offers_nothing(world) -> None:
+    client = world.client("clerk_a")
+    before = _rows()
+    response = _upload(client, "notes.txt", "今天开会。\n大家讨论了工作。\n会议很成功。\n".encode(), world.a)
+    assert response.status_code == 302  # read, not refused
+    page = client.get(response["Location"])
+    text = _text(page)
+    assert page.status_code == 200 and "没有可导入台账的内容" in text
+    assert "确认导入" not in text and "不是一份报告" not in text
+    assert _rows() == before
 
 
 def test_too_large_file_is_refused_from_its_size_before_reading(world, settings: Any,
