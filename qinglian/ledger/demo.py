@@ -12,6 +12,7 @@ from qinglian.ledger.calendar import work_calendar
 from qinglian.ledger.imports import ledger_create_from_plan
 from qinglian.ledger.models import Closure, FollowUp, Measure, Problem, Source
 from qinglian.org.demo import DemoContext
+from qinglian.verify.demo import approve_measure, evidence
 
 # seed 003: (aspect, [(problem, [parts] or None, [measures])]) — measures from its 整改情况 "一是…二是…"
 SEED_003: list[tuple[str, list[tuple[str, list[str] | None, list[str]]]]] = [
@@ -109,11 +110,13 @@ def populate(ctx: DemoContext) -> str:
         for m in Measure.objects.filter(problem=problem):
             if m.status != "long_term":
                 services.ledger_progress_add(user=clerk, measure=m, text=f"{m.text}：已按期完成，相关材料已归档。",
-                                             status_after="done", date=today - dt.timedelta(days=30))
+                                             status_after="done", date=today - dt.timedelta(days=30),
+                                             files=evidence())
                 m.refresh_from_db()
                 services.ledger_measure_request_close(user=clerk, measure=m, opinion="已完成整改，申请销号")
                 m.refresh_from_db()
-                services.ledger_measure_approve(user=leader, measure=m, opinion="经核实，整改到位，同意销号。")
+                # 巡察 items are 验收'd (app verify): 完成 by the leader, then 验收 by the 派驻组's supervisor
+                approve_measure(leader=leader, checker=supervisor, measure=m, opinion="经核实，整改到位，同意销号。")
         if close_problem:
             services.ledger_problem_approve(user=leader, problem=Problem.objects.get(pk=problem.pk),
                                             opinion="该问题各项措施均已落实，同意销号。")
@@ -133,7 +136,8 @@ def populate(ctx: DemoContext) -> str:
     # a returned measure: reported done, asked to close, returned by the supervisor
     returned = Measure.objects.filter(problem=leaves[6], closure=Closure.OPEN).exclude(status="long_term").first()
     if returned is not None:
-        services.ledger_progress_add(user=clerk, measure=returned, text="已开展督查考核。", status_after="done")
+        services.ledger_progress_add(user=clerk, measure=returned, text="已开展督查考核。", status_after="done",
+                                     files=evidence())
         returned.refresh_from_db()
         services.ledger_measure_request_close(user=clerk, measure=returned, opinion="申请销号")
         returned.refresh_from_db()
@@ -141,7 +145,8 @@ def populate(ctx: DemoContext) -> str:
     # a measure waiting for the leader's approval
     waiting = Measure.objects.filter(problem=leaves[7], closure=Closure.OPEN).exclude(status="long_term").first()
     if waiting is not None:
-        services.ledger_progress_add(user=clerk, measure=waiting, text="制度已修订印发。", status_after="done")
+        services.ledger_progress_add(user=clerk, measure=waiting, text="制度已修订印发。", status_after="done",
+                                     files=evidence())
         waiting.refresh_from_db()
         services.ledger_measure_request_close(user=clerk, measure=waiting, opinion="已完成，申请销号")
     # supervision orders: one open on an overdue item, one answered

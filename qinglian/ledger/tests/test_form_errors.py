@@ -21,6 +21,7 @@ from qinglian.ledger.models import (
     SupervisionOrder,
 )
 from qinglian.lib import tracking
+from qinglian.verify.testing import one_step_closure
 
 FEEDBACK = dt.date(2026, 3, 2)
 
@@ -104,6 +105,7 @@ def test_edit_measure_keeps_what_was_typed(world, tree) -> None:
 
 def test_approve_refused_keeps_the_opinion(world, tree) -> None:
     *_, measure = tree
+    one_step_closure(world.a)  # the plain 销号 form (verify's tests cover 完成 → 验收)
     services.ledger_progress_add(user=world.clerk_a, measure=measure, text="已印发制度", status_after="done")
     # the leader opened the page before the clerk's report: the approval is refused, the opinion stays
     html = _page(world.client("leader_a").post(f"/ledger/measures/{measure.pk}/approve/",

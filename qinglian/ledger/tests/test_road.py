@@ -22,6 +22,7 @@ from qinglian.ledger.models import (
     Source,
     SupervisionOrder,
 )
+from qinglian.verify.testing import one_step_closure
 
 
 def _ok(response, status: int = 302) -> None:
@@ -29,6 +30,7 @@ def _ok(response, status: int = 302) -> None:
 
 
 def test_the_whole_road(world) -> None:
+    one_step_closure(world.a)  # 销号 in one step here; verify's tests walk 完成 → 验收 of a 巡察 item
     clerk, leader, other, sup = (world.client(n) for n in ("clerk_a", "leader_a", "clerk_b", "supervisor"))
 
     # feedback

@@ -42,7 +42,7 @@ class V:
                                      owner=owner or self.w.staff_a1, deadline_text=deadline, today=FEEDBACK)
 
     def done(self, measure: Measure, with_file: bool = True) -> Measure:
-        files = [Upload.of(SimpleUploadedFile("制度.txt", "财务管理制度（修订）".encode(), "text/plain"))] if with_file else []
+        files = [Upload.of(SimpleUploadedFile("制度.pdf", b"%PDF-1.4 test", "application/pdf"))] if with_file else []
         ledger_progress_add(user=self.w.clerk_a, measure=measure, text="制度已修订印发", status_after="done",
                             date=FEEDBACK, files=files)
         return Measure.objects.get(pk=measure.pk)
