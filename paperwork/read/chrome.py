@@ -62,6 +62,8 @@ _SITE_WORDS = re.compile(
 )
 # A notice is short; a wrapped body line ("…受理信访举报22件，处置…") has commas and no cue of a site.
 _PAYWALL_LINE = 40
+# A site's footer: cues no report uses.
+_FOOTER = re.compile(r"ICP备|网站标识码|公网安备|版权所有|Copyright|copyright|©|技术支持[:：]|网站地图|主办单位[:：]|承办单位[:：]")
 _PAYWALL_STRONG = re.compile(r"登录|VIP|vip|付费|下载|查看全文|阅读全文|剩余|余下全文|开通会员|充值")
 _SENTENCE = re.compile(r"[。！？!?；;]")
 _SHORT = 60
@@ -103,6 +105,8 @@ def is_chrome(line: str) -> bool:
     if _BREADCRUMB.match(line):
         return True
     if len(line) <= _SHORT and len(_CRUMB_SEP.findall(line)) >= 2:
+        return True
+    if len(line) <= 3 * _PAYWALL_LINE and not _SENTENCE.search(line) and _FOOTER.search(line):
         return True
     if len(line) <= _PAYWALL_LINE and not _SENTENCE.search(line) and _PAYWALL.search(line) and (
             "，" not in line or _PAYWALL_STRONG.search(line)):
@@ -148,8 +152,9 @@ def strip_chrome(paragraphs: list[str]) -> list[str]:
             continue
         if len(out) < 12 and len(line) <= 80 and match_marker(line) is None:
             line = _undouble(line)
-            if line in seen_head:  # the title again, under the page's own heading
+            key = re.sub(r"\s+", "", line)
+            if key in seen_head:  # the title again, under the page's own heading
                 continue
-            seen_head.add(line)
+            seen_head.add(key)
         out.append(line)
     return out

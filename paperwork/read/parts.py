@@ -59,7 +59,7 @@ _GENRE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # What a report's own title ends with, or how it begins ("关于…的报告").
 _TITLE_WORDS = re.compile(
     r"(?:报告|总结|通报|情况|汇报|讲话|发言|发言提纲|述职|述廉|公告|通知|意见|方案|计划|要点|材料|说明|公开|"
-    r"剖析材料|清单|台账|纪要|简报)(?:[（(][^（()）]{1,12}[)）])?$|^关于.{2,}的"
+    r"剖析材料|清单|台账|纪要|简报|公示|综述|自查|打算|安排|思路)(?:[（(][^（()）]{1,12}[)）])?$|^关于.{2,}的"
 )
 _NOT_TITLE = re.compile(r"^(?:各位|尊敬的|同志们|根据|按照|为|今年|20\d\d年[，,以]|近年来|本人)|[:：]$")
 
@@ -183,6 +183,13 @@ def _plans_from_text(text: str) -> list[str]:
     return [_LEADING_WHEN.sub("", s, count=1) for s in sentences(text)]
 
 
+# A subsection that only names a part: "（一）存在的问题" / "（二）下一步打算" under "三、存在的问题及下步打算".
+_PART_NAME = re.compile(
+    r"^(?:存在的?|主要|突出)?(?:问题|不足|短板|差距|弱项)(?:[和及与、](?:不足|差距|短板|问题|原因))*(?:分析)?$"
+    r"|^(?:下一步|下步|今后|明年|20\d\d年)(?:的)?(?:工作)?(?:打算|计划|安排|思路|措施|重点|努力方向)?$"
+)
+
+
 def find_problems_and_plans(
     outline: list[OutlineItem], paragraphs: list[str]
 ) -> tuple[list[str], list[str]]:
@@ -190,36 +197,43 @@ def find_problems_and_plans(
     problems: list[str] = []
     plans: list[str] = []
     for i in sections.top():
-        heading = outline[i].heading
-        is_problem = bool(_PROBLEM_HEAD.search(heading))
-        is_plan = bool(_PLAN_HEAD.search(heading))
-        if not (is_problem or is_plan):
-            continue
-        kids = [j for j in sections.children(i) if outline[j].level == min(
-            (outline[k].level for k in sections.children(i)), default=0)]
-        body = sections.body(i, paragraphs)
-        if is_problem and is_plan:
-            problem_text = [p for p in body if not _PLAN_PARAGRAPH.match(p)]
-            plan_text = [p for p in body if _PLAN_PARAGRAPH.match(p)]
-            problems.extend(_problems_from_text("\n".join(problem_text)))
-            plans.extend(_plans_from_text("\n".join(plan_text)) if plan_text else [])
-            plans.extend(outline[j].heading for j in kids)
-        elif is_problem:
-            problem_text = [p for p in body if not _PLAN_PARAGRAPH.match(p)]
-            plan_text = [p for p in body if _PLAN_PARAGRAPH.match(p)]
-            if kids:
-                problems.extend(outline[j].heading for j in kids)
-            else:
-                problems.extend(_problems_from_text("\n".join(problem_text)))
-            plans.extend(_plans_from_text("\n".join(plan_text)) if plan_text else [])
-        else:
-            if kids:
-                plans.extend(outline[j].heading for j in kids)
-            else:
-                plans.extend(_plans_from_text("\n".join(body)))
+        _from_section(sections, paragraphs, i, problems, plans)
     if not plans:
         plans = _plans_after_next_step(paragraphs)
     return problems, plans
+
+
+def _from_section(sections: Sections, paragraphs: list[str], i: int, problems: list[str], plans: list[str]) -> None:
+    """The problems and plans a section holds, by what its heading names."""
+    outline = sections.outline
+    heading = outline[i].heading
+    is_problem = bool(_PROBLEM_HEAD.search(heading))
+    is_plan = bool(_PLAN_HEAD.search(heading))
+    if not (is_problem or is_plan):
+        return
+    children = sections.children(i)
+    kids = [j for j in children if outline[j].level == min((outline[k].level for k in children), default=0)]
+    if kids and all(_PART_NAME.match(outline[j].heading) for j in kids):
+        for j in kids:
+            _from_section(sections, paragraphs, j, problems, plans)
+        return
+    body = sections.body(i, paragraphs)
+    problem_text = [p for p in body if not _PLAN_PARAGRAPH.match(p)]
+    plan_text = [p for p in body if _PLAN_PARAGRAPH.match(p)]
+    if is_problem and is_plan:
+        problems.extend(_problems_from_text("\n".join(problem_text)))
+        plans.extend(_plans_from_text("\n".join(plan_text)) if plan_text else [])
+        plans.extend(outline[j].heading for j in kids)
+    elif is_problem:
+        if kids:
+            problems.extend(outline[j].heading for j in kids)
+        else:
+            problems.extend(_problems_from_text("\n".join(problem_text)))
+        plans.extend(_plans_from_text("\n".join(plan_text)) if plan_text else [])
+    elif kids:
+        plans.extend(outline[j].heading for j in kids)
+    else:
+        plans.extend(_plans_from_text("\n".join(body)))
 
 
 def _plans_after_next_step(paragraphs: list[str]) -> list[str]:

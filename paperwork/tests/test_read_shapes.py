@@ -248,3 +248,37 @@ def test_check_flags_lowercase_x_like_uppercase() -> None:
     findings = check_text("县委宣传部工作总结\n一、主要工作\n开展学习x次，谈话xx人次。\n")
     assert [f.kind for f in findings] == ["placeholder", "placeholder"]
     assert check_text("县委宣传部工作总结\n一、主要工作\n通过APP发布，尺寸3x4米，地址0x1F。\n") == []
+
+
+NESTED = [
+    "县统计局2023年落实全面从严治党主体责任情况报告",
+    "一、主要工作",
+    "全年召开党组会议8次。",
+    "二、存在的问题及下一步打算",
+    "（一）存在的问题",
+    "1.理论学习不够系统",
+    "2.监督检查覆盖不全",
+    "（二）下一步打算",
+    "1.持续加强理论学习",
+    "2.扩大监督检查覆盖面",
+]
+
+
+def test_problems_and_plans_in_named_subsections() -> None:
+    def check(r: ReadResult) -> None:
+        assert r.problems == ["理论学习不够系统", "监督检查覆盖不全"]
+        assert r.plans == ["持续加强理论学习", "扩大监督检查覆盖面"]
+    _each(NESTED, check)
+
+
+def test_corner_bracket_quotes_of_traditional_sites() -> None:
+    lines = ["縣委網信辦關於巡察整改情況的通報", "一、整改情況", "針對「網絡輿情處置機制不健全」問題，修訂預案，演練2次。"]
+
+    def check(r: ReadResult) -> None:
+        assert r.problems == ["網絡輿情處置機制不健全"]
+    _each(lines, check)
+
+
+def test_site_footer_is_chrome() -> None:
+    r = read_text("县委宣传部2023年工作总结\n全年开展学习12次。\n主办单位：县人民政府办公室 网站标识码：5301000012 滇ICP备12345678号")
+    assert r.paragraphs == ["县委宣传部2023年工作总结", "全年开展学习12次。"]
