@@ -100,6 +100,8 @@ def _accept(paragraph: str, m: re.Match[str]) -> bool:
         return False
     if _NOT_COUNT_AFTER.match(after):
         return False
+    if unit == "分" and before in "时点:：":  # 9时30分: a time of day
+        return False
     if before == "第" or (before in " \t" and paragraph[max(0, start - 2):start - 1] == "第"):
         return False
     if _inside(paragraph, start, "《", "》"):  # part of a document title: 《…五项制度》

@@ -44,7 +44,7 @@ _TITLE_FROM_INTRO = re.compile(
 )
 _SALUTATION = re.compile(r"[:：]$")
 _GENRE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("personal", re.compile(r"述责述廉|述职述廉|述廉述责|述责述职|个人廉洁自律情况报告")),
+    ("personal", re.compile(r"述责述廉|述职述廉|述廉述责|述责述职|个人廉洁自律情况报告|述职报告")),
     ("rectification", re.compile(
         r"(?:巡察|巡视|审计|督查|反馈).{0,12}整改|整改.{0,8}(?:情况|进展).{0,4}(?:通报|报告)"
     )),
@@ -324,6 +324,9 @@ def problems_in_prose(paragraphs: list[str]) -> list[str]:
         if m is None or _PLAN_PARAGRAPH.match(paragraph) or _PROSE_NOT_PROBLEM.search(paragraph[:m.start()][-12:]):
             continue
         text = paragraph[m.end():].strip()
+        if not (m.group(0)[-1] in ":：是有为在如" or text.startswith(("一是", "一方面", "首先", "第一")) or (
+                not text and i < len(paragraphs) and _ENUM_START.match(paragraphs[i]))):
+            continue  # "聚焦存在的问题，…" mentions problems; it does not list them
         # The list may go on in the paragraphs below ("…存在以下问题：" / "一是…" / "二是…").
         while i < len(paragraphs) and _ENUM_START.match(paragraphs[i]) and not _PLAN_PARAGRAPH.match(paragraphs[i]):
             text += "\n" + paragraphs[i]

@@ -229,6 +229,8 @@ def test_problems_named_in_quotes() -> None:
     ("县委第3巡察组第2次进驻，青政发〔2023〕12号文件，2023年5月12日。", []),
     ("开展两次检查，历时三个月，落实“三会一课”、“一岗双责”和“四种形态”。", []),
     ("**省XX市*区的XX县", []),
+    ("9时30分召开，5G基站，拨打12345热线，提交50字以内的说明，建党100周年。", []),
+    ("考核得分92.6分，培训时长30分钟，参观3间展室。", [("92.6", "分"), ("30", "分钟"), ("3", "间")]),
 ])
 def test_figures_as_written(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.number, f.counting_unit) for f in find_figures([text])] == expected
