@@ -5,7 +5,6 @@ result links; the system admin queues a failed job again. Every lookup goes thro
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
@@ -56,12 +55,10 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "jobs/_progress.html", _context(request, job))
 
 
-@job_viewer
+@roles_required(Role.SYSADMIN)
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    if getattr(request.user, "role", None) != Role.SYSADMIN:
-        raise PermissionDenied("只有系统管理员可以重新运行失败的任务。")
     if queue.requeue(job):
         messages.success(request, f"任务 #{job.pk} 已重新排队。")
     else:

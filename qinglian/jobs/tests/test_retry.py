@@ -62,7 +62,7 @@ def test_last_attempt_fails_for_good_and_the_system_admin_sees_why(world) -> Non
     assert "任务失败：ConnectionRefusedError: 邮件服务器无响应" in page and "Traceback" in page and "重新排队" in page
     assert f"#{job.pk}" not in world.client("clerk_a").get("/jobs/").content.decode()  # a system job is not theirs
 
-    assert world.client("clerk_a").post(f"/jobs/{job.pk}/retry/").status_code == 404
+    assert world.client("clerk_a").post(f"/jobs/{job.pk}/retry/").status_code == 403
     assert admin.post(f"/jobs/{job.pk}/retry/").status_code == 302
     job.refresh_from_db()
     assert (job.state, job.attempts) == (State.QUEUED, 0)

@@ -76,6 +76,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "publicity:*": BUSINESS,
     "reports:*": BUSINESS,
     "history:*": BUSINESS,  # a record's 历史版本, scoped like the record
+    "jobs:*": BUSINESS | {SYSADMIN},  # one's own jobs and those of visible units; the system admin all of them
+    "jobs:retry": frozenset({SYSADMIN}),  # queue a failed job again
     # Reminders: every account with a role has its own inbox and calendar feed; the feed itself is reached by
     # its token alone (no session: calendar apps); the failed mails are the system admin's.
     "notify:inbox": SIGNED_IN - {NO_ROLE},
