@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from qinglian.ledger import forms
 from qinglian.ledger.batches import earlier_imports
-from qinglian.ledger.excel import FIELD_LABELS, ParsedLedger
+from qinglian.ledger.excel import FIELD_LABELS, ParsedLedger, split_plan, splittable
 from qinglian.ledger.models import Source
 from qinglian.ledger.names import may_add_people
 from qinglian.ledger.transfer import ImportOutcome, ledger_export_xlsx, ledger_import_xlsx, ledger_read_xlsx
@@ -37,7 +37,16 @@ def _pending(request: HttpRequest, token: str) -> tuple[dict[str, Any], ParsedLe
     parsed = files.parked_parsed(token)
     if pending is None or parsed is None or files.parked(token) is None:
         raise Http404
-    return dict(pending), ParsedLedger.from_plain(parsed)
+    ledger = ParsedLedger.from_plain(parsed)
+    if pending.get("split"):  # the user chose to split "1.…；2.…" measures into one measure per item
+        ledger.aspects, ledger.split_measures = split_plan(ledger.aspects), True
+    return dict(pending), ledger
+
+
+def _keep(request: HttpRequest, token: str, pending: dict[str, Any]) -> None:
+    store = request.session.get(SESSION_KEY, {})
+    store[token] = pending
+    request.session[SESSION_KEY] = store
 
 
 def _parse(token: str, pending: dict[str, Any]) -> ParsedLedger:
@@ -97,15 +106,19 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @writer_required
 def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     pending, parsed = _pending(request, token)
+    if request.method == "POST" and "split" in request.POST:  # one measure per numbered item, or as written
+        pending["split"] = request.POST["split"] == "1"
+        _keep(request, token, pending)
+        return redirect("ledger:import_preview", token)
     if request.method == "POST":  # the mapping step: the one change that parses the file again
         headers = request.POST.getlist("headers")
         mapping_form = forms.MappingForm(headers, {}, request.POST)
         if mapping_form.is_valid():
             pending["mapping"] = mapping_form.mapping()
-            store = request.session.get(SESSION_KEY, {})
-            store[token] = pending
-            request.session[SESSION_KEY] = store
+            _keep(request, token, pending)
             parsed = _parse(token, pending)
+            if pending.get("split"):
+                parsed.aspects, parsed.split_measures = split_plan(parsed.aspects), True
     unit, outcome = _run(request, pending, parsed, dry_run=True)
     mapping_form = None
     if outcome.parsed.needs_mapping or pending.get("mapping"):
@@ -118,7 +131,9 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     return render_page(request, "ledger/import_preview.html", {
         "token": token, "unit": unit, "outcome": outcome, "result": outcome.result, "errors": outcome.errors,
         "mapping_form": mapping_form, "headers": outcome.parsed.headers, "name": pending["name"],
-        "labels": FIELD_LABELS, "skipping": skipping,
+        "labels": FIELD_LABELS, "skipping": skipping, "split": bool(pending.get("split")),
+        "splittable": splittable(ParsedLedger.from_plain(files.parked_parsed(token) or {}).aspects)
+        if pending.get("split") else splittable(parsed.aspects),
         "names_form": forms.UnmatchedNamesForm(shown.result.unmatched, may_add_people(request.user, unit)),
         "earlier": list(earlier_imports(request.user, pending.get("sha256", ""))[:5]),
     })

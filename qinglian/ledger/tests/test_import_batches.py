@@ -138,3 +138,18 @@ def test_the_command_line_import_is_a_batch_too(world, tmp_path) -> None:
                  "--source-by", "市委第七巡察组", "--feedback-date", "2021-07-26", stdout=io.StringIO())
     batch = ImportBatch.objects.get()
     assert batch.via == "cli" and batch.created_by is None and batch.created == 1 + 3 + 16 + 24
+
+
+def test_the_preview_splits_numbered_measures_when_asked(world) -> None:
+    rows = seed003_rows()
+    rows[2][1][2] = "1.建立网站信息审核制度；2.每季度开展一次检查；3.通报检查结果。"
+    client = world.client("clerk_a")
+    location = _upload(client, build(rows))
+    page = client.get(location).content.decode()
+    assert "有 1 条整改措施在一格中写了多项" in page and "24条措施" in page
+    assert client.post(location, {"split": "1"}).status_code == 302
+    page = client.get(location).content.decode()
+    assert "已把 1 条" in page and "26条措施" in page
+    client.post(location + "confirm/")
+    assert Measure.objects.count() == 26 and Measure.objects.filter(text__contains="通报检查结果").count() == 1
+    assert ImportBatch.objects.get().measures == 26
