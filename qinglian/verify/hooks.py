@@ -21,6 +21,7 @@ def install() -> None:
     from qinglian.ledger import services as ledger_services
     from qinglian.stats.registry import register
     from qinglian.verify.services.acceptance import check_approve, check_request
+    from qinglian.verify.spotchecks import SpotCheckProvider
     from qinglian.verify.stats import VerifyProvider
 
     ledger_services.on_closure("request", check_request)
@@ -28,3 +29,4 @@ def install() -> None:
     if shared_measures_q not in selectors.MEASURE_SHARES:
         selectors.MEASURE_SHARES.append(shared_measures_q)
     register(VerifyProvider())
+    register(SpotCheckProvider())

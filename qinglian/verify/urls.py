@@ -1,6 +1,7 @@
 from django.urls import path
 
 from qinglian.verify import views
+from qinglian.verify.urls_checks import CHECK_URLS
 
 app_name = "verify"
 
@@ -15,4 +16,5 @@ urlpatterns = [
     path("parts/<int:pk>/progress/", views.part_progress, name="part_progress"),
     path("sources/<int:pk>/issuer/", views.issuer_set, name="issuer_set"),
     path("problems/<int:pk>/recurrence/", views.recurrence, name="recurrence"),
+    *CHECK_URLS,
 ]
