@@ -29,4 +29,7 @@ def install() -> None:
     if shared_measures_q not in selectors.MEASURE_SHARES:
         selectors.MEASURE_SHARES.append(shared_measures_q)
     register(VerifyProvider())
+    from qinglian.verify import classes
+
+    classes.install()
     register(SpotCheckProvider())

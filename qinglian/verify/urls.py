@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinglian.verify import views
+from qinglian.verify import views, views_profile
 from qinglian.verify.urls_checks import CHECK_URLS
 
 app_name = "verify"
@@ -16,5 +16,7 @@ urlpatterns = [
     path("parts/<int:pk>/progress/", views.part_progress, name="part_progress"),
     path("sources/<int:pk>/issuer/", views.issuer_set, name="issuer_set"),
     path("problems/<int:pk>/recurrence/", views.recurrence, name="recurrence"),
+    path("problems/<int:pk>/profile/", views_profile.profile_set, name="profile_set"),
+    path("sources/<int:pk>/classes/", views_profile.bulk_set, name="bulk_classes"),
     *CHECK_URLS,
 ]

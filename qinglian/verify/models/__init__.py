@@ -6,3 +6,4 @@ from .units import *  # noqa: F403
 from .spotcheck import *  # noqa: F403
 from .assessment import *  # noqa: F403
 from .appeal import *  # noqa: F403
+from .profile import *  # noqa: F403
