@@ -32,7 +32,7 @@ from qinglian.stats import engine
 GENRE_KINDS: dict[str, list[str]] = {
     "responsibility": ["activity.", "risk.", "letter.", "ledger.", "publicity.", "opinion."],
     "summary": ["activity.", "risk.", "ledger.", "publicity.", "opinion.", "review."],
-    "rectification": ["activity.", "ledger."],
+    "rectification": ["activity.", "ledger.", "verify."],
     "bulletin": ["publicity."],
     "personal": [],
 }
@@ -102,9 +102,14 @@ def ledger_sources(unit: Unit, date_from: dt.date, date_to: dt.date,
 
 def _source_counts(unit: Unit, date_from: dt.date, date_to: dt.date, only: Sequence[int]) -> dict[str, Count]:
     from qinglian.ledger.selectors import FIGURES, source_figures
+    from qinglian.verify import stats as verify_stats
 
-    return {f"ledger.{key}": Count(key=f"ledger.{key}", name=FIGURES[key][0], counting_unit=FIGURES[key][1], count=n)
-            for key, n in source_figures(unit, date_from, date_to, only).items()}
+    counts = {f"ledger.{key}": Count(key=f"ledger.{key}", name=FIGURES[key][0], counting_unit=FIGURES[key][1],
+                                     count=n) for key, n in source_figures(unit, date_from, date_to, only).items()}
+    for key, n in verify_stats.verify_counts(unit, date_from, date_to, only).items():  # 提前/按期/逾期, 延期
+        name, counting_unit = verify_stats.FIGURES[key]
+        counts[f"verify.{key}"] = Count(key=f"verify.{key}", name=name, counting_unit=counting_unit, count=n)
+    return counts
 
 
 def rectification_sources(unit: Unit, date_from: dt.date, date_to: dt.date) -> list[tuple[int, str]]:

@@ -99,9 +99,13 @@ def _progress(d: ReportInput) -> Paragraph | None:
     else:
         line.add("。")
     closed = sentence(d, [("ledger.closed", "经审批销号的问题")], tail="。")
-    if closed:
-        line.add(closed[0])
-        line.refs.extend(closed[1])
+    # 销号 measures against the deadline in force, and the extensions approved (app verify)
+    timing = sentence(d, [("verify.early", "提前完成"), ("verify.on_time", "按期完成"), ("verify.late", "逾期完成"),
+                          ("verify.extended", "经批准延期")], lead="整改措施中，", tail="。")
+    for piece in (closed, timing):
+        if piece:
+            line.add(piece[0])
+            line.refs.extend(piece[1])
     return line.paragraph()
 
 
