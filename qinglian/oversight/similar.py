@@ -308,8 +308,7 @@ def marks(text: str, shared: set[int], other: str) -> list[list[tuple[str, bool]
         if not p:
             continue
         covered, own = [False] * len(p), [False] * len(p)
-        for i in range(len(p) - minhash.SHINGLE + 1):
-            h = minhash.shingle_hash(p[i:i + minhash.SHINGLE])
+        for i, h in minhash.line_hashes(p):
             if h in both:
                 for j in range(i, i + minhash.SHINGLE):
                     covered[j] = True
