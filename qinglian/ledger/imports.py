@@ -232,6 +232,7 @@ class _PlanWriter:
         self.added: dict[str, Person] = {}  # people put on the roster by this import ("加入名册"), by name
         self.batch: ImportBatch | None = None
         self.keep_unmatched = False
+        self.matches: dict[tuple[str, str, int | None], Any] = {}
         self.new_rows = 0 if source is not None else 1
         self.tree: list[tuple[Aspect | None, dict[str, Any], list[Any]]] = []
         self.provenance: dict[str, Any] = {}  # origin fields (and the batch) of the new problems and measures
@@ -319,10 +320,14 @@ class _PlanWriter:
         text = str(value or "").strip()[:200]
         if not text:
             return None, ""
-        if field_name == "responsible_unit":
-            match = self.people.unit_named(text)
-        else:
-            match = self.people.person_named(text, near, leader=field_name == "leader_in_charge")
+        key = (field_name, text, near.pk if near is not None else None)
+        match = self.matches.get(key)  # a name repeats down a ledger: look it up (and for the closest) once
+        if match is None:
+            if field_name == "responsible_unit":
+                match = self.people.unit_named(text)
+            else:
+                match = self.people.person_named(text, near, leader=field_name == "leader_in_charge")
+            self.matches[key] = match
         if match.found is not None:
             return match.found, ""
         if not self.keep_unmatched:
