@@ -89,7 +89,6 @@ def similarity(n: int, runs: int) -> None:
     from qinglian.lib import tracking
     from qinglian.org.models import Unit, User
     from qinglian.oversight import similar
-    from qinglian.oversight.models import UploadedReport
     from qinglian.oversight.services import keep_checked
     from qinglian.reports.checking import read_for_check
 
@@ -151,7 +150,7 @@ def claims_for_county() -> None:
     reports = claims.claim_reports(user, county, 2026)
     cold = time.perf_counter() - started
     figures = sum(len(r.rows) for r in reports)
-    p50, p95 = timed(lambda: claims.claim_reports(user, county, 2026), 5, warmup=0)
+    p50, _ = timed(lambda: claims.claim_reports(user, county, 2026), 5, warmup=0)
     print(f"claims for the county: {len(reports)} reports, {figures} figures compared, "
           f"{sum(1 for r in reports if r.flagged)} with gaps; cold {cold * 1000:.0f} ms, memoised p50 {p50:.0f} ms")
 
