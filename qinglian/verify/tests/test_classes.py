@@ -208,3 +208,55 @@ def test_pages_save_and_scope(world: World) -> None:
     sup = world.client("supervisor")
     assert "保存分类" not in sup.get(reverse("ledger:problem", args=[a.pk])).content.decode()
     assert sup.post(reverse("verify:profile_set", args=[a.pk]), {"reach": "common"}).status_code == 403
+
+
+def test_cause_of_a_sensitive_problem_is_sealed(world: World) -> None:
+    from django.db import connection
+
+    from qinglian.lib.models import SecurityLabel
+    from qinglian.lib.testing import make_user
+    from qinglian.org.models import Role
+
+    clerk = make_user("clerk_a_sensitive", Role.CLERK, world.a)
+    clerk.clearance = SecurityLabel.SENSITIVE
+    clerk.save(update_fields=["clearance"])
+    plain, secret = _source(world)[:2]
+    secret = Problem.objects.get(pk=secret.pk)
+    from qinglian.lib.services import record_update
+
+    secret = record_update(user=clerk, obj=secret, data={"security_label": SecurityLabel.SENSITIVE},
+                           version=secret.version)
+    cause = "主要负责人对公务用车问题失察（敏感）"
+    for p in (plain, secret):
+        classes_profile_set(user=clerk, problem=p, nature=None, reach="", rect_type=None, cause=cause)
+
+    def stored(problem: Problem) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cause FROM verify_problemprofile WHERE problem_id = %s", [problem.pk])
+            return str(cursor.fetchone()[0])
+
+    assert stored(plain) == cause  # an internal problem's cause stays a plain, searchable column
+    assert stored(secret).startswith("sm4:1:") and cause not in stored(secret)
+    assert ProblemProfile.objects.get(problem=secret).cause == cause
+    # the history keeps a fingerprint of the sealed text, never the text
+    data = Version.objects.filter(model="verify.problemprofile",
+                                  object_id=ProblemProfile.objects.get(problem=secret).pk).last().data
+    assert cause not in str(data)
+    # an internal-clearance clerk reaches neither the sensitive problem nor its classification
+    assert world.client("clerk_a").post(reverse("verify:profile_set", args=[secret.pk]),
+                                        {"reach": "common"}).status_code == 404
+
+
+def test_the_system_admin_edits_the_lists_in_the_admin_site(world: World) -> None:
+    admin = world.client("sysadmin")
+    limited = rtype("限期整改")
+    resp = admin.post(reverse("admin:verify_rectificationtype_change", args=[limited.pk]), {
+        "name": "限期整改", "months": "6", "order": "20", "active": "on"})
+    assert resp.status_code == 302 and RectificationType.objects.get(pk=limited.pk).months == 6
+    resp = admin.post(reverse("admin:verify_problemnature_add"), {
+        "name": "廉洁建设", "code": "integrity", "order": "85", "active": "on"})
+    assert resp.status_code == 302 and ProblemNature.objects.filter(code="integrity").exists()
+    assert AuditEntry.objects.filter(summary="问题性质：廉洁建设（integrity）").exists()
+    assert AuditEntry.objects.filter(summary="整改类型：限期整改（limited）").exists()
+    # a business account has no way in
+    assert world.client("clerk_a").get(reverse("admin:verify_problemnature_changelist")).status_code in (302, 403)

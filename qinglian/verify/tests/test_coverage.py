@@ -128,3 +128,30 @@ def test_other_genres_show_no_coverage(world: World, genre: str) -> None:
     report = report_generate(user=world.clerk_a, unit=world.a, genre=genre, date_from=dt.date(2026, 1, 1),
                              date_to=dt.date(2026, 12, 31))
     assert "整改方案覆盖情况" not in world.client("clerk_a").get(report.get_absolute_url()).content.decode()
+
+
+def test_the_panels_cost_the_same_queries_however_many_problems(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qinglian.verify.classes import classes_profile_set
+    from qinglian.verify.models import ProblemNature
+
+    p = plant(world)
+    client = world.client("clerk_a")
+    url = reverse("ledger:source", args=[p.source.pk])
+
+    def queries() -> int:
+        client.get(url)  # warm the session and the memo
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    aspect = p.bare.aspect
+    nature = ProblemNature.objects.first()
+    for i in range(5):
+        extra = ledger_problem_create(user=world.clerk_a, aspect=aspect, text=f"新增问题{i}")
+        _measure(world, extra, f"新增措施{i}", owner=None)
+        classes_profile_set(user=world.clerk_a, problem=extra, nature=nature, reach="", rect_type=None, cause="")
+    assert queries() == before
