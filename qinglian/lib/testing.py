@@ -173,7 +173,8 @@ def build_world() -> World:
 # The data migrations that seed reference rows (activity kinds, outlets): a transactional test's flush empties
 # their tables, so a later test that needs them (the demo county in a browser test) seeds them again.
 SEED_MIGRATIONS = (("qinglian.records.migrations.0002_standard_activity_kinds", "add_kinds"),
-                   ("qinglian.publicity.migrations.0002_seed_outlets", "seed"))
+                   ("qinglian.publicity.migrations.0002_seed_outlets", "seed"),
+                   ("qinglian.verify.migrations.0003_problem_profile", "seed"))
 
 
 def reseed() -> None:
