@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .normalise import matching_form
 from .outline import match_marker
 
 # Metadata keys as sites label them. The plain ones are chrome anywhere; the common words only on a line
@@ -81,27 +82,50 @@ _WIDGET_HINT = re.compile(r"[【\[]|大\s*中\s*小|分享|打印|关闭|收藏|
 _COUNTER_HINT = re.compile(r"浏览|阅读|点击|访问")
 
 
-def _strip_segments(line: str) -> str:
+class _Both:
+    """A line as written and its matching form, edited together: patterns match the simplified form, the cuts
+    fall on the same characters of the text as written (a traditional page's 【關閉】 is 【关闭】)."""
+
+    def __init__(self, line: str, seen: str) -> None:
+        self.text, self.seen = line, seen
+
+    def sub(self, pattern: re.Pattern[str], repl: str) -> None:
+        text, seen, last = [], [], 0
+        for m in pattern.finditer(self.seen):
+            text += [self.text[last:m.start()], repl]
+            seen += [self.seen[last:m.start()], repl]
+            last = m.end()
+        if last:
+            self.text = "".join(text) + self.text[last:]
+            self.seen = "".join(seen) + self.seen[last:]
+
+
+def _strip_segments(line: str, seen: str) -> str:
     """A line without its omission notices, counters and metadata segments ("" when nothing else is left).
     Each pattern runs only on a line holding its cue word: most lines hold none, and reading stays fast."""
-    stripped = _TITLE_LABEL.sub("", line)
-    if any(cue in stripped for cue in _OMISSION_CUES):
-        stripped = _OMISSION.sub("", stripped)
-    if stripped.startswith(("首页", "当前", "您", "所在", "位置")):
-        stripped = _CRUMB_PREFIX.sub("", stripped)
-    if ":" in stripped or "：" in stripped:
-        stripped = _META_PLAIN_SEGMENT.sub(" ", stripped)
-        if not _SENTENCE.search(stripped):
-            stripped = _META_SEGMENT.sub(" ", stripped)
-    if _COUNTER_HINT.search(stripped):
-        stripped = _COUNTER.sub(" ", stripped)
-    if _WIDGET_HINT.search(stripped):
-        stripped = _WIDGETS.sub(" ", stripped)
-    return _compact(stripped) if stripped != line else line
+    both = _Both(line, seen)
+    both.sub(_TITLE_LABEL, "")
+    if any(cue in both.seen for cue in _OMISSION_CUES):
+        both.sub(_OMISSION, "")
+    if both.seen.startswith(("首页", "当前", "您", "所在", "位置")):
+        both.sub(_CRUMB_PREFIX, "")
+    if ":" in both.seen or "：" in both.seen:
+        both.sub(_META_PLAIN_SEGMENT, " ")
+        if not _SENTENCE.search(both.seen):
+            both.sub(_META_SEGMENT, " ")
+    if _COUNTER_HINT.search(both.seen):
+        both.sub(_COUNTER, " ")
+    if _WIDGET_HINT.search(both.seen):
+        both.sub(_WIDGETS, " ")
+    return _compact(both.text) if both.text != line else line
 
 
 def is_chrome(line: str) -> bool:
     """A whole line that is page furniture, not the report."""
+    return _is_chrome(matching_form(line))
+
+
+def _is_chrome(line: str) -> bool:
     if _BREADCRUMB.match(line):
         return True
     if len(line) <= _SHORT and len(_CRUMB_SEP.findall(line)) >= 2:
@@ -115,7 +139,7 @@ def is_chrome(line: str) -> bool:
 
 
 def is_site_name(line: str) -> bool:
-    return len(line) <= 30 and bool(_SITE_WORDS.search(line))
+    return len(line) <= 30 and bool(_SITE_WORDS.search(matching_form(line)))
 
 
 def _undouble(line: str) -> str:
@@ -129,26 +153,28 @@ def _undouble(line: str) -> str:
     return line
 
 
-def strip_chrome(paragraphs: list[str]) -> list[str]:
-    """The paragraphs without the page around them; the body's own text is left as written."""
+def strip_chrome(paragraphs: list[str], convert: bool = True) -> list[str]:
+    """The paragraphs without the page around them; the body's own text is left as written. `convert`
+    False says the text has nothing for matching_form to change (the caller knows: it saves a pass)."""
+    seen = [matching_form(p) for p in paragraphs] if convert else paragraphs
     out: list[str] = []
     n = len(paragraphs)
     i = 0
     seen_head: set[str] = set()
     while i < n:
-        line = paragraphs[i]
-        if _RELATED.match(line) and len(line) <= _SHORT and i >= n // 3:
+        line, form = paragraphs[i], seen[i]
+        if len(line) <= _SHORT and i >= n // 3 and _RELATED.match(form):
             # A list of other articles: skip its short lines (titles) until the body (a long line) resumes.
             i += 1
             while i < n and ((len(paragraphs[i]) <= _SHORT and not _SENTENCE.search(paragraphs[i]))
-                             or is_chrome(paragraphs[i])):
+                             or _is_chrome(seen[i])):
                 i += 1
             continue
         i += 1
-        if is_chrome(line):
+        if _is_chrome(form):
             continue
-        line = _strip_segments(line).strip()
-        if not line or is_chrome(line):
+        line = _strip_segments(line, form).strip()
+        if not line or (line != paragraphs[i - 1] and is_chrome(line)):
             continue
         if len(out) < 12 and len(line) <= 80 and match_marker(line) is None:
             line = _undouble(line)

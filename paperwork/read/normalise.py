@@ -64,7 +64,7 @@ def remove_stray_spaces(text: str) -> str:
 
 def _width(line: str) -> int:
     """A line's width on the page in full-width characters: digits and Latin letters take half of one."""
-    halves = sum(1 if c < "\u2000" else 2 for c in line)
+    halves = len(line.encode("gb18030", "replace"))  # one byte for ASCII, two for a CJK character
     return (halves + 1) // 2
 
 
@@ -206,15 +206,20 @@ def _table() -> dict[int, str]:
     return table
 
 
+def has_matching_changes(text: str) -> bool:
+    """Does matching_form change anything in this text (traditional characters, full-width digits)?"""
+    return not _convertible().isdisjoint(text)
+
+
 def matching_form(text: str) -> str:
     """Simplified characters and ASCII digits/letters, one character for one: offsets stay valid."""
-    return text.translate(_table()) if _convertible().search(text) else text
+    return text if _convertible().isdisjoint(text) else text.translate(_table())
 
 
 @lru_cache(maxsize=1)
-def _convertible() -> re.Pattern[str]:
-    """Any character the table changes (one search, far faster than translating text that has none)."""
-    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_table())) + "]")
+def _convertible() -> frozenset[str]:
+    """The characters the table changes: a text holding none is returned as it is, untranslated."""
+    return frozenset(chr(c) for c in _table())
 
 
 class _Back:

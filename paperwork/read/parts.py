@@ -20,6 +20,7 @@ from .states import measure_states, overall_state
 _PROBLEM_HEAD = re.compile(r"问题|不足|短板|差距|弱项|薄弱|欠缺")
 _PLAN_HEAD = re.compile(
     r"计划|打算|下一步|下步|今后|努力方向|工作思路|展望|(?:20\d\d|明|来)年.{0,6}(?:重点|安排|思路|任务|目标)"
+    r"|工作要点|(?:整改|改进)(?:措施|方向)|工作重点"
 )
 _PLAN_PARAGRAPH = re.compile(
     r"^(?:下一步|下步|今后|接下来|20\d\d年[，,]|.{0,12}将(?:继续|进一步|坚持|以|持续|着力))"
@@ -176,11 +177,45 @@ def _problem_clauses(body: str) -> list[str]:
     return [body.strip()] if _PROBLEM_WORDS.search(body) else []
 
 
+# Lines after the plans that are not plans: the contact line, the invitation to supervise, the signature.
+_NOT_PLAN = re.compile(
+    r"联系电话|电子邮箱|邮箱[:：]|电话[:：]|欢迎.{0,16}监督|^[^，。；]{2,30}\n?(?:19|20|２０)[\d*X]{2}年[\d*X]{1,2}月"
+    r"|^(?:19|20)[\d*X]{2}年[\d*X]{1,2}月[\d*X]{1,2}日$|^(?:述职人|述责述廉人|报告人)[:：]"
+)
+_SUBJECT_WILL = re.compile(r"^[^，。；“]{0,14}?将(?=[^来])")
+_PLAN_VERB = re.compile(
+    r"^(?:坚持|持续|进一步|加强|深化|推动|强化|严格|始终|切实|全面|不断|着力|继续|从严|深入|提升|健全|完善|打造|扎实"
+    r"|聚焦|紧扣|巩固|确保|按照|推进|做好|抓好|创新|落实|以|把|在|守牢|筑牢|压实|严守|突出|围绕|加快|用好)"
+)
+
+
+_SHORT_PLAN = 18  # a list of plans in one sentence is a list of short clauses
+_SIGNATURE = re.compile(r"^[^，。；：:、]{2,30}(?:部|局|委|办|馆|中心|党组|党委|支部|委员会|办公室|政府|院|所|站|队|会|组)$")
+
+
+def _plan_clauses(sentence: str) -> list[str]:
+    """One plan sentence, its subject ("本人将") dropped, split into the plans it lists (by ；, or by ， when
+    each clause starts with what is to be done)."""
+    sentence = _LEADING_WHEN.sub("", sentence.strip(), count=1)
+    parts = [c.strip() for c in re.split(r"[；;]", sentence) if c.strip()]
+    if len(parts) >= 2:
+        return parts
+    commas = [c.strip() for c in re.split(r"[，,]", sentence) if c.strip()]
+    if len(commas) >= 3 and commas[-1].startswith(("为", "努力", "奋力")):  # "…，为乡村振兴提供保障": the aim
+        commas = commas[:-1]
+    bare = [_SUBJECT_WILL.sub("", c, count=1) if k == 0 else c for k, c in enumerate(commas)]  # "本人将…"
+    if len(commas) >= 2 and all(_PLAN_VERB.match(c) and len(c) <= _SHORT_PLAN for c in bare):
+        return commas
+    return [sentence] if sentence else []
+
+
 def _plans_from_text(text: str) -> list[str]:
+    text = "\n".join(p for p in text.split("\n") if not _NOT_PLAN.search(p))
     _, items = split_enumeration(text)
     if items:
         return [first_sentence(item) for item in items]
-    return [_LEADING_WHEN.sub("", s, count=1) for s in sentences(text)]
+    return [c for s in sentences(text) if not _NOT_PLAN.search(s) for c in _plan_clauses(s)
+            if not _SIGNATURE.match(c)]
 
 
 # A subsection that only names a part: "（一）存在的问题" / "（二）下一步打算" under "三、存在的问题及下步打算".
@@ -236,10 +271,18 @@ def _from_section(sections: Sections, paragraphs: list[str], i: int, problems: l
         plans.extend(_plans_from_text("\n".join(body)))
 
 
+_NEXT_STEP = re.compile(r"(?:下一步|今后|接下来|新的一年|(?:20\d\d|明)年)[，,：:]")
+_WILL = re.compile(r"[^，。；]{0,14}?将(?=继续|进一步|坚持|持续|按照|以|着力|聚焦|紧扣|切实|全面|不断|更加|严格|深化)")
+
+
 def _plans_after_next_step(paragraphs: list[str]) -> list[str]:
     """No plan section: a late paragraph saying "下一步，我们将…一要…二要…" carries the plans."""
     for paragraph in paragraphs[len(paragraphs) // 2:]:
-        m = re.search(r"(?:下一步|今后)[，,：:]", paragraph)
+        m = _NEXT_STEP.search(paragraph)
+        if m:
+            return _plans_from_text(paragraph[m.end():])
+    for paragraph in reversed(paragraphs[len(paragraphs) * 2 // 3:]):  # "…馆党支部将按照时间节点持续推进。"
+        m = _WILL.search(paragraph)
         if m:
             return _plans_from_text(paragraph[m.end():])
     return []

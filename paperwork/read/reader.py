@@ -10,7 +10,7 @@ from .chrome import strip_chrome
 from .decode import DEFAULT_MAX_BYTES, bytes_to_paragraphs, clean_paragraphs, too_large_message
 from .figures import find_figures
 from .model import ReadError, ReadResult, StateReading
-from .normalise import as_written, matching_form, tidy
+from .normalise import as_written, has_matching_changes, matching_form, tidy
 from .outline import find_outline
 from .parts import find_genre, find_problems_and_plans, find_rectification, find_title, problems_in_prose
 
@@ -18,9 +18,9 @@ _UNEXPECTED = "读取文件时发生意外错误。请把文件在 Word 或 WPS 
 _NO_TEXT = "文件里没有文字内容。请检查是否选错了文件。"
 
 
-def prepare(paragraphs: list[str]) -> list[str]:
+def prepare(paragraphs: list[str], convert: bool = True) -> list[str]:
     """Cleaned paragraphs → the report's own paragraphs: page chrome dropped, wraps joined, spaces tidied."""
-    body = strip_chrome(tidy(strip_chrome(paragraphs)))
+    body = strip_chrome(tidy(strip_chrome(paragraphs, convert)), convert)
     return body or paragraphs  # a page that is all chrome is still text: read it as it is
 
 
@@ -29,8 +29,9 @@ def analyse(paragraphs: list[str], source: str = "txt") -> ReadResult:
     ReadError only when there is no text at all."""
     if not paragraphs:
         raise ReadError(_NO_TEXT)
-    shown = prepare(paragraphs)
-    seen = [matching_form(p) for p in shown] if matching_form(joined := "\n".join(shown)) != joined else shown
+    convert = has_matching_changes("\n".join(paragraphs))
+    shown = prepare(paragraphs, convert)
+    seen = [matching_form(p) for p in shown] if convert else shown
     outline = find_outline(seen)
     title = find_title(seen)
     genre = find_genre(title, seen)
@@ -53,7 +54,7 @@ def analyse(paragraphs: list[str], source: str = "txt") -> ReadResult:
         source=source,
         overall=overall,
     )
-    return as_written(result, seen) if seen != shown else result
+    return as_written(result, seen) if convert else result
 
 
 def read_bytes_unchecked(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES,

@@ -284,3 +284,13 @@ def test_corner_bracket_quotes_of_traditional_sites() -> None:
 def test_site_footer_is_chrome() -> None:
     r = read_text("县委宣传部2023年工作总结\n全年开展学习12次。\n主办单位：县人民政府办公室 网站标识码：5301000012 滇ICP备12345678号")
     assert r.paragraphs == ["县委宣传部2023年工作总结", "全年开展学习12次。"]
+
+
+def test_chrome_of_a_traditional_page() -> None:
+    lines = ["首頁 > 信息公開 > 工作總結", "縣委宣傳部2023年工作總結", "發佈時間：2024-01-08 瀏覽次數：2381",
+             "全年開展學習12次。", "【打印】 【關閉】"]
+
+    def check(r: ReadResult) -> None:
+        assert r.paragraphs == ["縣委宣傳部2023年工作總結", "全年開展學習12次。"]
+        assert _figures(r) == [("12", "次")]
+    _each(lines, check)
