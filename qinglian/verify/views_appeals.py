@@ -97,8 +97,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
     rows = list(complaints_for(request.user)[:LIMIT])
     for c in rows:
         c.may_answer = may_answer(request.user, c)
-    return render_page(request, "verify/complaints.html", {"form": form, "complaints": rows,
-                                                           "answer_form": AnswerForm()},
+    return render_page(request, "verify/complaints.html", {"form": form, "complaints": rows},
                        status=400 if form.errors else 200)
 
 
