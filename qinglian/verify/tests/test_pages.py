@@ -41,6 +41,7 @@ def test_extension_and_acceptance_through_the_pages(v) -> None:
     clerk.post(f"/ledger/measures/{m.pk}/request-close/", {"opinion": "已完成，申请销号"})
     refused = leader.post(f"/verify/measures/{m.pk}/complete/", {"opinion": "同意"}, follow=True)
     assert "请勾选真实性承诺" in _text(refused)
+    assert "批准销号" not in _text(leader.get(m.get_absolute_url()))  # the one-step form is not offered
     assert "须经验收" in _text(leader.post(f"/ledger/measures/{m.pk}/approve/", {"opinion": "同意", "version": 1}))
     leader.post(f"/verify/measures/{m.pk}/complete/", {"opinion": "同意", "pledge": "on"})
     m = Measure.objects.get(pk=m.pk)
