@@ -143,6 +143,25 @@ def profile_of(problem: Problem) -> ProblemProfile | None:
     return own
 
 
+BULK_LIMIT = 500  # specific problems listed for classifying at once (a county's source has a few dozen)
+
+
+def class_rows(user: Any, source: Any) -> dict[str, Any]:
+    """The source's specific problems the user may see, each with its (or its parent's) profile, and the bulk
+    form when the user may classify them: the context of the classification table."""
+    from qinglian.verify.forms_profile import BulkForm
+
+    problems = list(Problem.objects.visible_to(user).leaves().filter(source=source).select_related("aspect", "parent")
+                    .order_by("aspect__order", "parent__order", "order", "pk")[:BULK_LIMIT])
+    wanted = {p.pk for p in problems} | {p.parent_id for p in problems if p.parent_id}
+    own = {p.problem_id: p for p in ProblemProfile.objects.filter(problem__in=wanted).select_related(
+        "nature", "rect_type")}
+    can_write = may_write_unit(user, source.unit) and getattr(user, "can_write", False)
+    return {"source": source, "rows": [(p, own.get(p.pk) or own.get(p.parent_id or 0)) for p in problems],
+            "can_write": can_write, "bulk_form": BulkForm(problem_ids=[]) if can_write else None,
+            "limited": len(problems) == BULK_LIMIT}
+
+
 def _own_or_parent(name: str) -> Any:
     own, parent = f"verify_profile__{name}", f"parent__verify_profile__{name}"
     if name == "reach":  # blank, not NULL, when a profile leaves it unset

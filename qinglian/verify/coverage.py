@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from qinglian.ledger.models import NAME_FIELDS, Measure, MeasureStatus, Problem, Source
+from qinglian.ledger.models import NAME_FIELDS, Measure, MeasureStatus, Problem, Source, unmatched_q
 
 # the four things every measure names, as a page says them
 REQUIRED = {"leader_in_charge": "责任领导", "responsible_unit": "责任单位", "owner": "责任人", "deadline": "整改时限"}
-LIST_LIMIT = 500  # rows of each list kept (a county's source has a few dozen problems)
+LIST_LIMIT = 500  # rows of each list on the coverage page (a county's source has a few dozen problems)
+PANEL_LIMIT = 10  # rows of each list on the source page
 
 
 @dataclass(frozen=True)
@@ -43,23 +44,32 @@ class Coverage:
     source: Source
     problems: int = 0  # specific problems
     measures: int = 0
-    without_measure: list[Problem] = field(default_factory=list)
-    gaps: list[MeasureGap] = field(default_factory=list)
+    without_count: int = 0  # specific problems without a measure
+    missing_count: int = 0  # measures lacking one of the four
+    pending_count: int = 0  # measures complete but with a name 待匹配 or a deadline naming no date
+    without_measure: list[Problem] = field(default_factory=list)  # the first `limit` of them
+    gaps: list[MeasureGap] = field(default_factory=list)  # the first `limit` measures lacking or pending
 
     @property
     def missing(self) -> list[MeasureGap]:
-        """Measures lacking one of the four (a name 待匹配 is not lacking)."""
+        """The listed measures lacking one of the four (a name 待匹配 is not lacking)."""
         return [g for g in self.gaps if g.missing]
 
     @property
     def complete(self) -> bool:
         """Every problem has a measure and every measure names all four (待匹配 names still to match)."""
-        return not self.without_measure and not self.missing
+        return not self.without_count and not self.missing_count
 
     @property
     def clean(self) -> bool:
         """Complete, and nothing left to match or to date."""
-        return self.complete and not self.gaps
+        return self.complete and not self.pending_count
+
+    @property
+    def more(self) -> bool:
+        """The lists hold fewer rows than the counts."""
+        return len(self.without_measure) < self.without_count or \
+            len(self.gaps) < self.missing_count + self.pending_count
 
     def summary(self) -> str:
         """One Chinese sentence: what is missing, or that nothing is."""
@@ -68,14 +78,28 @@ class Coverage:
         if self.clean:
             return f"{self.problems}项具体问题均已制定整改措施，{self.measures}条措施均明确了责任领导、责任单位、责任人和整改时限。"
         parts = []
-        if self.without_measure:
-            parts.append(f"{len(self.without_measure)}项具体问题还没有整改措施")
-        if self.missing:
-            parts.append(f"{len(self.missing)}条措施缺责任领导、责任单位、责任人或整改时限")
-        pending = len(self.gaps) - len(self.missing)
-        if pending:
-            parts.append(f"{pending}条措施的姓名、单位或时限按原文保留，待匹配或待明确")
+        if self.without_count:
+            parts.append(f"{self.without_count}项具体问题还没有整改措施")
+        if self.missing_count:
+            parts.append(f"{self.missing_count}条措施缺责任领导、责任单位、责任人或整改时限")
+        if self.pending_count:
+            parts.append(f"{self.pending_count}条措施的姓名、单位或时限按原文保留，待匹配或待明确")
         return f"{self.problems}项具体问题、{self.measures}条措施中：" + "；".join(parts) + "。"
+
+
+# the list twins of `_gap` (one rule for the row and for the counts)
+NO_DATE_Q = Q(deadline__isnull=True) & ~Q(status=MeasureStatus.LONG_TERM)
+
+
+def missing_q() -> Q:
+    q = NO_DATE_Q & Q(deadline_text="")
+    for name in NAME_FIELDS:
+        q |= Q(**{f"{name}__isnull": True, f"{name}_text": ""})
+    return q
+
+
+def pending_q() -> Q:
+    return unmatched_q() | (NO_DATE_Q & ~Q(deadline_text=""))
 
 
 def _gap(m: Measure) -> MeasureGap | None:
@@ -95,19 +119,26 @@ def _scoped(qs: QuerySet[Any], user: Any) -> QuerySet[Any]:
     return qs.visible_to(user) if user is not None else qs
 
 
-def coverage(source: Source, user: Any = None) -> Coverage:
-    """What the plan of `source` lacks. With `user`, only the problems and measures that user may see (their
-    密级) are looked at: a list never shows a text its reader may not open."""
+def coverage(source: Source, user: Any = None, limit: int = LIST_LIMIT) -> Coverage:
+    """What the plan of `source` lacks: the counts, and the first `limit` rows of each list. With `user`, only
+    the problems and measures that user may see (their 密级) are looked at: a list never shows a text its
+    reader may not open. Two aggregates, and a query for each list that is not empty."""
     leaves = _scoped(Problem.objects.leaves().filter(source=source), user)
     measures = _scoped(Measure.objects.filter(source=source), user)
-    result = Coverage(source, problems=leaves.count(), measures=measures.count())
-    result.without_measure = list(
-        leaves.filter(~Exists(Measure.objects.filter(problem=OuterRef("pk"))))
-        .select_related("aspect", "parent").order_by("aspect__order", "parent__order", "order", "pk")[:LIST_LIMIT])
-    fields = ["problem", "text", "status", "deadline", "deadline_text", "position", "security_label", "version"]
-    fields += [*NAME_FIELDS, *(f"{n}_text" for n in NAME_FIELDS)]
-    rows = measures.only(*fields).order_by("position")
-    result.gaps = [g for m in rows.iterator(chunk_size=2000) if (g := _gap(m)) is not None][:LIST_LIMIT]
+    no_measure = ~Exists(Measure.objects.filter(problem=OuterRef("pk")))
+    p = leaves.aggregate(n=Count("pk"), without=Count("pk", filter=Q(no_measure)))
+    m = measures.aggregate(n=Count("pk"), missing=Count("pk", filter=missing_q()),
+                           pending=Count("pk", filter=~missing_q() & pending_q()))
+    result = Coverage(source, problems=p["n"], measures=m["n"], without_count=p["without"],
+                      missing_count=m["missing"], pending_count=m["pending"])
+    if result.without_count:
+        result.without_measure = list(leaves.filter(no_measure).select_related("aspect", "parent")
+                                      .order_by("aspect__order", "parent__order", "order", "pk")[:limit])
+    if result.missing_count or result.pending_count:
+        fields = ["problem", "text", "status", "deadline", "deadline_text", "position", "security_label", "version"]
+        fields += [*NAME_FIELDS, *(f"{n}_text" for n in NAME_FIELDS)]
+        rows = measures.filter(missing_q() | pending_q()).only(*fields).order_by("position")[:limit]
+        result.gaps = [g for row in rows if (g := _gap(row)) is not None]
     return result
 
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("problems/<int:pk>/recurrence/", views.recurrence, name="recurrence"),
     path("problems/<int:pk>/profile/", views_profile.profile_set, name="profile_set"),
     path("sources/<int:pk>/classes/", views_profile.bulk_set, name="bulk_classes"),
+    path("sources/<int:pk>/coverage/", views_profile.coverage_page, name="coverage"),
     *CHECK_URLS,
 ]

@@ -9,12 +9,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qinglian.ledger.models import Problem, Source
 from qinglian.lib.services import ConflictError
-from qinglian.lib.views import writer_required
-from qinglian.verify.classes import UNSET, Saved, classes_bulk_set, classes_profile_set
+from qinglian.lib.views import business_required, render_page, writer_required
+from qinglian.org.models import Role
+from qinglian.verify.classes import UNSET, Saved, class_rows, classes_bulk_set, classes_profile_set
+from qinglian.verify.coverage import coverage
 from qinglian.verify.forms_profile import KEEP, BulkForm, ProfileForm
 from qinglian.verify.models import ProblemProfile
 
@@ -50,11 +53,26 @@ def profile_set(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(problem)
 
 
-@writer_required
-@require_POST
+@business_required
+@require_GET
+def coverage_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole of a source's plan coverage (the source page shows its first rows)."""
+    source = get_object_or_404(Source.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    return render_page(request, "verify/coverage.html", {"source": source, "cov": coverage(source, request.user)})
+
+
+@business_required
+@require_http_methods(["GET", "POST"])
 def bulk_set(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source.objects.visible_to(request.user), pk=pk)
-    back = source.get_absolute_url() + "#verify-classes"
+    """GET: the source's specific problems with their classes (a fragment for the source page's lazy panel);
+    POST: the chosen class set on the ticked problems."""
+    source = get_object_or_404(Source.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    if request.method == "GET":
+        return render_page(request, "verify/classes.html", class_rows(request.user, source),
+                           fragment="verify/_classes_table.html")
+    if getattr(request.user, "role", None) not in (Role.CLERK, Role.LEADER):
+        raise PermissionDenied("您的角色无权为问题分类。")
+    back = reverse("verify:bulk_classes", args=[source.pk])  # the classification page, its result in view
     ids = [int(x) for x in request.POST.getlist("problems") if x.isdigit()]
     problems = list(Problem.objects.visible_to(request.user).filter(source=source, pk__in=ids)
                     .select_related("source", "unit").order_by("pk"))

@@ -67,4 +67,4 @@ def test_a_source_with_2000_measures_answers_a_bounded_page(world, django_assert
     assert world.client("clerk_b").get(more).status_code == 404
 
 
-QUERIES = 7  # with the session's second-factor device (django-otp)
+QUERIES = 11  # with the session's second-factor device (django-otp); 4 of them verify's 整改方案覆盖情况 panel

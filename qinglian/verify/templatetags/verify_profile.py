@@ -12,12 +12,11 @@ from qinglian.ledger.models import Problem, Source
 from qinglian.ledger.selectors import scoped_sources
 from qinglian.org.scoping import may_write_unit
 from qinglian.verify.classes import profile_of, proposed_deadline, undated_measures
-from qinglian.verify.coverage import coverage, coverages
-from qinglian.verify.forms_profile import BulkForm, ProfileForm
+from qinglian.verify.coverage import PANEL_LIMIT, coverage, coverages
+from qinglian.verify.forms_profile import ProfileForm
 from qinglian.verify.models import ProblemProfile, RectificationType
 
 register = template.Library()
-BULK_LIMIT = 300  # problems offered for bulk classification on one source page
 
 
 def _base(context: Any) -> dict[str, Any]:
@@ -27,16 +26,9 @@ def _base(context: Any) -> dict[str, Any]:
 
 @register.inclusion_tag("verify/coverage_panel.html", takes_context=True)
 def verify_source_coverage(context: Any, source: Source) -> dict[str, Any]:
-    user = context["request"].user
-    problems = list(Problem.objects.visible_to(user).leaves().filter(source=source)
-                    .select_related("aspect", "parent").order_by("aspect__order", "parent__order", "order", "pk")
-                    [:BULK_LIMIT])
-    own = {p.problem_id: p for p in ProblemProfile.objects.filter(problem__source=source)
-           .select_related("nature", "rect_type")}
-    rows = [(p, own.get(p.pk) or own.get(p.parent_id or 0)) for p in problems]
-    can_write = may_write_unit(user, source.unit) and getattr(user, "can_write", False)
-    return {**_base(context), "source": source, "cov": coverage(source, user), "rows": rows,
-            "can_write": can_write, "bulk_form": BulkForm(problem_ids=[]) if can_write else None}
+    """The first rows of the coverage lists (the rest on the coverage page); the classification table is
+    loaded when its panel is opened, so the source page costs the same however large the source."""
+    return {**_base(context), "source": source, "cov": coverage(source, context["request"].user, PANEL_LIMIT)}
 
 
 @register.inclusion_tag("verify/profile_panel.html", takes_context=True)

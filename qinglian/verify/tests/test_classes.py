@@ -192,7 +192,9 @@ def test_pages_save_and_scope(world: World) -> None:
         "problems": [b.pk, c.pk], "nature": nature("纪律建设").pk, "reach": "keep", "rect_type": ""})
     assert resp.status_code == 302
     assert set(ProblemProfile.objects.filter(nature__name="纪律建设").values_list("problem", flat=True)) == {b.pk, c.pk}
-    assert "纪律建设" in clerk.get(reverse("ledger:source", args=[a.source_id])).content.decode()
+    assert "问题分类" in clerk.get(reverse("ledger:source", args=[a.source_id])).content.decode()
+    table = clerk.get(reverse("verify:bulk_classes", args=[a.source_id]), HTTP_HX_REQUEST="true").content.decode()
+    assert "纪律建设" in table and "批量分类" in table and "<html" not in table  # the lazy panel's fragment
 
     # another unit: 404 on the problem and the source; its ids slipped into a bulk post are ignored
     outsider = world.client("clerk_b")
@@ -208,6 +210,11 @@ def test_pages_save_and_scope(world: World) -> None:
     sup = world.client("supervisor")
     assert "保存分类" not in sup.get(reverse("ledger:problem", args=[a.pk])).content.decode()
     assert sup.post(reverse("verify:profile_set", args=[a.pk]), {"reach": "common"}).status_code == 403
+    table = sup.get(reverse("verify:bulk_classes", args=[a.source_id])).content.decode()
+    assert "纪律建设" in table and "批量分类" not in table
+    assert sup.post(reverse("verify:bulk_classes", args=[a.source_id]),
+                    {"problems": [a.pk], "reach": "common"}).status_code == 403
+    assert outsider.get(reverse("verify:bulk_classes", args=[a.source_id])).status_code == 404
 
 
 def test_cause_of_a_sensitive_problem_is_sealed(world: World) -> None:

@@ -108,6 +108,9 @@ def test_source_page_shows_the_gaps(world: World) -> None:
     assert "差旅费报销超标准" in html and "没有整改措施的问题" in html
     assert "班子成员带头谈话" in html and "缺责任人" in html
     assert "责任领导“李某某”（待匹配）" in html
+    full = world.client("clerk_a").get(reverse("verify:coverage", args=[p.source.pk])).content.decode()
+    assert "差旅费报销超标准" in full and "缺整改时限" in full
+    assert world.client("clerk_b").get(reverse("verify:coverage", args=[p.source.pk])).status_code == 404
     # and another unit's clerk does not reach the page at all
     assert world.client("clerk_b").get(reverse("ledger:source", args=[p.source.pk])).status_code == 404
 
@@ -155,3 +158,11 @@ def test_the_panels_cost_the_same_queries_however_many_problems(world: World) ->
         _measure(world, extra, f"新增措施{i}", owner=None)
         classes_profile_set(user=world.clerk_a, problem=extra, nature=nature, reach="", rect_type=None, cause="")
     assert queries() == before
+
+
+def test_the_counts_go_beyond_the_listed_rows(world: World) -> None:
+    p = plant(world)
+    cov = coverage(p.source, limit=1)
+    assert (cov.without_count, cov.missing_count, cov.pending_count) == (2, 2, 1)
+    assert len(cov.without_measure) == 1 and len(cov.gaps) == 1 and cov.more
+    assert cov.summary() == coverage(p.source).summary()
