@@ -196,6 +196,8 @@ def ledger_progress_add(*, user: Any, measure: Measure, text: str, status_after:
     _check_write(user, measure.unit, measure)
     if measure.closure == Closure.CLOSED:
         raise ValidationError("该措施已销号，如需继续整改请由监督员或负责人退回。")
+    if measure.closure == Closure.VERIFYING:
+        raise ValidationError("该措施已批准完成，正在等待验收；验收不通过退回后，再报送新的进展。")
     if status_after not in MeasureStatus.values:
         raise ValidationError("请选择报送后的完成状态。")
     not_in_future(date, what="进展日期", field="date", hint="请填写进展实际发生的日期，留空为今天。")

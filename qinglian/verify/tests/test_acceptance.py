@@ -104,3 +104,15 @@ def test_evidence_is_needed_and_rules_switch_acceptance(v) -> None:
     assert not Acceptance.objects.exists()
     with pytest.raises(PermissionDenied):
         verify_rules_set(user=w.clerk_a, unit=w.a, acceptance=AcceptanceMode.ALL, watch_months=6)
+
+
+def test_no_new_progress_while_waiting_for_acceptance(v) -> None:
+    from qinglian.ledger.services import ledger_progress_add
+
+    m = v.done(v.measure())
+    ledger_measure_request_close(user=v.w.clerk_a, measure=m, opinion="申请")
+    verify_measure_complete(user=v.w.leader_a, measure=Measure.objects.get(pk=m.pk), opinion="同意", pledge=True)
+    with pytest.raises(ValidationError, match="等待验收"):
+        ledger_progress_add(user=v.w.clerk_a, measure=Measure.objects.get(pk=m.pk), text="又改回推进中",
+                            status_after="in_progress")
+    assert Measure.objects.get(pk=m.pk).status == "done"
