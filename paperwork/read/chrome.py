@@ -63,6 +63,8 @@ _SITE_WORDS = re.compile(
 )
 # A notice is short; a wrapped body line ("…受理信访举报22件，处置…") has commas and no cue of a site.
 _PAYWALL_LINE = 40
+# A 范文 site's notice under the text, sentences though it has: "本文由网友投稿…如有侵权请联系删除。"
+_NOTICE = re.compile(r"本文由.{0,10}(?:投稿|整理|发布|提供)|版权归.{0,8}所有|如有侵权|侵权.{0,6}删除|转载请注明|免责声明")
 # A site's footer: cues no report uses.
 _FOOTER = re.compile(r"ICP备|网站标识码|公网安备|版权所有|Copyright|copyright|©|技术支持[:：]|网站地图|主办单位[:：]|承办单位[:：]")
 _PAYWALL_STRONG = re.compile(r"登录|VIP|vip|付费|下载|查看全文|阅读全文|剩余|余下全文|开通会员|充值")
@@ -131,6 +133,8 @@ def _is_chrome(line: str) -> bool:
     if len(line) <= _SHORT and len(_CRUMB_SEP.findall(line)) >= 2:
         return True
     if len(line) <= 3 * _PAYWALL_LINE and not _SENTENCE.search(line) and _FOOTER.search(line):
+        return True
+    if len(line) <= 2 * _PAYWALL_LINE and _NOTICE.search(line):
         return True
     if len(line) <= _PAYWALL_LINE and not _SENTENCE.search(line) and _PAYWALL.search(line) and (
             "，" not in line or _PAYWALL_STRONG.search(line)):

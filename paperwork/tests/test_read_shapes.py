@@ -282,7 +282,8 @@ def test_corner_bracket_quotes_of_traditional_sites() -> None:
 
 
 def test_site_footer_is_chrome() -> None:
-    r = read_text("县委宣传部2023年工作总结\n全年开展学习12次。\n主办单位：县人民政府办公室 网站标识码：5301000012 滇ICP备12345678号")
+    r = read_text("县委宣传部2023年工作总结\n全年开展学习12次。\n本文由网友投稿，版权归原作者所有。如有侵权请联系删除。\n"
+                  "主办单位：县人民政府办公室 网站标识码：5301000012 滇ICP备12345678号")
     assert r.paragraphs == ["县委宣传部2023年工作总结", "全年开展学习12次。"]
 
 
