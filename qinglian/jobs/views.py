@@ -18,7 +18,7 @@ job_viewer = roles_required(Role.CLERK, Role.LEADER, Role.SUPERVISOR, Role.SYSAD
 
 
 def _job(request: HttpRequest, pk: int) -> Job:
-    return get_object_or_404(Job.objects.visible_to(request.user).select_related("created_by", "unit"), pk=pk)
+    return get_object_or_404(Job.objects.visible_to(request.user).select_related("created_by__person", "unit"), pk=pk)
 
 
 def _context(request: HttpRequest, job: Job) -> dict[str, object]:
@@ -32,7 +32,8 @@ def _context(request: HttpRequest, job: Job) -> dict[str, object]:
 @job_viewer
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    jobs = Job.objects.visible_to(request.user).select_related("created_by", "unit").defer("payload", "checkpoint")
+    jobs = (Job.objects.visible_to(request.user).select_related("created_by__person", "unit")
+            .defer("payload", "checkpoint"))
     state = request.GET.get("state", "")
     if state in State.values:
         jobs = jobs.filter(state=state)

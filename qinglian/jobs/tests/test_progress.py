@@ -53,3 +53,23 @@ def test_who_sees_a_job(world) -> None:  # type: ignore[no-untyped-def]
     own = enqueue("test.batch", {"parts": 1}, user=world.clerk_b)  # no unit: its starter's alone
     assert world.client("clerk_b").get(f"/jobs/{own.pk}/").status_code == 200
     assert world.client("supervisor").get(f"/jobs/{own.pk}/").status_code == 404
+
+
+def test_the_job_list_costs_the_same_queries_for_3_jobs_or_30(world) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clerk = world.client("clerk_a")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert clerk.get("/jobs/").status_code == 200
+        return len(captured)
+
+    queries()  # the session's first request looks up more (its device, the memo)
+    for _ in range(3):
+        enqueue("test.batch", {"parts": 1}, user=world.clerk_a, unit=world.a)
+    few = queries()
+    for _ in range(27):
+        enqueue("test.batch", {"parts": 1}, user=world.clerk_a, unit=world.a)
+    assert queries() == few
