@@ -116,6 +116,11 @@ ACCESS.update(dict.fromkeys(["ledger:problem_return", "ledger:measure_return"], 
 ACCESS.update(dict.fromkeys(["ledger:order_new", "ledger:order_close"], frozenset({SUPERVISOR})))
 # The supervisor's view (监督视图): supervisors and leaders (their subtree); a finding's 督办 is the supervisor's.
 ACCESS.update({"oversight:*": frozenset({LEADER, SUPERVISOR}), "oversight:order": frozenset({SUPERVISOR})})
+# Verification beside the ledger: business accounts read and decide what the services let them (延期, 验收,
+# 复发); asking for an extension and naming 配合单位 or reporting a part is a writer's; 完成 is the leader's.
+ACCESS["verify:*"] = BUSINESS
+ACCESS.update(dict.fromkeys(["verify:extension_new", "verify:part_new", "verify:part_progress"], WRITERS))
+ACCESS["verify:complete"] = LEADERS
 # Admin pages no one has: deleting (units, people and reference data are soft-deleted or deactivated).
 ACCESS.update(dict.fromkeys([
     "admin:org_unit_delete", "admin:org_person_delete", "admin:org_user_delete",
