@@ -78,3 +78,22 @@ def test_an_assisting_unit_sees_the_measure_and_reports_its_part(v) -> None:
                                   ).status_code == 404
     outsider = make_user("town_clerk", Role.CLERK, make_unit("城关镇", w.county, UnitKind.TOWN))
     assert client_for(outsider).get(m.get_absolute_url()).status_code == 404
+
+
+def test_the_problem_page_offers_a_recurrence_in_the_window(v) -> None:
+    from qinglian.ledger.models import Problem
+    from qinglian.ledger.services import ledger_measure_request_close
+    from qinglian.verify.services.acceptance import verify_measure_accept, verify_measure_complete
+
+    w = v.w
+    m = v.done(v.measure())
+    ledger_measure_request_close(user=w.clerk_a, measure=m, opinion="申请")
+    verify_measure_complete(user=w.leader_a, measure=Measure.objects.get(pk=m.pk), opinion="同意", pledge=True)
+    verify_measure_accept(user=v.member_leader, measure=Measure.objects.get(pk=m.pk), opinion="通过")
+    office = client_for(v.office_supervisor)
+    page = _text(office.get(v.problem.get_absolute_url()))
+    assert "整改成效观察期" in page and "登记复发" in page and 'for="id_note"' in page
+    office.post(f"/verify/problems/{v.problem.pk}/recurrence/", {"note": "又发现公车私用"})
+    assert Problem.objects.get(pk=v.problem.pk).closure == Closure.REOPENED
+    assert "又发现公车私用" in _text(w.client("clerk_a").get(v.problem.get_absolute_url()))
+    assert w.client("clerk_b").post(f"/verify/problems/{v.problem.pk}/recurrence/", {"note": "x"}).status_code == 404
