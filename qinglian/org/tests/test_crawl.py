@@ -94,7 +94,7 @@ ACCESS.update(dict.fromkeys([
     "ledger:source_new", "ledger:aspect_new", "ledger:problem_new", "ledger:measure_new", "ledger:measure_edit",
     "ledger:progress_add", "ledger:problem_request_close", "ledger:measure_request_close",
     "ledger:follow_up_new", "ledger:follow_up_record", "ledger:order_answer",
-    "ledger:import", "ledger:import_preview", "ledger:import_confirm",
+    "ledger:import", "ledger:import_preview", "ledger:import_confirm", "ledger:batch_undo",
     "ledger:report_import", "ledger:report_import_preview", "ledger:report_import_confirm",
     "records:activity_new", "records:activity_edit", "records:activity_delete", "records:activity_restore",
     "records:import", "records:import_confirm", "records:import_template",

@@ -90,7 +90,7 @@ class Command(BaseCommand):
         outcome = ledger_import_xlsx(user=None, unit=unit, data=data, filename=filename, parsed=parsed,
                                      source_fields={"kind": kind, "issued_by": options["source_by"],
                                                     "feedback_date": feedback_date},
-                                     sheet=options["sheet"] or None, dry_run=options["dry_run"])
+                                     sheet=options["sheet"] or None, dry_run=options["dry_run"], via="cli")
         if options["json"]:
             payload = {**outcome.as_dict(), **summary(outcome.parsed)}
             payload.pop("items", None) if len(payload.get("items", [])) > 5000 else None
@@ -110,6 +110,9 @@ class Command(BaseCommand):
         if read["splittable"] and not outcome.parsed.split_measures:
             self.stdout.write(f"  提示：有{read['splittable']}条整改措施在一格中写了多项（如“1.…；2.…”），按一条导入；"
                               "如需拆成多条，请加 --split-measures。")
+        for u in r.unmatched:  # kept as written (待匹配), matched later on the source's page
+            rows = "、".join(str(n) for n in u["rows"][:10])
+            self.stdout.write(f"  待匹配：第{rows}行“{u['text']}”在名册中未找到，已按原文保留。")
         if outcome.ok:
             if dry_run:
                 self.stdout.write(f"试运行：将新建 {r.would_create} 条记录，已存在 {r.existing} 条；未写入。")
