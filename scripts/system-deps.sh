@@ -16,6 +16,12 @@ fc-list 2>/dev/null | grep -i "UMing" >/dev/null || need+=(fonts-arphic-uming)
 fc-list 2>/dev/null | grep -i "WenQuanYi Zen Hei" >/dev/null || need+=(fonts-wqy-zenhei)
 command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# The several-app-server layout (make prod-local, its test): nginx in front, a shared cache (Valkey where
+# Debian has it, else Redis; both speak the same protocol)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
+if ! command -v valkey-server >/dev/null 2>&1 && ! command -v redis-server >/dev/null 2>&1; then
+  if apt-cache policy valkey-server 2>/dev/null | grep -q "Candidate: [0-9]"; then need+=(valkey-server); else need+=(redis-server); fi
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "安装系统软件包：${need[*]}"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
