@@ -46,6 +46,7 @@ class Action(models.TextChoices):
     BACKUP = "backup", "备份"
     RESTORE_BACKUP = "restore_backup", "备份恢复"
     ARCHIVE = "archive", "归档"
+    API = "api", "接口调用"
 
 
 class InsertOnly(models.Model):
