@@ -151,6 +151,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Several app servers (docs/deploy.md): CACHE_URL (or REDIS_URL) names a shared Valkey/Redis, which then holds
+# the memo (lib.memo) and the rate-limit counters (limits.services) of every process. Without it each process
+# has its own memory cache (memo answers are exact either way) and the counters are rows in the database.
+# Lockouts and sessions always live in the database.
+CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL}：请写成 redis://主机:端口/库号（Valkey 与 Redis 均可），如 redis://127.0.0.1:6379/0。")
+QINGLIAN_SHARED_CACHE = bool(CACHE_URL)
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "qinglian", "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2}}}
+
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = ["qinglian.org.backends.UnitAwareBackend"]
 LOGIN_URL = "login"
@@ -207,6 +219,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded files: MEDIA_ROOT (a directory every app server mounts) unless QINGLIAN_STORAGE=s3 names an
+# S3-compatible store (MinIO, a domestic object store) through django-storages (docs/deploy.md).
+QINGLIAN_STORAGE = env("QINGLIAN_STORAGE", "filesystem")
+if QINGLIAN_STORAGE == "s3":
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env("QINGLIAN_S3_BUCKET", "qinglian"), "endpoint_url": env("QINGLIAN_S3_ENDPOINT") or None,
+        "access_key": env("QINGLIAN_S3_ACCESS_KEY"), "secret_key": env("QINGLIAN_S3_SECRET_KEY"),
+        "region_name": env("QINGLIAN_S3_REGION", "us-east-1"), "location": env("QINGLIAN_S3_PREFIX"),
+        "addressing_style": "path", "file_overwrite": True, "default_acl": None, "querystring_auth": True}}
+elif QINGLIAN_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"QINGLIAN_STORAGE={QINGLIAN_STORAGE}：只能是 filesystem（默认，共享目录）或 s3。")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
