@@ -25,7 +25,7 @@ from qinglian.audit.services import client_ip
 from qinglian.limits.models import Kind, RateCounter, RatePolicy
 from qinglian.org.models import username_key
 
-__all__ = ["Kind", "Refusal", "rate_count", "rate_limited", "rate_refusal"]
+__all__ = ["Kind", "Refusal", "key_count", "rate_count", "rate_limited", "rate_refusal"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,22 @@ def rate_count(*, request: HttpRequest, kind: str, account: str | None = None) -
     end = start + window
     return Refusal(retry_at=dt.datetime.fromtimestamp(end, tz=dt.UTC),
                    retry_after=max(1, math.ceil(end - now)))
+
+
+def key_count(*, kind: str, key: str, window: int, limit: int) -> Refusal | None:
+    """Count one request of `kind` for one `key` (an API token, say) in fixed windows of `window` seconds, on the
+    same table and statement as the policy's limits; a Refusal when it is over `limit` in the current window."""
+    if settings.QINGLIAN_RATE_LIMITS_OFF:
+        return None
+    now = timezone.now().timestamp()
+    start = int(now // window) * window
+    with connection.cursor() as cursor:
+        cursor.execute(_count_sql(1), [kind, key[:200], start])
+        count = cursor.fetchone()[0]
+    if count <= limit:
+        return None
+    end = start + window
+    return Refusal(retry_at=dt.datetime.fromtimestamp(end, tz=dt.UTC), retry_after=max(1, math.ceil(end - now)))
 
 
 def refused_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
