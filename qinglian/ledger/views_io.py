@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from qinglian.ledger import forms
 from qinglian.ledger.batches import earlier_imports
 from qinglian.ledger.excel import FIELD_LABELS, ParsedLedger, split_plan, splittable
+from qinglian.ledger.jobs import ledger_import_enqueue, plan_rows, queue_rows
 from qinglian.ledger.models import Source
 from qinglian.ledger.names import may_add_people
 from qinglian.ledger.transfer import ImportOutcome, ledger_export_xlsx, ledger_import_xlsx, ledger_read_xlsx
@@ -46,6 +47,12 @@ def _pending(request: HttpRequest, token: str) -> tuple[dict[str, Any], ParsedLe
 def _keep(request: HttpRequest, token: str, pending: dict[str, Any]) -> None:
     store = request.session.get(SESSION_KEY, {})
     store[token] = pending
+    request.session[SESSION_KEY] = store
+
+
+def _forget(request: HttpRequest, token: str) -> None:
+    store = request.session.get(SESSION_KEY, {})
+    store.pop(token, None)
     request.session[SESSION_KEY] = store
 
 
@@ -147,6 +154,12 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     unit, preview = _run(request, pending, parsed, dry_run=True, skip=skip)
     names = forms.UnmatchedNamesForm(preview.result.unmatched, may_add_people(request.user, unit),
                                      request.POST).choices()
+    if plan_rows(parsed) > queue_rows():  # a large ledger is written by the worker, with a progress bar
+        job = ledger_import_enqueue(user=request.user, unit=unit, token=token, pending=pending, names=names,
+                                    skip=skip)
+        _forget(request, token)
+        messages.info(request, "台账较大，已转入后台导入；完成后本页会给出链接，可以离开本页稍后再看。")
+        return redirect(job)
     path = files.parked(token)
     data = path.read_bytes() if path is not None else b""
     _unit, outcome = _run(request, pending, parsed, dry_run=False, names=names, skip=skip, data=data)
@@ -154,9 +167,7 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, "导入未完成：文件中仍有问题，未写入任何内容。")
         return redirect("ledger:import_preview", token)
     files.unpark_parsed(token)
-    store = request.session.get(SESSION_KEY, {})
-    store.pop(token, None)
-    request.session[SESSION_KEY] = store
+    _forget(request, token)
     result = outcome.result
     if result.created:
         kept = f"{len(result.unmatched)}个名称按原文保留，待匹配；" if result.unmatched else ""
