@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -69,16 +69,14 @@ def feed_for(token: str) -> CalendarFeed | None:
 
 def fetch_allowed(feed: CalendarFeed, now: dt.datetime | None = None) -> int | None:
     """Count one fetch of `feed`; None when allowed, else the seconds until the next window (Retry-After).
-    The counter is the rate limits' table (qinglian.limits), one row per token."""
-    from qinglian.limits.services import _count_sql
+    The counter is the rate limits' (qinglian.limits: the shared cache, else one row per token)."""
+    from qinglian.limits.services import window_counts
 
     if settings.QINGLIAN_RATE_LIMITS_OFF:
         return None
     stamp = (now or timezone.now()).timestamp()
     start = int(stamp // WINDOW) * WINDOW
-    with connection.cursor() as cursor:
-        cursor.execute(_count_sql(1), [FEED_KIND, f"feed:{feed.pk}", start])
-        count = cursor.fetchone()[0]
+    [count] = window_counts(FEED_KIND, [f"feed:{feed.pk}"], start, WINDOW)
     if count <= settings.QINGLIAN_CALENDAR_PER_HOUR:
         return None
     return max(1, int(start + WINDOW - stamp))
