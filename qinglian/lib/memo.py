@@ -4,13 +4,17 @@ Every business write appends to the audit chain in its own transaction (lib.serv
 chain's head names the state of the data. An answer memoised under a key that ends with that head is exact,
 never merely recent: the next write changes the key and the next question is answered afresh. A short
 expiry bounds what a write made behind the services' back (raw SQL, which the project forbids) could leave.
-The memo lives in Django's cache (per process unless CACHES names a shared one); asking costs one
-primary-key read of the chain head.
+The memo lives in Django's cache: each process's memory, or the Valkey/Redis that CACHE_URL names, shared by
+every app server. Either way the answer is exact across processes, since the version in the key is read from
+the database on every question (a write through one server changes the key the others ask for); asking costs
+one primary-key read of the chain head. A shared cache that does not answer only costs the memo: the answer is
+computed afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -19,6 +23,7 @@ from django.db import connection
 from django.utils import timezone
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 MEMO_SECONDS = 300
 
 
@@ -49,9 +54,16 @@ def remember(key: str, compute: Callable[[], T], seconds: int = MEMO_SECONDS) ->
     of None is not remembered."""
     if not key:
         return compute()
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except Exception as exc:  # a shared cache down or unreachable: answer without the memo
+        log.warning("memo: cache unavailable (%s), answering afresh", exc)
+        return compute()
     if found is None:
         found = compute()
         if found is not None:
-            cache.set(key, found, seconds)
+            try:
+                cache.set(key, found, seconds)
+            except Exception as exc:
+                log.warning("memo: cache unavailable (%s), answer not kept", exc)
     return found
