@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "qinglian.jobs",
     "qinglian.oversight",
     "qinglian.verify",
+    "qinglian.api",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,8 @@ QINGLIAN_SMTP_TIMEOUT = env_int("QINGLIAN_SMTP_TIMEOUT", 10)
 QINGLIAN_MAIL_MAX_ATTEMPTS = env_int("QINGLIAN_MAIL_MAX_ATTEMPTS", 8)
 QINGLIAN_DIGEST_THRESHOLD = env_int("QINGLIAN_DIGEST_THRESHOLD", 5)
 QINGLIAN_CALENDAR_PER_HOUR = env_int("QINGLIAN_CALENDAR_PER_HOUR", 60)
+# Requests one API token may make a minute (qinglian.api); the excess answers 429 with Retry-After.
+QINGLIAN_API_PER_MINUTE = env_int("QINGLIAN_API_PER_MINUTE", 120)
 # Reminders are recorded and sent from this hour (China time) on, so a day's reminders arrive together in the
 # morning (a digest where many), not at midnight when the levels change; the outbox is sent at any hour.
 QINGLIAN_REMINDER_HOUR = env_int("QINGLIAN_REMINDER_HOUR", 8)
