@@ -1,0 +1,12 @@
+from django.urls import path
+
+from qinglian.returns import views
+
+app_name = "returns"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("upload/", views.upload, name="upload"),
+    path("map/<str:token>/", views.mapping, name="mapping"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/download/", views.download, name="download"),
+]
