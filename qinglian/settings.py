@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "qinglian.jobs",
     "qinglian.oversight",
     "qinglian.verify",
+    "qinglian.returns",
     "qinglian.api",
 ]
 
