@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "qinglian.verify",
     "qinglian.returns",
     "qinglian.api",
+    "qinglian.appraisal",
 ]
 
 MIDDLEWARE = [
