@@ -19,7 +19,7 @@ urlpatterns = [
 ]
 
 # Domain apps mount themselves at /<label>/ once they have a urls module.
-for label in ("stats", "ledger", "records", "publicity", "reports", "limits", "factors", "history", "notify", "dashboard", "jobs", "verify", "oversight", "api", "returns"):
+for label in ("stats", "ledger", "records", "publicity", "reports", "limits", "factors", "history", "notify", "dashboard", "jobs", "verify", "oversight", "api", "returns", "appraisal"):
     try:
         importlib.import_module(f"qinglian.{label}.urls")
     except ModuleNotFoundError:
