@@ -107,3 +107,18 @@ def test_a_complaint_reaches_the_sysadmin_and_the_unit_above_and_is_answered(v) 
     assert admin.post(f"/verify/complaints/{complaint.pk}/answer/", {"answer": "已转县委办统筹，只报一次。"}).status_code == 302
     assert Complaint.objects.get().answer == "已转县委办统筹，只报一次。"
     assert Message.objects.filter(user=w.clerk_a, kind="complaint", title__contains="已答复").exists()
+
+
+def test_the_measure_and_order_pages_lead_to_an_appeal(v) -> None:  # type: ignore[no-untyped-def]
+    w = v.w
+    order = SupervisionOrder.objects.get(pk=_false_finding(v).order_issued_id)
+    clerk = w.client("clerk_a")
+    listing = clerk.get("/ledger/orders/?state=open").content.decode()
+    link = f'/verify/appeals/new/?order={order.pk}'
+    assert f'href="{link}"' in listing
+    assert clerk.get(link).status_code == 200
+    late = v.measure(deadline="2026年4月30日")  # long past: red
+    page = clerk.get(f"/ledger/measures/{late.pk}/").content.decode()
+    assert f'href="/verify/appeals/new/?measure={late.pk}"' in page and "对预警颜色申诉" in page
+    green = v.measure(deadline="2027年6月30日")  # nothing to appeal while it is green
+    assert "对预警颜色申诉" not in clerk.get(f"/ledger/measures/{green.pk}/").content.decode()
