@@ -37,7 +37,8 @@ from qinglian.publicity.models import (
     Stage,
     TicketState,
 )
-from qinglian.stats.registry import Figure, RecordRef, Scope
+from qinglian.stats.definitions import DELETED, PERIOD, SUBTREE
+from qinglian.stats.registry import Definition, Figure, RecordRef, Scope
 
 LEVEL_NAMES = {Level.CENTRAL: "中央级媒体采用", Level.PROVINCIAL: "省级媒体采用", Level.CITY: "市州级媒体采用",
                Level.COUNTY: "县级媒体采用"}
@@ -68,6 +69,39 @@ def _publication_kinds() -> list[Kind]:
 
 
 PUBLICATION_KINDS = {k.code: k for k in _publication_kinds()}
+
+RULE_UNIT = "篇或条：按所选单位适用的宣传统计规则（本单位或最近上级单位设定）计，每件稿件记1"
+LATE_DAYS = "录入日期晚于刊发（报送）日期超过规定天数的为补录，照常计入，并在“其中补录”中单列"
+
+
+def _publication_rule(code: str) -> tuple[str, str]:
+    """(what counts, what does not) of one publication kind, beyond the shared period and subtree."""
+    key = code.removeprefix("publicity.")
+    if key == "submitted":
+        return "全部稿件，不论是否被媒体采用", "同一稿件重复登记的以登记为准，各计1件"
+    if key in ("articles", "items"):
+        unit = "篇（稿件）" if key == "articles" else "条（短消息、帖文）"
+        return f"已被媒体采用、且本身按{unit}登记的稿件", "未采用的稿件；按另一计量单位登记的稿件"
+    if key == "adopted":
+        return "已被媒体采用的稿件，不分媒体级别和渠道", "未采用的稿件（仅报送）"
+    if key.startswith("channel."):
+        label = Channel(key.removeprefix("channel.")).label
+        return f"已被媒体采用、且媒体渠道为“{label}”的稿件", "未采用的稿件；其他渠道媒体采用的稿件"
+    label = Level(key).label
+    return f"已被媒体采用、且媒体级别为“{label}”级的稿件", "未采用的稿件；其他级别媒体采用的稿件"
+
+
+def publication_definitions() -> dict[str, Definition]:
+    out = {}
+    for code, kind in PUBLICATION_KINDS.items():
+        rule, other = _publication_rule(code)
+        unit = f"{kind.counting_unit}：每件稿件记1{kind.counting_unit}" if kind.counting_unit else RULE_UNIT
+        out[code] = Definition(
+            name=kind.name, group="宣传", counting_unit=unit,
+            counts=f"{SUBTREE}登记的、刊发（报送）日期在{PERIOD}内的{rule}；{LATE_DAYS}。",
+            excludes=f"{DELETED}；{other}；刊发（报送）日期在时段之外的稿件。",
+            records="新闻宣传稿件，逐件显示标题、媒体、单位、刊发日期和补录标记。")
+    return out
 
 
 def day_span(scope: Scope) -> tuple[dt.datetime, dt.datetime]:
@@ -151,6 +185,9 @@ class PublicityProvider:
         default_unit = counting_unit_for(scope.root)
         return {pk: self._figures(rows, default_unit) for pk, rows in buckets.items()}
 
+    def definitions(self) -> dict[str, Definition]:
+        return publication_definitions()
+
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         spec = PUBLICATION_KINDS.get(kind)
         if spec is None:
@@ -201,6 +238,37 @@ class OpinionProvider:
         counts = opinion_counts(scope)
         return [Figure(kind=code, name=name, counting_unit=counting_unit, count=counts[code][0],
                        late=counts[code][1], group="舆情") for code, (name, counting_unit) in self.KINDS.items()]
+
+    def definitions(self) -> dict[str, Definition]:
+        offices = f"发函单位（采集、研判舆情的单位）属于{SUBTREE}"
+        return {
+            "opinion.tickets": Definition(
+                name="监测处置舆情", group="舆情", counting_unit="条：每条舆情记1条",
+                counts=(f"{offices}、发现时间在{PERIOD}内的舆情，不论处置到哪一步；录入时间晚于发现时间超过规定天数的"
+                        "为补录，照常计入，并在“其中补录”中单列。"),
+                excludes=f"{DELETED}；发现时间在时段之外的舆情；只是涉事单位属于本单位的舆情（由发函单位统计）。",
+                records="舆情，逐条显示摘要、发现日期和补录标记。"),
+            "opinion.closed": Definition(
+                name="办结舆情", group="舆情", counting_unit="件：每条办结的舆情记1件",
+                counts=f"{offices}、当前状态为已办结且办结时间在{PERIOD}内的舆情。",
+                excludes=f"{DELETED}；未办结（已采集、已研判、已发函待反馈、已反馈待核实）的舆情；办结时间在时段之外的舆情。",
+                records="已办结的舆情，逐件显示摘要和发现日期。"),
+            "opinion.alert_letters": Definition(
+                name="《舆情提示函》", group="舆情", counting_unit="期：每份提示函记1期",
+                counts=f"发函单位属于{SUBTREE}、发函日期在{PERIOD}内的《舆情提示函》。",
+                excludes=f"{DELETED}；发函日期在时段之外的提示函；本单位收到的提示函（另计“收到《舆情提示函》”）。",
+                records="《舆情提示函》，逐期显示编号和发函日期，链接到所涉舆情。"),
+            "opinion.letters_received": Definition(
+                name="收到《舆情提示函》", group="舆情", counting_unit="件：每份收到的提示函记1件",
+                counts=f"收函单位属于{SUBTREE}、发函日期在{PERIOD}内的《舆情提示函》。",
+                excludes=f"{DELETED}；发函日期在时段之外的提示函；本单位发出的提示函。",
+                records="收到的《舆情提示函》，逐件显示编号和发函日期，链接到所涉舆情。"),
+            "opinion.digests": Definition(
+                name="《网上舆情》", group="舆情", counting_unit="期：每期记1期",
+                counts=f"编发单位属于{SUBTREE}、编发日期在{PERIOD}内的《网上舆情》。",
+                excludes=f"{DELETED}；编发日期在时段之外的各期。",
+                records="《网上舆情》，逐期显示期号和编发日期。"),
+        }
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         qs = self._querysets(scope).get(kind)
@@ -290,6 +358,14 @@ class ReviewProvider:
     def figures(self, scope: Scope) -> list[Figure]:
         ((n,),) = sql.fetch(self._sql(), {**_period(scope), "stage": Stage.FINAL, "decision": Decision.APPROVE})
         return [Figure(kind="review.drafts_signed", name="经三审的稿件", counting_unit="篇", count=n, group="宣传")]
+
+    def definitions(self) -> dict[str, Definition]:
+        return {"review.drafts_signed": Definition(
+            name="经三审的稿件", group="宣传", counting_unit="篇：每篇稿件记1篇，同一稿件多次终审只计1篇",
+            counts=f"{SUBTREE}的稿件中，终审签署“同意”、签署时间在{PERIOD}内、且该签署未作废的。",
+            excludes=(f"{DELETED}（含已删除的稿件）；只完成初审或复审的稿件；终审不同意或签署已作废的；"
+                      "终审签署时间在时段之外的稿件。"),
+            records="经三审的稿件，逐篇显示标题和终审日期。")}
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         if kind != "review.drafts_signed":

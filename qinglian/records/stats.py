@@ -36,7 +36,8 @@ from qinglian.records.models import (
     RiskLevel,
     RiskPoint,
 )
-from qinglian.stats.registry import Figure, RecordRef, Scope
+from qinglian.stats.definitions import DELETED, PERIOD, SUBTREE, late_counted
+from qinglian.stats.registry import Definition, Figure, RecordRef, Scope
 
 CATEGORY_GROUP = {c.value: f"纪实·{c.label}" for c in Category}
 
@@ -128,6 +129,26 @@ def _activity_url(pk: int) -> str:
     return reverse("records:activity", args=[pk])
 
 
+def activity_definition(kind: ActivityKind) -> Definition:
+    """The 统计口径 of one activity kind (kinds are data: the definition follows the admin's settings)."""
+    cu = kind.counting_unit
+    if kind.counts_persons:
+        weight = f"每条记录按谈话（提醒）对象人数计数（对象去重，约谈3人记3{cu}；未填写对象的记录计0{cu}）"
+        unit = f"{cu}：每名谈话（提醒）对象记1{cu}"
+        beside = "谈话（提醒）对象以外的参加人员、主持人不计数"
+    else:
+        weight = f"每条记录计1{cu}，与参加人数无关"
+        unit = f"{cu}：每条活动记录记1{cu}"
+        beside = "同一活动的参加人员不另计数"
+    retired = "；该类型已停用，已有记录照常统计" if not kind.active else ""
+    return Definition(
+        name=kind.name, group=CATEGORY_GROUP.get(kind.category, "纪实"), counting_unit=unit,
+        counts=(f"{SUBTREE}登记的、发生日期在{PERIOD}内的“{kind.name}”活动记录；{weight}；"
+                f"{late_counted('发生日期')}{retired}。"),
+        excludes=(f"{DELETED}；发生日期在时段之外的记录（即使在时段内录入）；其他活动类型的记录；{beside}。"),
+        records=f"纪实·活动记录（类型“{kind.name}”），逐条显示单位、主题、发生日期、计数和补录标记。")
+
+
 class ActivityProvider:
     prefix = "activity"
 
@@ -146,6 +167,9 @@ class ActivityProvider:
             result.append(Figure(kind=f"{self.prefix}.{code}", name=name, counting_unit=counting_unit,
                                  count=weight, late=late, group=CATEGORY_GROUP.get(category, "纪实")))
         return result
+
+    def definitions(self) -> dict[str, Definition]:
+        return {kind.stat_code: activity_definition(kind) for kind in ActivityKind.objects.all()}
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         code = kind.removeprefix(self.prefix + ".")
@@ -201,6 +225,29 @@ class RiskProvider:
         return [Figure(kind=code, name=name, counting_unit=unit, count=sums[code][0], late=sums[code][1],
                        group="风险防控") for code, name, unit, _q in _risk_codes()]
 
+    def definitions(self) -> dict[str, Definition]:
+        common = f"{SUBTREE}登记的、排查日期在{PERIOD}内的廉政风险点"
+        late = late_counted("排查日期")
+        out = {}
+        for code, name, unit, _q in _risk_codes():
+            which = code.removeprefix("risk.")
+            if which == "points":
+                rule, other = "，不分类别和等级", "排查日期在时段之外的风险点（往年排查、本年仅复核的不计）"
+            elif which == "team_member":
+                rule = "中，岗位人员为主要领导或班子成员的"
+                other = "岗位人员为一般干部或未指定岗位人员的风险点；排查日期在时段之外的风险点"
+            elif which.startswith("level_"):
+                level = RiskLevel(which.removeprefix("level_")).label
+                rule, other = f"中，风险等级为“{level}”的", "其他等级的风险点；排查日期在时段之外的风险点"
+            else:
+                cat = RiskCategory(which).label
+                rule, other = f"中，类别为“{cat}”风险的", "其他类别的风险点；排查日期在时段之外的风险点"
+            out[code] = Definition(
+                name=name, group="风险防控", counting_unit=f"{unit}：每个风险点记1{unit}",
+                counts=f"{common}{rule}；{late}。", excludes=f"{DELETED}；{other}；风险点下的防控措施、年度复核不另计数。",
+                records="廉政风险点，逐条显示单位、岗位、描述（敏感的不显示）、排查日期、类别和等级。")
+        return out
+
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         q = next((q for code, _n, _u, q in _risk_codes() if code == kind), None)
         if q is None:
@@ -255,6 +302,24 @@ class LetterProvider:
         return [Figure(kind=code, name=name, counting_unit="份", count=sums[code][0], late=sums[code][1],
                        group="责任书") for code, (name, _k, _s) in self.NAMES.items()]
 
+    def definitions(self) -> dict[str, Definition]:
+        out = {}
+        for code, (name, letter_kind, signed) in self.NAMES.items():
+            what = LetterKind(letter_kind).label
+            if signed:
+                counts = (f"签订对象单位属于{SUBTREE}、签订日期在{PERIOD}内的{what}（含与本单位干部签订的）；"
+                          f"{late_counted('签订日期')}。")
+                excludes = f"{DELETED}；尚未登记签订日期的{what}；签订日期在时段之外的{what}（不论其年度）；另一类文书。"
+            else:
+                counts = (f"签订对象单位属于{SUBTREE}、年度在统计时段所含年份内、至今尚未登记签订日期的{what}"
+                          "（按现在的状态统计）。")
+                excludes = f"{DELETED}；已登记签订日期的{what}；年度在时段所含年份之外的{what}；另一类文书。"
+            out[code] = Definition(
+                name=name, group="责任书", counting_unit="份：每份责任书（承诺书）记1份",
+                counts=counts, excludes=excludes,
+                records=f"{what}，逐份显示年度、签订单位和签订对象、签订日期和补录标记。")
+        return out
+
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         if kind not in self.NAMES:
             from qinglian.stats.engine import UnknownKind
@@ -288,6 +353,24 @@ class DutyProvider:
         due = sum(1 for s in statuses if s.due)
         return [Figure(kind="duty.total", name="责任清单事项", counting_unit="项", count=len(statuses), group="责任清单"),
                 Figure(kind="duty.due", name="当期待履行责任事项", counting_unit="项", count=due, group="责任清单")]
+
+    def definitions(self) -> dict[str, Definition]:
+        lists = (f"{SUBTREE}的三个清单（主体责任、第一责任人、一岗双责）中，年度为统计时段结束日所在年份的责任事项"
+                 "（时段开始日不影响此项）")
+        judged = ("每项按其履行频次（每季度、每半年、每年）判断当期：以结束日和今天中较早的一天所在的周期为当期，"
+                  "当期内本清单单位登记了该事项佐证类型的活动记录、或有手工关联的记录，即为已履行")
+        return {
+            "duty.total": Definition(
+                name="责任清单事项", group="责任清单", counting_unit="项：每个责任事项记1项",
+                counts=f"{lists}，不论是否已履行。", excludes=f"已删除的清单及其事项；{DELETED}；其他年度清单的事项。",
+                records="责任事项，逐项显示所属清单、事项内容、当期和履行状态（已履行/待履行）、最近佐证日期。"),
+            "duty.due": Definition(
+                name="当期待履行责任事项", group="责任清单", counting_unit="项：每个责任事项记1项",
+                counts=f"{lists}中，当期尚无佐证记录的事项。{judged}。",
+                excludes=("当期已有佐证记录的事项；以往周期未履行而当期已履行的事项；已删除的清单、事项和活动记录；"
+                          "下级单位的记录不作本单位事项的佐证。"),
+                records="待履行的责任事项，逐项显示所属清单、事项内容、当期和最近佐证日期。"),
+        }
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         if kind not in ("duty.total", "duty.due"):

@@ -20,9 +20,51 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from qinglian.org.models import Person
-from qinglian.stats.registry import Figure, RecordRef
+from qinglian.stats.registry import Definition, Figure, RecordRef
 
 PREFIX = "person."
+
+
+def person_definitions() -> dict[str, Definition]:
+    """The 统计口径 of a person's figures (added to qinglian.stats.definitions by ReportsConfig.ready)."""
+    from qinglian.records.models import ActivityKind
+    from qinglian.stats.definitions import DELETED, PERIOD
+
+    out = {}
+    for kind in ActivityKind.objects.all():
+        cu = kind.counting_unit
+        if kind.counts_persons:
+            counts = (f"本人主持的、发生日期在{PERIOD}内的“{kind.name}”记录，按谈话（提醒）对象人数计"
+                      f"（每名对象记1{cu}）")
+            other = "本人只是参加或被谈话的记录"
+        else:
+            counts = f"本人主持或参加的、发生日期在{PERIOD}内的“{kind.name}”记录，每条记1{cu}"
+            other = "本人既未主持也未参加的记录"
+        out[f"{PREFIX}activity.{kind.code}"] = Definition(
+            name=kind.name, group="本人纪实", counting_unit=cu, counts=f"{counts}；补录的记录照常计入。",
+            excludes=f"{DELETED}；{other}；发生日期在时段之外的记录。",
+            records=f"本人的“{kind.name}”活动记录，逐条显示单位、主题和发生日期。")
+    out[f"{PREFIX}letter.signed"] = Definition(
+        name="本人签订责任书", group="本人纪实", counting_unit="份：每份记1份",
+        counts=f"本人作为签订人、签订日期在{PERIOD}内的责任书和廉政承诺书。",
+        excludes=f"{DELETED}；尚未登记签订的；签订日期在时段之外的。", records="本人签订的责任书，逐份显示。")
+    measures = "本人为责任领导的全部整改措施（不受统计时段限制，按现状统计）"
+    out[f"{PREFIX}ledger.measures"] = Definition(
+        name="牵头整改措施", group="本人整改", counting_unit="条：每条措施记1条", counts=f"{measures}。",
+        excludes=f"{DELETED}；本人只是责任人而非责任领导的措施。", records="本人牵头的整改措施，逐条显示状态。")
+    out[f"{PREFIX}ledger.done"] = Definition(
+        name="牵头整改措施已完成", group="本人整改", counting_unit="条：每条措施记1条",
+        counts=f"{measures}中，当前状态为已完成或长期坚持的。",
+        excludes=f"{DELETED}；未启动、推进中的措施；本人不是责任领导的措施。", records="本人牵头且已完成的整改措施。")
+    lists = "本人的清单（第一责任人清单、一岗双责清单）中，年度为统计时段结束日所在年份的责任事项"
+    out[f"{PREFIX}duty.total"] = Definition(
+        name="本人责任清单事项", group="本人责任", counting_unit="项：每个事项记1项", counts=f"{lists}。",
+        excludes="已删除的清单和事项；其他年度的清单。", records="本人的责任事项，逐项显示当期和履行状态。")
+    out[f"{PREFIX}duty.done"] = Definition(
+        name="本人已履行责任事项", group="本人责任", counting_unit="项：每个事项记1项",
+        counts=f"{lists}中，当期（结束日和今天中较早一天所在的周期）已有佐证记录的。",
+        excludes="当期尚无佐证记录的事项；已删除的清单、事项和活动记录。", records="本人已履行的责任事项。")
+    return out
 
 
 def _activity_q(person: Person, counts_persons: bool) -> Q:

@@ -40,6 +40,27 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """统计口径: what one figure kind counts, in Chinese, kept beside the provider that counts it.
+
+    `counts`: which records count and by which rule (the period boundary, the statuses, how 补录 is treated);
+    `excludes`: what does not count although it looks as if it might (deleted records, other statuses …);
+    `counting_unit`: the 计量单位 and what one of it is; `records`: the records behind the figure (its trace).
+    `name` and `group` repeat the figure's, so the 统计口径说明 table can be written without counting anything.
+    """
+
+    name: str
+    counts: str
+    excludes: str
+    counting_unit: str
+    records: str
+    group: str = ""
+
+    def is_complete(self) -> bool:
+        return all(str(v).strip() for v in (self.name, self.counts, self.excludes, self.counting_unit, self.records))
+
+
+@dataclass(frozen=True)
 class RecordRef:
     type: str  # model label, e.g. "records.activity"
     id: int
@@ -57,6 +78,8 @@ class Provider(Protocol):
     def figures(self, scope: Scope) -> list[Figure]: ...
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]: ...
+
+    def definitions(self) -> dict[str, Definition]: ...  # every kind it can produce → its 统计口径
 
 
 _providers: list[Provider] = []

@@ -11,13 +11,21 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from qinglian.audit.models import Action
+from qinglian.audit.services import audit_request
+from qinglian.lib.exports import XLSX, file_response
 from qinglian.lib.forms import ChineseDateField, IdField
 from qinglian.lib.memo import remember
 from qinglian.lib.views import business_required, chosen_unit, current_unit, id_param, unit_from_param
+from qinglian.limits.services import Kind, rate_refusal
 from qinglian.org.models import Unit
 from qinglian.org.scoping import may_see_unit
 from qinglian.stats import engine
+from qinglian.stats.definitions import all_definitions, definition, definitions_for
+from qinglian.stats.export import TITLE, definitions_docx, definitions_xlsx
 from qinglian.stats.registry import Figure
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class StatsForm(forms.Form):
@@ -60,10 +68,12 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     elif not form.is_bound:
         date_from, date_to = dt.date(today.year, 1, 1), today
     if date_from and date_to:
-        for figure in engine.figures(unit=unit, date_from=date_from, date_to=date_to):
+        found = engine.figures(unit=unit, date_from=date_from, date_to=date_to)
+        defined = definitions_for(f.kind for f in found)
+        for figure in found:
             if not groups or groups[-1][0] != figure.group:
                 groups.append((figure.group, []))
-            groups[-1][1].append(figure)
+            groups[-1][1].append((figure, defined.get(figure.kind)))
     return render(request, "stats/stats.html", {
         "form": form, "unit": unit, "groups": groups, "date_from": date_from, "date_to": date_to,
         "quick": _quick_periods(today)})
@@ -84,8 +94,24 @@ def records_page(request: HttpRequest) -> HttpResponse:
     figure = engine.figure_of(kind, engine.figures(unit=unit, date_from=d["date_from"], date_to=d["date_to"],
                                                    kinds=[kind]))
     return render(request, "stats/records.html", {
-        "unit": unit, "figure": figure, "refs": refs[:2000], "more": max(0, len(refs) - 2000),
+        "unit": unit, "figure": figure, "definition": definition(kind), "refs": refs[:2000],
+        "more": max(0, len(refs) - 2000),
         "date_from": d["date_from"], "date_to": d["date_to"], "late": sum(1 for r in refs if r.late)})
+
+
+@business_required
+def definitions_file(request: HttpRequest, fmt: str) -> HttpResponse:
+    """统计口径说明 of every figure as .xlsx or .docx (落款: the unit chosen on the statistics page)."""
+    unit = chosen_unit(request, request.GET.get("unit"))
+    if refused := rate_refusal(request, Kind.EXPORT):
+        return refused
+    found = all_definitions()
+    audit_request(request, action=Action.EXPORT, summary=f"导出{TITLE}（{len(found)}项，{fmt}）")
+    today = timezone.localdate()
+    name = f"{TITLE}-{today:%Y%m%d}.{fmt}"
+    if fmt == "docx":
+        return file_response(definitions_docx(found, issuer=unit.name, today=today), name, DOCX)
+    return file_response(definitions_xlsx(found), name, XLSX)
 
 
 def _iso(value: str | None, name: str) -> dt.date:

@@ -25,7 +25,7 @@ from qinglian.ledger.selectors import record_label, scoped_sources
 from qinglian.ledger.services import ledger_measure_update
 from qinglian.lib.services import record_create, record_update
 from qinglian.org.scoping import may_write_unit
-from qinglian.stats.registry import Figure, RecordRef, Scope
+from qinglian.stats.registry import Definition, Figure, RecordRef, Scope
 from qinglian.verify.models import ProblemNature, ProblemProfile, Reach, RectificationType
 from qinglian.verify.rules import add_months
 from qinglian.verify.services import date_zh, refuse
@@ -197,8 +197,33 @@ def class_counts(root: Any, date_from: dt.date, date_to: dt.date,
     return {kind: (name, int(counts[f"k{i}"] or 0)) for i, (kind, name, _) in enumerate(kinds)}
 
 
+def class_definitions() -> dict[str, Definition]:
+    """The 统计口径 of every class figure (natures and types are data: retired ones too, as `_kinds`)."""
+    from qinglian.ledger.stats import PROBLEM_UNIT, SOURCES, UNDATED
+    from qinglian.stats.definitions import DELETED
+
+    inherit = "子问题未单独分类的，按其上级问题的分类计"
+    out = {}
+    for kind, name, _q in _kinds():
+        axis, _, code = kind.removeprefix(PREFIX + ".").partition(".")
+        field_name = {"nature": "问题性质", "type": "整改类型", "reach": "共性/个性"}[axis]
+        if code == "none":
+            rule, other = f"尚未确定{field_name}的", f"已确定{field_name}的问题"
+        else:
+            rule, other = f"{field_name}为“{name.removesuffix('类问题')}”的", f"{field_name}为其他的或未确定的问题"
+        out[kind] = Definition(
+            name=name, group=GROUP, counting_unit=PROBLEM_UNIT,
+            counts=f"{SOURCES}下的具体问题中，{rule}（{inherit}）；已停用的分类照常统计；按现状统计。",
+            excludes=f"{DELETED}；{other}；有子问题的上级问题本身；{UNDATED}。",
+            records="具体问题，逐项显示问题内容和销号日期。")
+    return out
+
+
 class ClassProvider:
     prefix = PREFIX
+
+    def definitions(self) -> dict[str, Definition]:
+        return class_definitions()
 
     def figures(self, scope: Scope) -> list[Figure]:
         return [Figure(kind=kind, name=name, counting_unit="项", count=n, group=GROUP)

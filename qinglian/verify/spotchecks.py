@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from qinglian.org.models import Unit
 from qinglian.org.scoping import subtree_q
-from qinglian.stats.registry import Figure, RecordRef, Scope
+from qinglian.stats.definitions import PERIOD, SUBTREE
+from qinglian.stats.registry import Definition, Figure, RecordRef, Scope
 from qinglian.verify.models import SpotCheck, SpotCheckItem, Verdict
 
 FIGURES: dict[str, tuple[str, Q]] = {  # kind → (name, the items behind it)
@@ -37,8 +38,27 @@ def verdict_counts(items: QuerySet[SpotCheckItem]) -> dict[str, int]:
     return {key: int(value or 0) for key, value in found.items()}
 
 
+VERDICT_RULES = {"checked": "已得出核查结论（属实、不属实或部分属实）的", "true": "核查结论为“属实”的",
+                 "false": "核查结论为“不属实”的（该事项已重新整改并下发督办）", "partial": "核查结论为“部分属实”的"}
+
+
+def spotcheck_definitions() -> dict[str, Definition]:
+    out = {}
+    for key, (name, _q) in FIGURES.items():
+        other = "已抽中但尚未核查的事项" + ("" if key == "checked" else "；其他结论的事项")
+        out[f"spotcheck.{key}"] = Definition(
+            name=name, group="整改", counting_unit="项：每个被抽中的销号事项记1项",
+            counts=f"被抽查事项属于{SUBTREE}、核查日期在{PERIOD}内的抽查事项中，{VERDICT_RULES[key]}。",
+            excludes=f"{other}；核查日期在时段之外的事项（不论何时抽取）；已删除的抽查事项。",
+            records="抽查事项，逐项显示核查结论、被查事项和核查日期，链接到所属抽查。")
+    return out
+
+
 class SpotCheckProvider:
     prefix = "spotcheck"
+
+    def definitions(self) -> dict[str, Definition]:
+        return spotcheck_definitions()
 
     def figures(self, scope: Scope) -> list[Figure]:
         counts = verdict_counts(checked_items(scope.root, scope.date_from, scope.date_to))

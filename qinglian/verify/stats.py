@@ -17,7 +17,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from qinglian.ledger.models import Closure, Measure, Problem
 from qinglian.ledger.selectors import record_label, scoped_sources
-from qinglian.stats.registry import Figure, RecordRef, Scope
+from qinglian.ledger.stats import MEASURE_UNIT, SOURCES, UNDATED
+from qinglian.stats.definitions import DELETED
+from qinglian.stats.registry import Definition, Figure, RecordRef, Scope
 from qinglian.verify.models import Extension, ExtensionState, Recurrence
 
 FIGURES: dict[str, tuple[str, str]] = {  # kind → (name, counting unit)
@@ -29,6 +31,38 @@ FIGURES: dict[str, tuple[str, str]] = {  # kind → (name, counting unit)
     "recurred": ("观察期内复发问题", "项"),
 }
 TRACE_LIMIT = 5000
+
+CLOSED = (f"{SOURCES}的整改措施中，已销号（两步销号的须已验收）、有整改时限的措施，按销号日期（两步销号的为完成获批"
+          "之日）与现行整改时限（经批准延期的为延期后的时限）比较：")
+NOT_CLOSED = "尚未销号（含已完成待验收）的措施；没有具体整改时限的措施"
+
+
+def _closed(name: str, rule: str, other: str) -> Definition:
+    return Definition(name=name, group="整改", counting_unit=MEASURE_UNIT, counts=f"{CLOSED}{rule}。",
+                      excludes=f"{DELETED}；{NOT_CLOSED}；{other}；{UNDATED}。",
+                      records=f"{name}的整改措施，逐条显示措施内容和整改时限。")
+
+
+DEFINITIONS: dict[str, Definition] = {
+    "early": _closed("提前完成", "销号日期早于时限当天的", "按期或逾期销号的措施"),
+    "on_time": _closed("按期完成", "销号日期恰为时限当天的", "提前或逾期销号的措施"),
+    "late": _closed("逾期完成", "销号日期晚于时限的", "提前或按期销号的措施"),
+    "extended": Definition(
+        name="经批准延期", group="整改", counting_unit=MEASURE_UNIT,
+        counts=f"{SOURCES}的整改措施中，有一份延期申请已获批准的（不论后来是否完成、何时完成）；批准时间不受统计时段限制。",
+        excludes=f"{DELETED}（含已删除的延期申请）；延期申请待审批或未获批准的措施；{UNDATED}。",
+        records="经批准延期的整改措施，逐条显示措施内容和延期后的整改时限。"),
+    "awaiting": Definition(
+        name="已完成待验收", group="整改", counting_unit=MEASURE_UNIT,
+        counts=f"{SOURCES}的整改措施中，已报完成（作出真实性承诺）、正等待验收的；按现状统计。",
+        excludes=f"{DELETED}；已验收销号的措施（计入提前/按期/逾期完成）；退回重新整改的措施；{UNDATED}。",
+        records="已完成待验收的整改措施，逐条显示措施内容和整改时限。"),
+    "recurred": Definition(
+        name="观察期内复发问题", group="整改", counting_unit="项：每个登记过复发的问题记1项",
+        counts=f"{SOURCES}下的问题中，在验收后的观察期内登记过复发的（同一问题多次复发只计1项）。",
+        excludes=f"{DELETED}（含已删除的复发登记）；从未登记复发的问题；{UNDATED}。",
+        records="登记过复发的问题，逐项显示问题内容和销号日期。"),
+}
 
 
 def measure_qs() -> dict[str, Q]:
@@ -75,6 +109,9 @@ class VerifyProvider:
         counts = verify_counts(scope.root, scope.date_from, scope.date_to)
         return [Figure(kind=f"verify.{key}", name=name, counting_unit=unit, count=counts[key], group="整改")
                 for key, (name, unit) in FIGURES.items()]
+
+    def definitions(self) -> dict[str, Definition]:
+        return {f"verify.{key}": DEFINITIONS[key] for key in FIGURES}
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         key = kind.removeprefix("verify.")

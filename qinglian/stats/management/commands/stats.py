@@ -1,5 +1,6 @@
 """qinglian stats --unit UNIT --from 2023-01-01 --to 2023-12-31 [--json] [--records] [--kind CODE …]
-qinglian stats --rebuild   (re-derive 补录 flags and the activity pre-aggregate after bulk loads)"""
+qinglian stats --rebuild   (re-derive 补录 flags and the activity pre-aggregate after bulk loads)
+qinglian stats definitions [--json]   (统计口径说明: what each figure counts and excludes)"""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
     help = "统计某单位（含下级单位）在某时段内各类记录的数量；--json 输出 JSON"
 
     def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("action", nargs="?", choices=["definitions"],
+                            help="definitions：列出每个统计项的统计口径（统计内容、不计入、计量单位、统计记录）")
         parser.add_argument("--unit", help="单位编号、全称或唯一名称")
         parser.add_argument("--from", dest="date_from", help="开始日期（含），如 2023-01-01")
         parser.add_argument("--to", dest="date_to", help="结束日期（含），如 2023-12-31")
@@ -39,6 +42,9 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild", action="store_true", help="重新计算补录标记和统计预汇总")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "definitions":
+            self._definitions(as_json=options["json"])
+            return
         if options["rebuild"]:
             from qinglian.audit.models import Action
             from qinglian.audit.services import audit_log
@@ -82,3 +88,23 @@ class Command(BaseCommand):
                 tag = " 补录" if ref.late else ""
                 day = f"{ref.date:%Y-%m-%d}" if ref.date else "—"
                 self.stdout.write(f"      {day} {ref.label}（{ref.type}#{ref.id}）{tag}")
+
+    def _definitions(self, *, as_json: bool) -> None:
+        from dataclasses import asdict
+
+        from qinglian.stats.definitions import all_definitions
+        from qinglian.stats.export import general_notes
+
+        found = all_definitions()
+        if as_json:
+            self.stdout.write(json.dumps([{"kind": kind, **asdict(d)} for kind, d in found.items()],
+                                         ensure_ascii=False))
+            return
+        self.stdout.write("统计口径说明")
+        for note in general_notes():
+            self.stdout.write(f"  {note}")
+        for kind, d in found.items():
+            self.stdout.write(f"\n{d.name}  [{kind}]（{d.group}）")
+            for label, text in (("统计内容", d.counts), ("不计入", d.excludes), ("计量单位", d.counting_unit),
+                                ("统计记录", d.records)):
+                self.stdout.write(f"  {label}：{text}")
