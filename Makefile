@@ -18,7 +18,7 @@ SHELL := /bin/bash
 # editable installs; neither is anything a newcomer must act on. A failed install still stops make (pipefail).
 QUIET_PIP := grep -E "^(ERROR|error:)" || true
 
-.PHONY: install run test test-sqlite test-postgres bench lint sbom system-deps clean
+.PHONY: install run test test-sqlite test-postgres bench lint sbom system-deps clean prod-local prod-local-stop
 
 install: $(STAMP) $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
 
@@ -50,6 +50,14 @@ run: install
 		trap 'kill -TERM $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT; \
 		echo "后台任务进程已启动（日志：var/worker.log），随网页服务一同停止。"; \
 		$(BIN)/qinglian serve --port $(PORT)
+
+# The several-app-server layout (docs/deploy.md): nginx on 127.0.0.1:8080 in front of two gunicorn processes,
+# PostgreSQL, Valkey/Redis and the job worker, all under var/prod-local/ (kept between runs).
+prod-local: install system-deps
+	@scripts/prod-local.sh start
+
+prod-local-stop:
+	@scripts/prod-local.sh stop
 
 # System packages the tests need: PostgreSQL (a real server), LibreOffice and CJK fonts (PDF export),
 # Chromium (page screenshots). Installed with apt only when missing.
