@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from qinglian.api.services import token_create
-from qinglian.ledger.models import Aspect, Measure, MeasureStatus, Problem, Source
+from qinglian.ledger.models import Aspect, Measure, MeasureStatus, Problem, Source, measure_position, problem_key
 from qinglian.lib.testing import World, build_world
 from qinglian.records.tests.helpers import make_activity
 
@@ -35,7 +35,8 @@ def make_ledger(unit: Any, text: str = "建立制度") -> Ledger:
     aspect = Aspect.objects.create(source=source, unit=unit, title="落实管党治党政治责任", order=1)
     problem = Problem.objects.create(aspect=aspect, source=source, unit=unit, text="学习不深入", order=1)
     measure = Measure.objects.create(problem=problem, aspect=aspect, source=source, unit=unit, text=text,
-                                     deadline=dt.date(2026, 12, 31), status=MeasureStatus.IN_PROGRESS)
+                                     deadline=dt.date(2026, 12, 31), status=MeasureStatus.IN_PROGRESS,
+                                     position=measure_position(unit, source.pk, 1, problem_key(problem), 1))
     return Ledger(source, aspect, problem, measure)
 
 
