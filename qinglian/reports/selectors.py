@@ -30,8 +30,8 @@ from qinglian.stats import engine
 
 # Which providers each genre reads (a prefix ending in "." asks one provider for all its kinds).
 GENRE_KINDS: dict[str, list[str]] = {
-    "responsibility": ["activity.", "risk.", "letter.", "ledger.", "publicity.", "opinion."],
-    "summary": ["activity.", "risk.", "ledger.", "publicity.", "opinion.", "review."],
+    "responsibility": ["activity.", "risk.", "letter.", "ledger.", "verify.", "publicity.", "opinion."],
+    "summary": ["activity.", "risk.", "ledger.", "verify.", "publicity.", "opinion.", "review."],
     "rectification": ["activity.", "ledger.", "verify."],
     "bulletin": ["publicity."],
     "personal": [],
@@ -151,6 +151,20 @@ def open_items(unit: Unit, date_to: dt.date, only: Sequence[int] | None = None,
                              origin=p.origin_document) for p in problems), tuple(items)
 
 
+YEAR_ON_YEAR = ("responsibility", "summary")  # genres that lead with what changed (genres/changes.py)
+
+
+def previous_figures(unit: Unit, genre: str, date_from: dt.date, date_to: dt.date) -> tuple[dict[str, Count], str]:
+    """The genre's figures for the same span a year earlier, and how the text names it ("2025年", "上年同期")."""
+    try:
+        before = (date_from.replace(year=date_from.year - 1), date_to.replace(year=date_to.year - 1))
+    except ValueError:  # 29 February
+        before = (date_from - dt.timedelta(days=365), date_to - dt.timedelta(days=365))
+    found = engine.figures(unit=unit, date_from=before[0], date_to=before[1], kinds=GENRE_KINDS[genre])
+    whole = date_from == dt.date(date_from.year, 1, 1) and date_to == dt.date(date_from.year, 12, 31)
+    return _counts(found), f"{before[0].year}年" if whole else "上年同期"
+
+
 def _bulletin(unit: Unit, date_from: dt.date, date_to: dt.date, total: dict[str, Count]
               ) -> tuple[tuple[str, ...], tuple[BulletinRow, ...]]:
     kinds = [f"publicity.{code}" for code, _ in LEVELS]
@@ -192,6 +206,8 @@ def gather(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, pers
             figures = {**figures, **_source_counts(unit, date_from, date_to, sources)}
     if genre in ("responsibility", "summary", "rectification", "personal"):
         extra["open_problems"], extra["open_measures"] = open_items(unit, date_to, sources, labels)
+    if genre in YEAR_ON_YEAR:
+        extra["previous"], extra["previous_label"] = previous_figures(unit, genre, date_from, date_to)
     if genre == "bulletin":
         extra["bulletin_levels"], extra["bulletin_rows"] = _bulletin(unit, date_from, date_to, figures)
         figures = {**figures, **{c.key: c for row in extra["bulletin_rows"] for c in row.cells}}

@@ -110,6 +110,8 @@ class ReportInput:
     open_problems: tuple[OpenProblem, ...] = ()  # specific problems still open at the period's end
     open_measures: tuple[MeasureItem, ...] = ()  # measures still under way (plans)
     person: PersonInfo | None = None
+    previous: dict[str, Count] = field(default_factory=dict)  # the same figures a year earlier (changes.py)
+    previous_label: str = ""  # how the text names that period: "2025年", "上年同期"
     bulletin_levels: tuple[str, ...] = ()  # column labels (中央级 …)
     bulletin_rows: tuple[BulletinRow, ...] = ()
 
