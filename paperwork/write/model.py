@@ -19,6 +19,7 @@ GENRES: dict[str, str] = {
     "rectification": "巡察整改情况通报",
     "summary": "工作总结及下年计划",
     "bulletin": "新闻宣传通报",
+    "integrity": "党风廉政意见回复",
 }
 
 HeadingLevel = Literal[1, 2, 3, 4]

@@ -60,7 +60,8 @@ class PeriodMixin(forms.Form):
 
 class GenerateForm(PeriodMixin):
     unit = IdField(label="单位", widget=forms.Select, help_text="统计该单位及其下级单位的记录。")
-    genre = forms.ChoiceField(label="报告类型", choices=Genre.choices)
+    # the 意见回复 has its own page (a supervisor's, for one cadre)
+    genre = forms.ChoiceField(label="报告类型", choices=[c for c in Genre.choices if c[0] != Genre.INTEGRITY])
     person = IdField(label="述职人", required=False, widget=forms.Select,
                      help_text="仅述责述廉报告需要选择。")
     sources = forms.TypedMultipleChoiceField(

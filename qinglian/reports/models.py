@@ -7,12 +7,14 @@ said: its blocks (for the preview) and every figure in it (for the trace page an
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from qinglian.lib.models import Record
-from qinglian.org.models import Person, Unit
+from qinglian.lib.models import Record, RecordQuerySet
+from qinglian.org.models import Person, Role, Unit
 
 
 class Genre(models.TextChoices):
@@ -21,6 +23,20 @@ class Genre(models.TextChoices):
     RECTIFICATION = "rectification", "巡察整改情况通报"
     SUMMARY = "summary", "工作总结及下年计划"
     BULLETIN = "bulletin", "新闻宣传通报"
+    INTEGRITY = "integrity", "党风廉政意见回复"
+
+
+class GeneratedReportQuerySet(RecordQuerySet):
+    def visible_to(self, user: Any) -> GeneratedReportQuerySet:
+        """The one scoping rule, and a 党风廉政意见回复 only for supervisors (纪检): it is a lookup of a person that
+        the cadre's own unit does not see."""
+        qs = super().visible_to(user)
+        return qs if getattr(user, "role", None) == Role.SUPERVISOR else qs.exclude(genre=Genre.INTEGRITY)
+
+
+class GeneratedReportManager(models.Manager.from_queryset(GeneratedReportQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> GeneratedReportQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class GeneratedReport(Record):
@@ -31,7 +47,8 @@ class GeneratedReport(Record):
     date_from = models.DateField("统计开始日期")
     date_to = models.DateField("统计结束日期")
     person = models.ForeignKey(Person, verbose_name="述责述廉人", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="generated_reports", help_text="仅述责述廉报告填写。")
+                               related_name="generated_reports",
+                               help_text="述责述廉报告的述职人，或党风廉政意见回复所查的干部。")
     title = models.CharField("标题", max_length=300)
     stored = models.CharField("存储位置", max_length=255, editable=False,
                               help_text="MEDIA_ROOT 下的相对路径；不在网站目录中，只经权限检查后下载。")
@@ -43,6 +60,9 @@ class GeneratedReport(Record):
                                help_text="报告中每个数字：统计项代码、名称、计量单位、数量、在文中的写法。")
     sources = models.JSONField("所选反馈来源", default=list, blank=True,
                                help_text="整改情况通报针对的反馈来源编号；为空即时段内全部来源。")
+
+    objects = GeneratedReportManager()
+    with_deleted = models.Manager.from_queryset(GeneratedReportQuerySet)()
 
     class Meta:
         verbose_name = "生成的报告"

@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qinglian.lib.nav import NavItem
-from qinglian.org.models import BUSINESS_ROLES
+from qinglian.org.models import BUSINESS_ROLES, Role
 
 NAV = [
     NavItem("生成报告", "reports:index", BUSINESS_ROLES, section="统计与报告", order=61),
     NavItem("报告检查", "reports:check", BUSINESS_ROLES, section="统计与报告", order=62),
     NavItem("报告模板", "reports:templates", BUSINESS_ROLES, section="统计与报告", order=63),
+    NavItem("党风廉政意见回复", "reports:integrity", frozenset({Role.SUPERVISOR}), section="统计与报告", order=64),
 ]
 
 

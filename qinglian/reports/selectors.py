@@ -18,6 +18,7 @@ from qinglian.reports.genres.data import (
     BulletinRow,
     Count,
     DutyItem,
+    IntegrityInfo,
     MeasureItem,
     OpenProblem,
     PersonInfo,
@@ -35,6 +36,7 @@ GENRE_KINDS: dict[str, list[str]] = {
     "rectification": ["activity.", "ledger.", "verify."],
     "bulletin": ["publicity."],
     "personal": [],
+    "integrity": [],
 }
 LEVELS = (("central", "中央级"), ("provincial", "省级"), ("city", "市州级"), ("county", "县级"))
 OPEN_LIMIT = 8
@@ -188,12 +190,43 @@ def _bulletin(unit: Unit, date_from: dt.date, date_to: dt.date, total: dict[str,
     return tuple(label for _, label in LEVELS), tuple(rows)
 
 
+def _person_info(person: Person, date_to: dt.date, today: dt.date, figures: dict[str, Count]) -> PersonInfo:
+    """The person and their duty list (its two figures added to `figures`), for 述责述廉 and 意见回复 alike."""
+    statuses = person_duties(person, date_to, today)
+    for key, name, n in (("person.duty.total", "本人责任清单事项", len(statuses)),
+                         ("person.duty.done", "本人已履行责任事项", sum(1 for s in statuses if s.done))):
+        figures[key] = Count(key=key, name=name, counting_unit="项", count=n)
+    return PersonInfo(
+        name=person.name, post=person.post, team_role=person.team_role, portfolio=tuple(person.portfolio_areas()),
+        duties=tuple(DutyItem(list_label=s.duty.duty_list.get_kind_display(), text=s.duty.text,
+                              frequency=s.duty.get_frequency_display(), done=s.done) for s in statuses))
+
+
+def _integrity(person: Person, date_from: dt.date, date_to: dt.date, today: dt.date, clearance: str | None,
+               issuer: str) -> tuple[dict[str, Count], dict]:  # type: ignore[type-arg]
+    """The 意见回复's figures and lists; `clearance` limits the talks, measures and 督办 it quotes (None: all)."""
+    from qinglian.reports import integrity
+
+    figures = _counts(person_figures(person, date_from, date_to, today, with_duties=False))
+    figures.update(_counts(integrity.integrity_figures(person, date_from, date_to, today)))
+    talks, talk_label = integrity.talk_items(person, date_from, date_to, clearance)
+    ledger, ledger_label = integrity.ledger_items(person, date_from, date_to, today, clearance)
+    orders, order_label = integrity.order_items(person, date_from, date_to, clearance)
+    info = IntegrityInfo(unit_name=person.unit.name, issuer=issuer, talks=talks, ledger=ledger, orders=orders,
+                         letters=integrity.letter_lines(person, date_from, date_to))
+    person_info = _person_info(person, date_to, today, figures)
+    label = integrity.highest([x for x in (talk_label, ledger_label, order_label) if x])
+    return figures, {"integrity": info, "person": person_info, "content_label": label}
+
+
 def gather(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, person: Person | None = None,
            today: dt.date | None = None, sources: Sequence[int] | None = None,
-           labels: Sequence[str] | None = None) -> ReportInput:
+           labels: Sequence[str] | None = None, clearance: str | None = None, issuer: str = "") -> ReportInput:
     """Everything a genre builder needs; raises engine.PeriodError for an impossible period. `sources`: a
     rectification notice for these sources alone (its ledger figures counted for them only). `labels`: the
-    密级 whose texts the reader may see (problems and measures quoted); figures count every record."""
+    密级 whose texts the reader may see (problems and measures quoted); figures count every record.
+    `clearance`, `issuer`: the 意见回复's reader (its talks are quoted by the activity pages' own check) and
+    the 纪检 office answering."""
     today = today or dt.date.today()
     engine.make_scope(unit=unit, date_from=date_from, date_to=date_to)  # validates the period
     figures: dict[str, Count] = {}
@@ -215,13 +248,11 @@ def gather(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, pers
         if person is None:
             raise ValueError("述责述廉报告须指定述职人。")
         figures = _counts(person_figures(person, date_from, date_to, today, with_duties=False))
-        statuses = person_duties(person, date_to, today)
-        for key, name, n in (("person.duty.total", "本人责任清单事项", len(statuses)),
-                             ("person.duty.done", "本人已履行责任事项", sum(1 for s in statuses if s.done))):
-            figures[key] = Count(key=key, name=name, counting_unit="项", count=n)
-        extra["person"] = PersonInfo(
-            name=person.name, post=person.post, team_role=person.team_role, portfolio=tuple(person.portfolio_areas()),
-            duties=tuple(DutyItem(list_label=s.duty.duty_list.get_kind_display(), text=s.duty.text,
-                                  frequency=s.duty.get_frequency_display(), done=s.done) for s in statuses))
+        extra["person"] = _person_info(person, date_to, today, figures)
+    if genre == "integrity":
+        if person is None:
+            raise ValueError("党风廉政意见回复须指定干部。")
+        figures, found = _integrity(person, date_from, date_to, today, clearance, issuer)
+        extra.update(found)
     return ReportInput(genre=genre, unit_name=unit.name, unit_short=unit.short_name, date_from=date_from,
                        date_to=date_to, today=today, figures=figures, **extra)

@@ -36,14 +36,15 @@ from paperwork.write import (
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log, client_ip
 from qinglian.lib import files
-from qinglian.lib.models import labels_within
+from qinglian.lib.models import SecurityLabel, labels_within
 from qinglian.lib.security import mask_phone
 from qinglian.lib.services import record_create, record_delete
-from qinglian.org.models import Person, Unit, path_prefixes
+from qinglian.org.models import Person, Role, Unit, path_prefixes
 from qinglian.org.scoping import may_see_unit, may_write_unit
 from qinglian.reports.genres import build_report
 from qinglian.reports.genres.common import FigureTable
 from qinglian.reports.genres.data import ReportInput
+from qinglian.reports.integrity import highest
 from qinglian.reports.models import GeneratedReport, Genre, ReportTemplate
 from qinglian.reports.selectors import gather, rectification_sources
 
@@ -189,14 +190,16 @@ def notice_sources(unit: Unit, date_from: dt.date, date_to: dt.date, chosen: Seq
 def report_draft(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, person: Person | None = None,
                  today: dt.date | None = None, template: bytes | None = None,
                  sources: Sequence[int] | None = None, contact_person: Person | None = None,
-                 labels: Sequence[str] | None = None) -> Draft:
+                 labels: Sequence[str] | None = None, clearance: str | None = None, issuer: str = "") -> Draft:
     """Build a draft without saving it (the CLI, the bench and the history all start here). A rectification
     notice is for `sources` (see notice_sources); other genres ignore them. Its contact lines name
     `contact_person` (the account's own person) with the phone number masked: a document travels. `labels`:
-    the 密级 whose texts the reader may see (None: the CLI, run by whoever holds the server, sees all)."""
+    the 密级 whose texts the reader may see (None: the CLI, run by whoever holds the server, sees all);
+    `clearance` and `issuer` likewise for the 意见回复 (see integrity_refusal for who may ask for one)."""
     chosen = notice_sources(unit, date_from, date_to, sources) if genre == Genre.RECTIFICATION else []
     data = gather(unit=unit, genre=genre, date_from=date_from, date_to=date_to, person=person,
-                  today=today or timezone.localdate(), sources=chosen, labels=labels)
+                  today=today or timezone.localdate(), sources=chosen, labels=labels, clearance=clearance,
+                  issuer=issuer)
     report = build_report(data)
     if genre == Genre.RECTIFICATION and contact_person is not None and contact_person.phone:
         report = dataclasses.replace(report, contact=f"联系人：{contact_person.name}；"
@@ -215,7 +218,33 @@ def report_draft(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date
                  sources=chosen)
 
 
+def integrity_refusal(user: Any, person: Person) -> str:
+    """Why `user` may not have a 党风廉政意见回复 on `person` ('' when they may): only a supervisor (纪检监察),
+    and only for a cadre of the units they supervise, never for themselves."""
+    if getattr(user, "role", None) != Role.SUPERVISOR:
+        return "只有监督员（纪检监察机构）可以出具党风廉政意见回复。"
+    if not may_see_unit(user, person.unit):
+        return "该干部不在您监督的单位范围内，不能出具意见回复。"
+    if getattr(user, "person_id", None) == person.pk:
+        return "不能为本人出具党风廉政意见回复，请由其他监督员办理。"
+    return ""
+
+
+def integrity_issuer(user: Any) -> str:
+    """The 纪检 office that answers: the supervisor's own unit (a 派驻纪检监察组 …); '' leaves the blank."""
+    person = getattr(user, "person", None)
+    return person.unit.name if person is not None else ""
+
+
 def check_request(*, user: Any, unit: Unit, genre: str, person: Person | None) -> None:
+    if genre == Genre.INTEGRITY:
+        if person is None:
+            raise ValidationError("党风廉政意见回复须选择干部。")
+        if problem := integrity_refusal(user, person):
+            audit_log(action=Action.REFUSED, summary=f"出具党风廉政意见回复被拒绝：{person.name}（{problem}）",
+                      actor=user, obj=person)
+            raise PermissionDenied(problem)
+        return
     if not may_see_unit(user, unit):
         raise PermissionDenied("无权查看该单位。")
     if genre not in Genre.values:
@@ -233,18 +262,25 @@ def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, da
     """Generate a draft and keep it in the history (reading only: any business role of the unit may)."""
     check_request(user=user, unit=unit, genre=genre, person=person)
     today = today or timezone.localdate()
+    one_person = genre in (Genre.PERSONAL, Genre.INTEGRITY)
+    if genre == Genre.INTEGRITY:
+        assert person is not None
+        unit = person.unit  # a cadre's opinion belongs to the cadre's unit, whatever unit the page had chosen
+    clearance = getattr(user, "clearance", "")
     draft = report_draft(unit=unit, genre=genre, date_from=date_from, date_to=date_to,
-                         person=person if genre == Genre.PERSONAL else None, today=today, sources=sources,
-                         contact_person=getattr(user, "person", None),
-                         labels=labels_within(getattr(user, "clearance", "")))
+                         person=person if one_person else None, today=today, sources=sources,
+                         contact_person=getattr(user, "person", None), labels=labels_within(clearance),
+                         clearance=clearance, issuer=integrity_issuer(user) if genre == Genre.INTEGRITY else "")
     relative = store_file(draft.docx, f"{today:%Y}/{today:%m}")
     try:
         with transaction.atomic():
             obj = GeneratedReport(unit=unit, genre=genre, date_from=date_from, date_to=date_to,
-                                  person=person if genre == Genre.PERSONAL else None, title=draft.report.title[:300],
+                                  person=person if one_person else None, title=draft.report.title[:300],
                                   stored=relative, size=len(draft.docx), template_name=draft.template_name[:200],
                                   blocks=draft.blocks, figures=draft.figures, sources=draft.sources,
                                   created_by=user, updated_by=user)
+            if draft.data.content_label:  # quoting 敏感 talks makes the draft 敏感: lower readers cannot open it
+                obj.security_label = highest([SecurityLabel.INTERNAL, draft.data.content_label])
             obj.save()
             audit_log(action=Action.GENERATE, summary=f"生成报告：{obj.title}（{obj.period_label}）", actor=user,
                       ip=client_ip(request), obj=obj)

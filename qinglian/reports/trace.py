@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from qinglian.ledger.stats import source_records
 from qinglian.org.models import Unit
+from qinglian.reports.integrity import PREFIX as INTEGRITY_PREFIX
+from qinglian.reports.integrity import integrity_records
 from qinglian.reports.models import GeneratedReport
 from qinglian.reports.person import person_records
 from qinglian.stats import engine
@@ -37,10 +39,15 @@ class TraceRow:
         return sum(1 for r in self.refs if r.late)
 
 
-def _records(generated: GeneratedReport, unit: Unit, kind: str) -> list[RecordRef]:
+def _records(generated: GeneratedReport, unit: Unit, kind: str, clearance: str | None) -> list[RecordRef]:
     if kind.startswith("ledger.") and generated.sources:  # a notice for some sources: their rows only
         scope = engine.make_scope(unit=unit, date_from=generated.date_from, date_to=generated.date_to)
         return source_records(scope, kind, only=generated.sources)
+    if kind.startswith(INTEGRITY_PREFIX):
+        if generated.person is None:
+            return []
+        return integrity_records(generated.person, generated.date_from, generated.date_to, kind,
+                                 today=timezone.localdate(generated.created_at), clearance=clearance)
     if kind.startswith("person."):
         if generated.person is None:
             return []
@@ -49,7 +56,9 @@ def _records(generated: GeneratedReport, unit: Unit, kind: str) -> list[RecordRe
     return engine.records(unit=unit, date_from=generated.date_from, date_to=generated.date_to, kind=kind)
 
 
-def trace_rows(generated: GeneratedReport) -> list[TraceRow]:
+def trace_rows(generated: GeneratedReport, clearance: str | None = None) -> list[TraceRow]:
+    """Each figure of the draft with its records now; `clearance`: the reader's, for the labels of rows whose
+    text is content (a 意见回复's measures; None: the system itself)."""
     root = generated.unit
     units = {u.pk: u for u in Unit.objects.subtree(root).filter(
         pk__in=[f["unit_id"] for f in generated.figures if f.get("unit_id")])}
@@ -58,7 +67,7 @@ def trace_rows(generated: GeneratedReport) -> list[TraceRow]:
     def records(unit: Unit, kind: str) -> list[RecordRef]:
         key = (unit.pk, kind)
         if key not in cache:
-            cache[key] = _records(generated, unit, kind)
+            cache[key] = _records(generated, unit, kind, clearance)
         return cache[key]
 
     rows = []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinglian.reports import views, views_batch
+from qinglian.reports import views, views_batch, views_integrity
 
 app_name = "reports"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("generate/", views.generate, name="generate"),
     path("batch/", views_batch.batch, name="batch"),
+    path("integrity/", views_integrity.integrity, name="integrity"),
+    path("integrity/people/", views_integrity.people, name="integrity_people"),
     path("batch/start/", views_batch.batch_start, name="batch_start"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/download/", views.download, name="download"),

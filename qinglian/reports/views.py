@@ -123,9 +123,14 @@ def _report(request: HttpRequest, pk: int) -> GeneratedReport:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     trace_url = reverse("reports:trace", args=[report.pk])
+    from qinglian.org.models import Role
+    from qinglian.oversight.drafts import draft_matches
+
     return render_page(request, "reports/detail.html", {
         "report": report, "blocks": preview_blocks(report.blocks, trace_url), "pdf": pdf_available(),
-        "figure_count": len(report.figures), "imported_count": imported_count(report.blocks)})
+        "figure_count": len(report.figures), "imported_count": imported_count(report.blocks),
+        "copies": draft_matches(report), "draft_ref": f"generated:{report.pk}",
+        "may_compare": request.user.role in (Role.LEADER, Role.SUPERVISOR)})
 
 
 @business_required
@@ -161,7 +166,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def trace(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    rows = trace_rows(report)
+    rows = trace_rows(report, clearance=request.user.clearance)
     return render_page(request, "reports/trace.html", {
         "report": report, "rows": rows, "limit": 200, "changed": sum(1 for r in rows if r.changed)})
 
@@ -171,7 +176,7 @@ def trace(request: HttpRequest, pk: int) -> HttpResponse:
 @rate_limited(Kind.EXPORT)
 def trace_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    rows = trace_table(trace_rows(report), base_url=request.build_absolute_uri("/").rstrip("/"))
+    rows = trace_table(trace_rows(report, clearance=request.user.clearance), base_url=request.build_absolute_uri("/").rstrip("/"))
     audit_request(request, action=Action.EXPORT, summary=f"导出报告数字附表：{report.title}（{len(rows)}行）", obj=report)
     return file_response(xlsx_bytes("数字与记录", HEADER, rows), f"{report.title}-数字附表.xlsx", XLSX)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from paperwork.write import Report
-from qinglian.reports.genres import bulletin, personal, rectification, responsibility, summary
+from qinglian.reports.genres import bulletin, integrity, personal, rectification, responsibility, summary
 from qinglian.reports.genres.data import ReportInput
 
 BUILDERS: dict[str, Callable[[ReportInput], Report]] = {
@@ -14,6 +14,7 @@ BUILDERS: dict[str, Callable[[ReportInput], Report]] = {
     "rectification": rectification.build,
     "summary": summary.build,
     "bulletin": bulletin.build,
+    "integrity": integrity.build,
 }
 
 

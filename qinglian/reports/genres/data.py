@@ -88,6 +88,48 @@ class PersonInfo:
 
 
 @dataclass(frozen=True)
+class TalkItem:
+    """A talk the cadre received (提醒谈话, 约谈 …). `content` is empty when its 密级 is above the reader's
+    clearance: only that it took place (date, kind) may be shown then."""
+
+    date: dt.date
+    kind: str  # 廉政提醒谈话 …
+    protected: bool  # above the reader's clearance: content withheld
+    content: str = ""  # 谈话人, topic and 要点, when within the clearance
+
+
+@dataclass(frozen=True)
+class LedgerItem:
+    """A rectification measure the cadre is 责任领导 or 责任人 of, with its outcome."""
+
+    text: str  # empty when above the reader's clearance
+    role: str  # 责任领导 / 责任人 / 责任领导、责任人
+    deadline: str
+    outcome: str  # 提前完成 / 按期完成 / 逾期完成 / 推进中（已逾期） …
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    """A 督办 on one of the cadre's items."""
+
+    content: str  # empty when its problem is above the reader's clearance
+    due: str
+    state: str
+
+
+@dataclass(frozen=True)
+class IntegrityInfo:
+    """What the 党风廉政意见回复 lists besides its figures."""
+
+    unit_name: str
+    issuer: str  # the 纪检 office answering
+    letters: tuple[str, ...] = ()
+    talks: tuple[TalkItem, ...] = ()
+    ledger: tuple[LedgerItem, ...] = ()
+    orders: tuple[OrderItem, ...] = ()
+
+
+@dataclass(frozen=True)
 class BulletinRow:
     name: str
     cells: tuple[Count, ...]  # one per outlet level, in LEVEL order
@@ -114,6 +156,8 @@ class ReportInput:
     previous_label: str = ""  # how the text names that period: "2025年", "上年同期"
     bulletin_levels: tuple[str, ...] = ()  # column labels (中央级 …)
     bulletin_rows: tuple[BulletinRow, ...] = ()
+    integrity: IntegrityInfo | None = None
+    content_label: str = ""  # the highest 密级 of the records whose content the document quotes (意见回复)
 
     @property
     def short(self) -> str:
