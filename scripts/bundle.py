@@ -75,6 +75,7 @@ def export_head(into: Path) -> Path:
     with tarfile.open(into / "head.tar") as tar:
         tar.extractall(into / "tree", filter="data")
     for asset in VENDOR:
+        (into / "tree" / asset).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / asset, into / "tree" / asset)
     return into / "tree"
 
