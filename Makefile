@@ -18,7 +18,7 @@ SHELL := /bin/bash
 # editable installs; neither is anything a newcomer must act on. A failed install still stops make (pipefail).
 QUIET_PIP := grep -E "^(ERROR|error:)" || true
 
-.PHONY: install run test test-sqlite test-postgres bench lint sbom system-deps clean prod-local prod-local-stop
+.PHONY: install run test test-sqlite test-postgres bench lint sbom bundle system-deps clean prod-local prod-local-stop
 
 install: $(STAMP) $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
 
@@ -90,6 +90,12 @@ lint: install
 	@$(BIN)/mypy
 	@# bandit: no finding above low; each silenced one carries its reason on its line (# reason  # nosec Bxxx)
 	@$(BIN)/bandit -q -r qinglian paperwork -x "*/tests/*,*/migrations/*" -ll 2>&1 | { grep -v "WARNING" || true; }
+
+# The offline install bundle for intranet servers (no internet): dist/qinglian-VERSION-offline.tar.gz, built
+# from the committed tree, with the wheels for CPython 3.11 on x86_64 and aarch64; what has no wheel is
+# printed and listed in its MISSING.txt (docs/deploy.md, "Offline install").
+bundle: install
+	@$(BIN)/python scripts/bundle.py
 
 # A CycloneDX SBOM of the installed packages (what an 等保 evaluator asks for), written to dist/.
 sbom: install
