@@ -119,6 +119,8 @@ ACCESS.update({"oversight:*": frozenset({LEADER, SUPERVISOR}), "oversight:order"
 # Verification beside the ledger: business accounts read and decide what the services let them (延期, 验收,
 # 复发); asking for an extension and naming 配合单位 or reporting a part is a writer's; 完成 is the leader's.
 ACCESS["verify:*"] = BUSINESS
+# 上级报表: who may fill a form for a unit is who may generate a report for it (any business account).
+ACCESS["returns:*"] = BUSINESS
 ACCESS.update(dict.fromkeys(["verify:extension_new", "verify:part_new", "verify:part_progress"], WRITERS))
 ACCESS["verify:complete"] = LEADERS
 # Admin pages no one has: deleting (units, people and reference data are soft-deleted or deactivated).
