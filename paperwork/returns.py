@@ -349,7 +349,7 @@ def propose(terms: Sequence[str], choices: Sequence[Choice], synonyms: Mapping[s
     """The figure a cell labelled `terms` (most specific first) asks for, or None.
 
     Per term: the figure whose name is the label (without its counting unit: 谈心谈话人次 → 谈心谈话), a synonym
-    that is the label, then the longest figure name or synonym the label contains (three characters at least);
+    that is the label, then the longest figure name (three characters at least) or synonym (two) the label contains;
     among equally long ones, the one whose counting unit the label names."""
     known = {c.kind: c for c in choices}
     names: dict[str, str] = {}
@@ -363,7 +363,8 @@ def propose(terms: Sequence[str], choices: Sequence[Choice], synonyms: Mapping[s
             for probe in (key, whole):
                 if probe in table:
                     return table[probe]
-        found = [(len(k), v) for table in (syn, names) for k, v in table.items() if len(k) >= 3 and k in key]
+        found = [(len(k), v) for table, least in ((syn, 2), (names, 3)) for k, v in table.items()
+                 if len(k) >= least and k in key]
         if found:
             longest = max(n for n, _ in found)
             best = [v for n, v in found if n == longest]
