@@ -20,6 +20,13 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
+from ninja.renderers import JSONRenderer
+
+try:
+    from ninja.responses import Status
+except ImportError:  # pragma: no cover - django-ninja before 1.5 answers (status, body) tuples
+    def Status(status: int, body: Any) -> Any:  # type: ignore[no-redef]
+        return (status, body)
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
@@ -74,8 +81,12 @@ def _changes(changes: Iterable[Change]) -> list[dict[str, Any]]:
             for c in changes]
 
 
+class ChineseJSON(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
-    title="清廉台账数据接口", version="1", urls_namespace="api", docs_url=None, openapi_url="/openapi.json",
+    renderer=ChineseJSON(), title="清廉台账数据接口", version="1", urls_namespace="api", docs_url=None, openapi_url="/openapi.json",
     description="以个人接口令牌（Authorization: Bearer …）读取和报送本单位及下级单位的数据；"
                 "范围与页面相同。修改须带 If-Match，新建可带 Idempotency-Key。",
 )
@@ -319,23 +330,23 @@ def _fingerprint(request: HttpRequest) -> str:
 
 
 def idempotent(request: HttpRequest, response: HttpResponse, key: str | None,
-               create: Callable[[], tuple[int, dict[str, Any], dict[str, str]]]) -> tuple[int, dict[str, Any]]:
+               create: Callable[[], tuple[int, dict[str, Any], dict[str, str]]]) -> Any:
     """Run `create` (→ status, body, headers) once per (account, key): the same request again gets the stored
     answer (header Idempotent-Replayed: true); another request under a used key is refused with a 422."""
 
-    def replay(stored: IdempotentAnswer) -> tuple[int, dict[str, Any]]:
+    def replay(stored: IdempotentAnswer) -> Any:
         if stored.fingerprint != _fingerprint(request):
             raise ApiError(422, f"幂等键“{key}”已用于另一个不同的请求：同一个键只能对应同一个请求，"
                                 "新的请求请换一个新的 Idempotency-Key。")
         for name, value in {**stored.headers, "Idempotent-Replayed": "true"}.items():
             response[name] = value
-        return stored.status, stored.body
+        return Status(stored.status, stored.body)
 
     if not key:
         status, body, headers = create()
         for name, value in headers.items():
             response[name] = value
-        return status, body
+        return Status(status, body)
     if len(key) > 200 or not key.isprintable():
         raise ApiError(422, "Idempotency-Key 须为不超过 200 个字符的可打印文本，如一个 UUID。")
     user = request.user
@@ -354,4 +365,4 @@ def idempotent(request: HttpRequest, response: HttpResponse, key: str | None,
         return replay(stored)
     for name, value in headers.items():
         response[name] = value
-    return status, body
+    return Status(status, body)

@@ -189,7 +189,7 @@ def progress_list(request: HttpRequest, measure_id: int = IdPath, page: int = Qu
              summary="报送整改进展（可带 Idempotency-Key）")
 @writes
 def progress_add(request: HttpRequest, response: HttpResponse, data: ProgressIn, measure_id: int = IdPath,
-                 idempotency_key: str | None = IDEMPOTENCY) -> tuple[int, dict[str, Any]]:
+                 idempotency_key: str | None = IDEMPOTENCY) -> Any:
     measure = _measure(request, measure_id)
 
     def create() -> tuple[int, dict[str, Any], dict[str, str]]:
@@ -206,7 +206,7 @@ def progress_add(request: HttpRequest, response: HttpResponse, data: ProgressIn,
 @writes
 def measure_request_close(request: HttpRequest, response: HttpResponse, data: CloseIn, measure_id: int = IdPath,
                           if_match: str | None = Header(None, alias="If-Match"),
-                          idempotency_key: str | None = IDEMPOTENCY) -> tuple[int, dict[str, Any]]:
+                          idempotency_key: str | None = IDEMPOTENCY) -> Any:
     measure = one(Measure.objects.visible_to(request.user).select_related(*ROW_RELATED), measure_id)
 
     def create() -> tuple[int, dict[str, Any], dict[str, str]]:

@@ -130,7 +130,7 @@ def _people(request: HttpRequest, ids: list[int], field: str) -> list[Person]:
 @writes
 def activity_new(request: HttpRequest, response: HttpResponse, data: ActivityIn,
                  idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200)
-                 ) -> tuple[int, dict[str, Any]]:
+                 ) -> Any:
     unit = one(visible_units(request.user), data.unit_id) if 1 <= data.unit_id <= MAX_ID else None
     if unit is None:
         raise ValidationError("单位编号无效，请用 /api/units 查到可登记的单位。")

@@ -8,7 +8,15 @@ import pytest
 from django.test import Client
 
 from qinglian.api.services import token_create
-from qinglian.ledger.models import Aspect, Measure, MeasureStatus, Problem, Source, measure_position, problem_key
+from qinglian.ledger.models import (
+    Aspect,
+    Measure,
+    MeasureStatus,
+    Problem,
+    Source,
+    measure_position,
+    problem_key,
+)
 from qinglian.lib.testing import World, build_world
 from qinglian.records.tests.helpers import make_activity
 
@@ -29,8 +37,8 @@ class Ledger:
     measure: Measure
 
 
-def make_ledger(unit: Any, text: str = "建立制度") -> Ledger:
-    source = Source.objects.create(unit=unit, kind="inspection", issued_by="县委巡察组", title="巡察反馈",
+def make_ledger(unit: Any, text: str = "建立制度", kind: str = "inspection") -> Ledger:
+    source = Source.objects.create(unit=unit, kind=kind, issued_by="县委巡察组", title="巡察反馈",
                                    feedback_date=dt.date(2026, 7, 26))
     aspect = Aspect.objects.create(source=source, unit=unit, title="落实管党治党政治责任", order=1)
     problem = Problem.objects.create(aspect=aspect, source=source, unit=unit, text="学习不深入", order=1)

@@ -59,7 +59,7 @@ def test_a_token_of_unit_a_reaches_nothing_of_unit_b(api_world, settings, tmp_pa
             else:
                 body = BODIES.get(template) or b_bodies.get(template, {})
                 answer = getattr(client, method)(path, body, content_type="application/json",
-                                                 HTTP_IF_MATCH='"measure-%d-v1"' % ids["measure_id"])
+                                                 HTTP_IF_MATCH=f'"measure-{ids["measure_id"]}-v1"')
             crawled += 1
             if answer.status_code not in (403, 404) and not (answer.status_code == 422 and method != "get"):
                 wrong.append(f"{method.upper()} {path}: {answer.status_code} {answer.content[:120]!r}")
