@@ -36,6 +36,7 @@ from qinglian.verify.rules import (
     watch_months,
 )
 from qinglian.verify.services import date_zh, refuse, require
+from qinglian.verify.services.reopen import family, reopen_for_rework
 
 NEEDS_EVIDENCE = "须经验收的措施要附证明材料：请先在“整改进展”中上传，再申请销号或批准完成。"
 
@@ -122,13 +123,9 @@ def verify_measure_reject(*, user: Any, measure: Measure, reason: str, request: 
 # -- 复发 ------------------------------------------------------------------------------------------------
 def watch_window(problem: Problem) -> dt.date | None:
     """The end of the problem's watch window: the latest 验收 of its measures (of its parts, if split)."""
-    found = (Acceptance.objects.filter(measure__problem__in=_family(problem), state=AcceptanceState.ACCEPTED,
+    found = (Acceptance.objects.filter(measure__problem__in=family(problem), state=AcceptanceState.ACCEPTED,
                                        watch_until__isnull=False).order_by("-watch_until").first())
     return found.watch_until if found else None
-
-
-def _family(problem: Problem) -> list[int]:
-    return [problem.pk, *Problem.objects.filter(parent=problem).values_list("pk", flat=True)]
 
 
 def verify_recurrence(*, user: Any, problem: Problem, note: str, today: dt.date | None = None,
@@ -148,28 +145,9 @@ def verify_recurrence(*, user: Any, problem: Problem, note: str, today: dt.date 
     if today > until:
         raise ValidationError(f"观察期已于{date_zh(until)}结束：此后再发现的同类问题，请作为新问题录入台账。")
     with transaction.atomic():
-        reopened = 0
-        for m in Measure.objects.filter(problem__in=_family(problem)).exclude(status=MeasureStatus.LONG_TERM):
-            if m.closure in (Closure.CLOSED, Closure.VERIFYING, Closure.REQUESTED):
-                record_update(user=user, obj=m, data={"closure": Closure.REOPENED, "closed_at": None,
-                                                      "status": MeasureStatus.IN_PROGRESS},
-                              version=m.version, action=Action.RETURN, request=request,
-                              summary=f"观察期内复发，重新整改：{m}（{note}）")
-                reopened += 1
-        for p in Problem.objects.filter(pk__in=_family(problem)):
-            if p.pk == problem.pk or p.closure in (Closure.CLOSED, Closure.REQUESTED):
-                record_create(user=user, obj=ClosureStep(unit=p.unit, problem=p, measure=None,
-                                                         kind=ClosureStepKind.REOPEN, opinion=f"观察期内复发：{note}"))
-                record_update(user=user, obj=p, data={"closure": Closure.REOPENED, "closed_at": None,
-                                                      "reopened_count": p.reopened_count + 1},
-                              version=p.version, action=Action.RETURN, request=request,
-                              summary=f"观察期内复发，重新整改：{p}")
-        if problem.parent_id:
-            parent = Problem.objects.get(pk=problem.parent_id)
-            if parent.closure in (Closure.CLOSED, Closure.REQUESTED):
-                record_update(user=user, obj=parent, data={"closure": Closure.REOPENED, "closed_at": None},
-                              version=parent.version, request=request,
-                              summary=f"具体问题观察期内复发，问题重新打开：{parent}")
+        measures = list(Measure.objects.filter(problem__in=family(problem)).exclude(status=MeasureStatus.LONG_TERM))
+        reopened = reopen_for_rework(user=user, problem=problem, measures=measures, note=f"观察期内复发：{note}",
+                                     request=request)
         return record_create(user=user, obj=Recurrence(
             problem=problem, unit=problem.unit, note=note, watch_until=until, measures_reopened=reopened,
             security_label=problem.security_label), summary=f"登记观察期内复发：{problem}", request=request)

@@ -22,10 +22,7 @@ from django.utils import timezone
 from qinglian.audit.models import Action
 from qinglian.ledger.models import (
     Closure,
-    ClosureStep,
-    ClosureStepKind,
     Measure,
-    MeasureStatus,
     Problem,
 )
 from qinglian.ledger.services import ledger_order_issue
@@ -35,10 +32,10 @@ from qinglian.org.models import Role, Unit
 from qinglian.org.scoping import may_see_unit, subtree_q
 from qinglian.verify.models import SpotCheck, SpotCheckEvidence, SpotCheckItem, SpotCheckTarget, Verdict
 from qinglian.verify.services import date_zh, refuse, require
+from qinglian.verify.services.reopen import family, reopen_for_rework
 
 MAX_SAMPLE = 500  # one check is field work for a few people: more than this is a mistake in the ratio
 ORDER_DAYS = 30  # a 督办 after 不属实 is due this many days later unless the checker says otherwise
-REOPENABLE = (Closure.CLOSED, Closure.VERIFYING, Closure.REQUESTED)
 
 
 # -- the draw ----------------------------------------------------------------------------------------------
@@ -152,36 +149,3 @@ def verify_spotcheck_record(*, user: Any, item: SpotCheckItem, verdict: str, not
         return record_update(user=user, obj=item, data=data, version=item.version,
                              action=Action.RETURN if verdict == Verdict.FALSE else Action.UPDATE,
                              summary=f"抽查核查结论：{label}（{item.item}）", request=request)
-
-
-def family(problem: Problem) -> list[int]:
-    """A problem and its sub-problems."""
-    return [problem.pk, *Problem.objects.filter(parent=problem).values_list("pk", flat=True)]
-
-
-def reopen_for_rework(*, user: Any, problem: Problem, measures: Sequence[Measure], note: str,
-                      request: Any = None) -> int:
-    """The ledger's reopening as the watch-window recurrence does it: the measures back to 推进中 with
-    closure 重新整改, a REOPEN step, the problem (and the problem it belongs to) reopened and counted in
-    `reopened_count`. Returns how many measures were reopened."""
-    reopened = 0
-    for m in measures:
-        if m.closure in REOPENABLE:
-            record_update(user=user, obj=m, data={"closure": Closure.REOPENED, "closed_at": None,
-                                                  "status": MeasureStatus.IN_PROGRESS},
-                          version=m.version, action=Action.RETURN, request=request, summary=f"{note[:80]}：{m}")
-            reopened += 1
-    record_create(user=user, obj=ClosureStep(unit=problem.unit, problem=problem,
-                                             measure=measures[0] if len(measures) == 1 else None,
-                                             kind=ClosureStepKind.REOPEN, opinion=note))
-    data: dict[str, Any] = {"reopened_count": problem.reopened_count + 1}
-    if problem.closure in REOPENABLE:
-        data |= {"closure": Closure.REOPENED, "closed_at": None}
-    record_update(user=user, obj=problem, data=data, version=problem.version, action=Action.RETURN,
-                  request=request, summary=f"重新整改：{problem}")
-    if problem.parent_id:
-        parent = Problem.objects.get(pk=problem.parent_id)
-        if parent.closure in REOPENABLE:
-            record_update(user=user, obj=parent, data={"closure": Closure.REOPENED, "closed_at": None},
-                          version=parent.version, request=request, summary=f"具体问题重新整改，问题重新打开：{parent}")
-    return reopened
