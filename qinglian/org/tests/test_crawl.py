@@ -114,6 +114,8 @@ ACCESS.update(dict.fromkeys([
 ACCESS.update(dict.fromkeys(["ledger:problem_return", "ledger:measure_return"], frozenset({LEADER, SUPERVISOR})))
 # 督办 (a supervision order) is the supervisor's alone.
 ACCESS.update(dict.fromkeys(["ledger:order_new", "ledger:order_close"], frozenset({SUPERVISOR})))
+# 党风廉政意见回复 on a cadre of the units supervised: the supervisor's (纪检) alone.
+ACCESS.update(dict.fromkeys(["reports:integrity", "reports:integrity_people"], frozenset({SUPERVISOR})))
 # The supervisor's view (监督视图): supervisors and leaders (their subtree); a finding's 督办 is the supervisor's.
 ACCESS.update({"oversight:*": frozenset({LEADER, SUPERVISOR}), "oversight:order": frozenset({SUPERVISOR})})
 # Verification beside the ledger: business accounts read and decide what the services let them (延期, 验收,
