@@ -31,7 +31,7 @@ class ForbiddenKind:
 KINDS: tuple[ForbiddenKind, ...] = (
     ForbiddenKind("login", "登录次数或登录情况", f"{APP_RULE}禁止强制定期登录、以登录情况考核基层",
                   ("登录", "登陆", "上线次数", "签入"), ("login", "logins", "logon", "signin", "sign_in")),
-    ForbiddenKind("click", "点击量、浏览量或访问次数", f"{FINGERTIP_RULE}禁止过度留痕、滥用排名",
+    ForbiddenKind("click", "点击量、浏览量或访问次数", f"{APP_RULE}禁止把应用的使用情况作为考核依据，{FINGERTIP_RULE}禁止过度留痕、滥用排名",
                   ("点击", "浏览量", "浏览次数", "访问量", "访问次数", "阅读量", "页面访问"),
                   ("click", "clicks", "pageview", "pageviews", "views", "visits", "pv", "hits")),
     ForbiddenKind("online_time", "在线时长", f"{APP_RULE}禁止计算在线时长",
