@@ -114,11 +114,15 @@ ACCESS.update(dict.fromkeys([
 ACCESS.update(dict.fromkeys(["ledger:problem_return", "ledger:measure_return"], frozenset({LEADER, SUPERVISOR})))
 # 督办 (a supervision order) is the supervisor's alone.
 ACCESS.update(dict.fromkeys(["ledger:order_new", "ledger:order_close"], frozenset({SUPERVISOR})))
+# 党风廉政意见回复 on a cadre of the units supervised: the supervisor's (纪检) alone.
+ACCESS.update(dict.fromkeys(["reports:integrity", "reports:integrity_people"], frozenset({SUPERVISOR})))
 # The supervisor's view (监督视图): supervisors and leaders (their subtree); a finding's 督办 is the supervisor's.
 ACCESS.update({"oversight:*": frozenset({LEADER, SUPERVISOR}), "oversight:order": frozenset({SUPERVISOR})})
 # Verification beside the ledger: business accounts read and decide what the services let them (延期, 验收,
 # 复发); asking for an extension and naming 配合单位 or reporting a part is a writer's; 完成 is the leader's.
 ACCESS["verify:*"] = BUSINESS
+# 上级报表: who may fill a form for a unit is who may generate a report for it (any business account).
+ACCESS["returns:*"] = BUSINESS
 ACCESS.update(dict.fromkeys(["verify:extension_new", "verify:part_new", "verify:part_progress"], WRITERS))
 ACCESS["verify:complete"] = LEADERS
 # 考核: business accounts read (their own scores and the working); the publisher's leader drafts, publishes and
