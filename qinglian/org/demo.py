@@ -33,7 +33,7 @@ from qinglian.org.passwords import record_password
 from qinglian.records.demo_texts import mobile
 
 DEMO_PASSWORD = "Qinglian#2026"
-DEMO_APPS = ("ledger", "verify", "records", "publicity", "reports", "dashboard", "oversight")
+DEMO_APPS = ("ledger", "verify", "records", "publicity", "reports", "dashboard", "oversight", "appraisal")
 DEMO_USERNAMES = ("xcb_clerk", "xcb_leader", "jw_clerk", "town_clerk", "county_leader", "jjz_supervisor",
                   "sysadmin", "secadmin", "auditor")
 
