@@ -15,6 +15,8 @@ fc-list 2>/dev/null | grep -i "ukai" >/dev/null || need+=(fonts-arphic-ukai)
 fc-list 2>/dev/null | grep -i "UMing" >/dev/null || need+=(fonts-arphic-uming)
 fc-list 2>/dev/null | grep -i "WenQuanYi Zen Hei" >/dev/null || need+=(fonts-wqy-zenhei)
 command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
+# The offline install test (qinglian/org/tests/test_offline_install.py) brings up the loopback of its namespace
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # The several-app-server layout (make prod-local, its test): nginx in front, a shared cache (Valkey where
 # Debian has it, else Redis; both speak the same protocol)
