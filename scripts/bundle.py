@@ -161,7 +161,7 @@ def build(arches: list[str], out: Path) -> Path:
         out.mkdir(parents=True, exist_ok=True)
         archive = out / f"{name}-offline.tar.gz"
         partial = archive.with_suffix(".partial")
-        with tarfile.open(partial, "w:gz") as tar:
+        with tarfile.open(partial, "w:gz", compresslevel=1) as tar:  # wheels are zips already
             tar.add(top, arcname=name)
         os.replace(partial, archive)
     report_missing(missing)

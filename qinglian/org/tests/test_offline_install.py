@@ -70,7 +70,7 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("QINGLIAN_")}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session")  # built once per session (and per xdist worker)
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bundle.py"), "--arch", "x86_64", "--out",
@@ -80,7 +80,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return archive
 
 
-def test_the_bundle_holds_what_an_intranet_install_needs(bundle: Path) -> None:
+def _check_contents(bundle: Path) -> None:
+    """What an intranet install needs is in the archive."""
     with tarfile.open(bundle) as tar:
         names = tar.getnames()
         top = names[0].split("/")[0]
@@ -94,8 +95,10 @@ def test_the_bundle_holds_what_an_intranet_install_needs(bundle: Path) -> None:
     assert "x86_64: " in missing
 
 
+# One test, not two: under xdist a second test could land on the other worker and build the bundle again.
 @pytest.mark.skipif(sys.platform != "linux", reason="network namespaces are Linux's")
 def test_installs_and_serves_the_demo_with_no_network(bundle: Path, tmp_path: Path) -> None:
+    _check_contents(bundle)
     if subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False).returncode != 0:
         pytest.skip("unshare -n needs root (or user namespaces) on this machine")
     env = {**_env(), "PYTHON": str(PYTHON311)}
