@@ -7,7 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = "报告"
 
     def ready(self) -> None:
-        from qinglian.reports.person import PREFIX, person_definitions
+        from qinglian.reports import integrity, person
         from qinglian.stats.definitions import add_source
 
-        add_source(PREFIX.rstrip("."), person_definitions)
+        add_source(person.PREFIX.rstrip("."), person.person_definitions)
+        add_source(integrity.PREFIX.rstrip("."), integrity.integrity_definitions)

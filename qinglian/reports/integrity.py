@@ -29,7 +29,7 @@ from qinglian.lib.models import LABEL_ORDER, label_q
 from qinglian.org.models import Person
 from qinglian.reports.genres.common import sentence_end
 from qinglian.reports.genres.data import LedgerItem, OrderItem, TalkItem
-from qinglian.stats.registry import Figure, RecordRef
+from qinglian.stats.registry import Definition, Figure, RecordRef
 
 PREFIX = "integrity."
 WITHHELD = "（内容按密级不予显示）"
@@ -240,3 +240,52 @@ def letter_lines(person: Person, date_from: dt.date, date_to: dt.date) -> tuple[
     rows = (Letter.objects.filter(signatory=person, signed_on__gte=date_from, signed_on__lte=date_to)
             .select_related("issuer", "unit", "signatory").order_by("signed_on", "id")[:LIST_LIMIT])
     return tuple(f"{_date_zh(x.signed_on)}签订{x}" for x in rows)
+
+
+# -- 统计口径 ------------------------------------------------------------------------------------------------
+LEDGER_RULES: dict[str, tuple[str, str]] = {  # key → (what counts among the period's measures, what does not)
+    "ledger.measures": ("全部", "本人既非责任领导也非责任人的措施"),
+    "ledger.leader": ("本人为责任领导的", "本人只是责任人的措施"),
+    "ledger.owner": ("本人为责任人的", "本人只是责任领导的措施"),
+    "ledger.early": ("已销号、销号日期早于整改时限（经批准延期的按延期后的时限）的", "未销号、已完成待验收的措施"),
+    "ledger.on_time": ("已销号、销号日期恰为整改时限当日的", "未销号、已完成待验收的措施"),
+    "ledger.late": ("已销号、销号日期晚于整改时限的", "未销号的措施（逾期未完成另计）"),
+    "ledger.extended": ("延期申请已获批准的", "延期申请待审批或未获批准的措施"),
+    "ledger.awaiting": ("已批准完成、待验收的", "已销号的措施"),
+    "ledger.accepted": ("验收通过的", "待验收、验收不通过的措施"),
+    "ledger.overdue": ("未启动或推进中、整改时限早于统计时段结束次日（或今天）且未销号的", "已完成、长期坚持的措施"),
+    "ledger.reopened": ("因回头看反弹、观察期内复发等重新整改的（措施本身或其问题重新打开过）", "从未重新打开的措施"),
+    "ledger.refuted": ("在反向核查（抽查）中核查结论为不属实的", "属实、部分属实、待核查的措施"),
+}
+
+
+def integrity_definitions() -> dict[str, Definition]:
+    """The 统计口径 of the 意见回复's own figures (added to qinglian.stats.definitions by ReportsConfig.ready)."""
+    from qinglian.records.models import ActivityKind
+    from qinglian.stats.definitions import DELETED, PERIOD
+
+    group = "党风廉政意见回复"
+    measures = f"本人为责任领导或责任人、其反馈来源的反馈日期在{PERIOD}内的整改措施"
+    out = {}
+    for key, (which, other) in LEDGER_RULES.items():
+        out[f"{PREFIX}{key}"] = Definition(
+            name=LEDGER_FIGURES[key], group=group, counting_unit="条：每条措施记1条",
+            counts=f"{measures}中，{which}措施；按现状判断。", excludes=f"{DELETED}；{other}。",
+            records="这些整改措施，逐条显示状态（密级高于阅读人的只显示编号）。")
+    orders = "对上述整改措施（或其所属问题）下发的督办"
+    out[f"{PREFIX}order.total"] = Definition(
+        name="督办", group=group, counting_unit="件：每件督办记1件", counts=f"{orders}，不论是否办结。",
+        excludes=f"{DELETED}；针对其他人牵头事项的督办。", records="这些督办，逐件显示状态和办理时限。")
+    out[f"{PREFIX}order.open"] = Definition(
+        name="未办结督办", group=group, counting_unit="件：每件督办记1件", counts=f"{orders}中，待答复或已答复未办结的。",
+        excludes=f"{DELETED}；已办结的督办。", records="这些督办，逐件显示状态和办理时限。")
+    talks = f"本人为谈话（提醒）对象、发生日期在{PERIOD}内的谈话类记录（按人次计的类型）"
+    out[f"{PREFIX}talk.received"] = Definition(
+        name="接受谈话", group=group, counting_unit="次：每条谈话记录记1次", counts=f"{talks}，各密级均计入。",
+        excludes=f"{DELETED}；本人主持而非被谈话的记录。", records="这些谈话，逐条显示日期、单位和类型（不显示内容）。")
+    for kind in ActivityKind.objects.filter(counts_persons=True):
+        out[f"{PREFIX}talk.{kind.code}"] = Definition(
+            name=f"接受{kind.name}", group=group, counting_unit="次：每条记录记1次",
+            counts=f"{talks}中，类型为“{kind.name}”的，各密级均计入。", excludes=f"{DELETED}；其他类型的谈话。",
+            records="这些谈话，逐条显示日期、单位和类型（不显示内容）。")
+    return out

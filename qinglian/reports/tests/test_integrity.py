@@ -218,3 +218,14 @@ def test_the_command_refuses(cadre: Cadre, tmp_path, args: list[str], message: s
         call_command("report", "--genre", "integrity", "--year", str(YEAR), *person, *args,
                      "-o", str(tmp_path / "x.docx"), stdout=io.StringIO())
     assert not GeneratedReport.objects.filter(genre="integrity").exists()
+
+
+def test_every_figure_of_the_opinion_has_its_definition(cadre: Cadre) -> None:
+    from qinglian.stats.definitions import definitions_for
+
+    w = cadre.seeded.world
+    assert _generate(w.client("supervisor"), w.member_a).status_code == 302
+    kinds = {f["kind"] for f in GeneratedReport.objects.get(genre="integrity").figures}
+    found = definitions_for(kinds)
+    assert kinds <= set(found), kinds - set(found)
+    assert all(d.is_complete() for d in found.values())
