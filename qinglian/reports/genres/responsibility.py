@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from paperwork.write import Block, Heading, Paragraph, Report
+from qinglian.reports.genres.changes import ledger_outcomes, year_on_year
 from qinglian.reports.genres.common import (
     enumerate_zh,
     from_import,
@@ -145,6 +146,9 @@ def _rectification(d: ReportInput) -> list[Block]:
     blocks: list[Block] = [Heading(2, "抓好各类反馈问题整改，推动问题见底清零")]
     blocks.append(rectification_summary(d) or Paragraph(
         "对上级巡察、审计、督查等反馈的问题全面认领、逐项整改，做到问题不解决不放过、整改不到位不销号。"))
+    outcomes = ledger_outcomes(d)
+    if outcomes:
+        blocks.append(outcomes)
     return blocks
 
 
@@ -173,7 +177,11 @@ def problems_section(d: ReportInput, defaults: tuple[str, ...] = DEFAULT_PROBLEM
 
 
 def plans_section(d: ReportInput, headings: tuple[tuple[str, str], ...] = PLAN_HEADINGS) -> list[Block]:
+    """The plans; the one built from this year's open measures (its body left empty) comes first when there
+    are any, so the year's own plans lead and the stock ones follow."""
     blocks: list[Block] = []
+    if any(m.status != "long_term" for m in d.open_measures):
+        headings = tuple(sorted(headings, key=lambda h: bool(h[1])))
     for title, body in headings:
         blocks.append(Heading(2, title))
         if body:
@@ -195,6 +203,7 @@ def build(d: ReportInput) -> Report:
     blocks: list[Block] = [
         Paragraph(f"现将{d.unit_name}{period}落实党风廉政建设责任制情况报告如下。"),
         Heading(1, "基本情况"),
+        year_on_year(d) or Paragraph(""),  # what changed leads; the standing wording follows
         Paragraph(f"{period_short(d)}，{d.unit_name}{guidance(d)}，全面落实新时代党的建设总要求，"
                   "坚持全面从严治党战略方针，认真履行党风廉政建设主体责任，推动管党治党不断向纵深发展，"
                   "以高质量党建引领保障各项工作。"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from paperwork.write import Block, Heading, Paragraph, Report
+from qinglian.reports.genres.changes import ledger_outcomes, year_on_year
 from qinglian.reports.genres.common import guidance, join, listing, period_label, report_date, sentence
 from qinglian.reports.genres.data import ReportInput
 from qinglian.reports.genres.responsibility import plans_section, problems_section, rectification_summary
@@ -32,6 +33,7 @@ def build(d: ReportInput) -> Report:
     blocks: list[Block] = [
         Paragraph(f"现将{d.unit_name}{year}年工作总结及{year + 1}年工作计划报告如下。"),
         Heading(1, f"{year}年工作总结"),
+        year_on_year(d) or Paragraph(""),  # what changed leads; the standing wording follows
         Paragraph(f"{year}年，{d.unit_name}{guidance(d)}，认真贯彻落实各级纪委全会部署要求，全面做好宣传、教育、"
                   "网络舆情、廉洁文化建设、意识形态等工作。"),
         Heading(2, "提高政治站位，推动理论学习走深走实"),
@@ -63,6 +65,7 @@ def build(d: ReportInput) -> Report:
               "全年未发生重大负面舆情。"]) or Paragraph(""),
         Heading(2, "压实整改责任，强化风险防控"),
         rectification_summary(d) or Paragraph("对上级反馈的问题全面认领、逐项整改，做到整改不到位不销号。"),
+        ledger_outcomes(d) or Paragraph(""),
         listing(d, "", [("risk.points", "排查廉政风险点")], tail="，逐项制定防控措施。") or Paragraph(""),
         Heading(1, "存在的主要问题"),
         Paragraph(f"{period}工作虽然取得了一定成效，但也存在一些问题和不足：")]
