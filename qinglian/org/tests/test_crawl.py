@@ -7,8 +7,8 @@ filled with real objects of a small world (the units and people of lib/testing.p
 problem and a measure, a publication, an activity), or an id that does not exist (the role is decided
 before the lookup, so a 404 still says "reached").
 
-"Reached" means the response, after redirects, is neither a 403 nor the log-in page. A GET that answers
-405 (a POST-only view) is sent again as an empty POST, except log-outs (which would end the session).
+"Reached" means the response, after redirects, is neither a 401 (the API without its token), a 403 nor the
+log-in page. A GET that answers 405 (a POST-only view) is sent again as an empty POST, except log-outs (which would end the session).
 """
 
 from __future__ import annotations
@@ -118,6 +118,12 @@ ACCESS.update(dict.fromkeys(["ledger:order_new", "ledger:order_close"], frozense
 ACCESS.update(dict.fromkeys(["reports:integrity", "reports:integrity_people"], frozenset({SUPERVISOR})))
 # The supervisor's view (监督视图): supervisors and leaders (their subtree); a finding's 督办 is the supervisor's.
 ACCESS.update({"oversight:*": frozenset({LEADER, SUPERVISOR}), "oversight:order": frozenset({SUPERVISOR})})
+# The JSON API (/api/) is reached by a personal access token alone: a session is no credential there and gets
+# 401 without data (a token of one unit reaching nothing of another: qinglian/api/tests/test_scoping.py). Its
+# OpenAPI document holds no data and is anyone's; the token page is each business account's own.
+# ninja's root (/api/) answers 404 to all, without data; the document is built from its address.
+ACCESS.update({"api:*": NOBODY, "api:openapi-json": EVERYONE, "api:api-root": EVERYONE, "api:tokens": BUSINESS,
+               "api:token_revoke": BUSINESS})
 # Verification beside the ledger: business accounts read and decide what the services let them (延期, 验收,
 # 复发); asking for an extension and naming 配合单位 or reporting a part is a writer's; 完成 is the leader's.
 ACCESS["verify:*"] = BUSINESS
@@ -245,7 +251,7 @@ def reached(client: Client, url: Url) -> tuple[bool, int]:
     assert response.status_code != 500, url
     final = response.redirect_chain[-1][0] if response.redirect_chain else url.path
     on_login = response.redirect_chain and final.split("?")[0] == "/login/"
-    return response.status_code != 403 and not on_login, response.status_code
+    return response.status_code not in (401, 403) and not on_login, response.status_code
 
 
 PERSONAS = {CLERK: "clerk_a", LEADER: "leader_a", SUPERVISOR: "supervisor", SYSADMIN: "sysadmin",
