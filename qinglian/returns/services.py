@@ -146,7 +146,8 @@ def form_fill(layout: FormLayout, content: bytes, mapping: dict[str, str], *, un
         values[(cell.sheet, cell.cell)] = round(number / 100, 4) if cell.percent and kind in returns_figures.RATIOS \
             else number
         result.filled.append({"sheet": cell.sheet, "cell": cell.cell, "label": cell.label, "figure": kind,
-                              "count": number, "unit_id": target.pk, "unit": target.name})
+                              "count": number, "unit_id": target.pk, "unit": cell.unit or target.name,
+                              "full_name": target.full_name})
     result.content = write_form(content, values)
     return result
 
