@@ -85,6 +85,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "notify:messages_read_all": SIGNED_IN - {NO_ROLE},
     "notify:calendar_reset": SIGNED_IN - {NO_ROLE},
     "notify:calendar_feed": EVERYONE,
+    "notify:rules": frozenset({LEADER, SYSADMIN}),  # a leader adjusts its subtree's; the system admin sets the bounds
     "notify:mail_failures": frozenset({SYSADMIN}),
     "notify:mail_retry": frozenset({SYSADMIN}),
 }
