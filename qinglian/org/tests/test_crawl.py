@@ -85,7 +85,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "notify:messages_read_all": SIGNED_IN - {NO_ROLE},
     "notify:calendar_reset": SIGNED_IN - {NO_ROLE},
     "notify:calendar_feed": EVERYONE,
-    "notify:rules": frozenset({LEADER, SYSADMIN}),  # a leader adjusts its subtree's; the system admin sets the bounds
+    "notify:rules": frozenset({LEADER, SYSADMIN}),
+    "dashboard:*": frozenset({LEADER, SUPERVISOR}),  # 工作看板: leaders and supervisors, for their subtree  # a leader adjusts its subtree's; the system admin sets the bounds
     "notify:mail_failures": frozenset({SYSADMIN}),
     "notify:mail_retry": frozenset({SYSADMIN}),
 }
