@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from qinglian.ledger.models import Closure, Measure, MeasureStatus, SupervisionO
 from qinglian.lib import tracking
 from qinglian.lib.models import SecurityLabel
 from qinglian.lib.testing import client_for, make_user
-from qinglian.org.models import Role
+from qinglian.org.models import Role, User
 from qinglian.records.models import Activity, Letter
 from qinglian.reports.integrity import figure_querysets
 from qinglian.reports.models import GeneratedReport
@@ -229,3 +230,30 @@ def test_every_figure_of_the_opinion_has_its_definition(cadre: Cadre) -> None:
     found = definitions_for(kinds)
     assert kinds <= set(found), kinds - set(found)
     assert all(d.is_complete() for d in found.values())
+
+
+@pytest.mark.slow
+def test_the_demo_cadre(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The demo county: the 派驻组 supervisor's opinion on a 宣传部 team member whose 提醒谈话 is 敏感."""
+    call_command("demo", "--today", "2026-11-23", stdout=io.StringIO())
+    talk = Activity.objects.get(security_label=SecurityLabel.SENSITIVE, kind__code="integrity_reminder_talk")
+    cadre = talk.talked_to.filter(team_role="team_member").order_by("id").first()
+    supervisor = User.objects.get(username="jjz_supervisor")
+    client = client_for(supervisor)
+    assert client.post("/reports/integrity/", {"person": cadre.pk, "year": 2026}).status_code == 302
+    report = GeneratedReport.objects.filter(genre="integrity", person=cadre).latest("id")
+    content = _docx(client, report)
+    doc = Document(io.BytesIO(content))
+    assert [p.text for p in doc.paragraphs if p.text in HEADINGS] == HEADINGS
+    marker = re.search(r"谈话记录第\d{4}号", str(talk.minutes)).group(0)  # this talk's alone (demo_texts)
+    assert marker not in _all_parts(content)
+    assert "（内容按密级不予显示）" in _text(content)
+    counts = {f["kind"]: f["count"] for f in report.figures}
+    querysets = figure_querysets(cadre, dt.date(2026, 1, 1), dt.date(2026, 12, 31), dt.date(2026, 11, 23))
+    for key in ("talk.received", "ledger.measures", "order.total"):
+        assert counts[f"integrity.{key}"] == querysets[key].count()
+    assert counts["integrity.talk.received"] >= 1
+    _clear(supervisor)
+    client = client_for(supervisor)
+    assert client.post("/reports/integrity/", {"person": cadre.pk, "year": 2026}).status_code == 302
+    assert marker in _text(_docx(client, GeneratedReport.objects.latest("id")))
