@@ -152,8 +152,7 @@ def refused_rows_xlsx(batch: ImportBatch) -> bytes:
 def _original_sheet(batch: ImportBatch) -> Any:
     if not batch.stored:
         return None
-    path = files.path_of(batch)
-    with path.open("rb") as handle:
+    with files.open_stored(batch.stored) as handle:
         if not files.intact(batch, handle):
             return None
         handle.seek(0)

@@ -1,7 +1,8 @@
 """Uploaded files kept outside the web root, for every app: checked, stored, cleaned up, served.
 
-Attachments are stored content-addressed (MEDIA_ROOT/sm3/ab/cd/<SM3 of the bytes>), durably before the
-transaction that writes their rows commits (`stored_files()`); identical bytes are kept once. Nothing removes
+Attachments are stored content-addressed (sm3/ab/cd/<SM3 of the bytes> under MEDIA_ROOT, or in the S3-compatible
+store of QINGLIAN_STORAGE=s3 through Django's storage API), durably before the transaction that writes their
+rows commits (`stored_files()`); identical bytes are kept once. Nothing removes
 a stored file but the collector (`lib.filecheck`, `qinglian files collect`), once no row has referred to it
 for a grace period. Rows of the old layout (area/YYYY/MM/random name) keep working. Downloads go only through
 views that fetched the row with `visible_to(user)`; a file missing on disk says so in Chinese instead of
@@ -25,6 +26,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -233,6 +235,37 @@ def _already_stored(path: Path, digest: str) -> bool:
         return False
 
 
+def file_storage() -> Any:
+    """Django's default storage: MEDIA_ROOT on a disk the app servers share (the default), or the S3-compatible
+    store of QINGLIAN_STORAGE=s3 (django-storages)."""
+    from django.core.files.storage import storages
+
+    return storages["default"]
+
+
+def on_disk() -> bool:
+    """Whether uploads live under MEDIA_ROOT: then they are written durably by this module itself (fsync and
+    rename, which Django's FileSystemStorage does not do); an object store's write is whole or nothing."""
+    from django.core.files.storage import FileSystemStorage
+
+    return isinstance(file_storage(), FileSystemStorage)
+
+
+def open_stored(relative: str) -> Any:
+    """The stored file at `relative` open for reading (binary, seekable); FileNotFoundError when it is gone."""
+    if on_disk():
+        return media_path(relative).open("rb")
+    store = file_storage()
+    if not store.exists(relative):
+        raise FileNotFoundError(relative)
+    return store.open(relative, "rb")
+
+
+def read_stored(relative: str) -> bytes:
+    with open_stored(relative) as handle:
+        return bytes(handle.read())
+
+
 class StoredFiles(list[Path]):
     """The files written in one `stored_files()` block."""
 
@@ -242,9 +275,16 @@ class StoredFiles(list[Path]):
         StoredFile fields. `area` (the app) no longer shapes the path: the store is shared."""
         digest = hashlib.new("sm3", upload.content).hexdigest()
         relative = store_name(digest)
-        path = Path(settings.MEDIA_ROOT) / relative
-        if not _already_stored(path, digest):
-            write_durably(path, upload.content)
+        if on_disk():
+            path = Path(settings.MEDIA_ROOT) / relative
+            if not _already_stored(path, digest):
+                write_durably(path, upload.content)
+        else:
+            path = Path(relative)
+            store = file_storage()
+            # the name is the bytes' SM3: an object of that name and size holds them already
+            if not store.exists(relative) or store.size(relative) != len(upload.content):
+                store.save(relative, ContentFile(upload.content))
         self.append(path)
         return {"name": os.path.basename(upload.name)[:255], "stored": relative,
                 "size": len(upload.content), "sha256": hashlib.sha256(upload.content).hexdigest()}
@@ -284,9 +324,8 @@ def download(request: HttpRequest, item: Any, back: str) -> HttpResponse:
     disproves. The handle checked is the handle served, so a file swapped in between is not served either."""
     if refused := rate_refusal(request, Kind.DOWNLOAD):
         return refused
-    path = path_of(item)
     try:
-        handle = path.open("rb")
+        handle = open_stored(item.stored)
     except FileNotFoundError:
         messages.error(request, f"文件“{item.name}”已丢失，请联系系统管理员从备份中恢复。")
         return redirect(back)
