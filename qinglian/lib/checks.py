@@ -28,3 +28,25 @@ def upload_types(app_configs: Any, **kwargs: Any) -> list[Any]:
                         f"可用：{','.join(k for k in TYPES if k not in OLD_FORMATS)}",
                         id="qinglian.W020")]
     return []
+
+
+@register()
+def s3_storage(app_configs: Any, **kwargs: Any) -> list[Any]:
+    if settings.QINGLIAN_STORAGE != "s3":
+        return []
+    options = settings.STORAGES["default"]["OPTIONS"]
+    missing = [name for name, key in (("QINGLIAN_S3_ENDPOINT", "endpoint_url"), ("QINGLIAN_S3_ACCESS_KEY", "access_key"),
+                                      ("QINGLIAN_S3_SECRET_KEY", "secret_key")) if not options.get(key)]
+    if missing:
+        return [Warning(f"QINGLIAN_STORAGE=s3 还缺少 {'、'.join(missing)}：请填写对象存储的地址和访问密钥（见 docs/deploy.md）。",
+                        id="qinglian.W030")]
+    return []
+
+
+@register(deploy=True)
+def s3_shared_folder(app_configs: Any, **kwargs: Any) -> list[Any]:
+    if settings.QINGLIAN_STORAGE != "s3":
+        return []
+    return [Warning("QINGLIAN_STORAGE=s3 只存放证明材料和附件；生成的报告、报告模板、待确认的导入文件和备份仍在 "
+                    f"{settings.MEDIA_ROOT}，有多台应用服务器时该目录仍须共享（见 docs/deploy.md）。",
+                    id="qinglian.W031")]

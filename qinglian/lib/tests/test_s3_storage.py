@@ -68,3 +68,14 @@ def test_an_attachment_is_kept_in_the_s3_store_and_downloads_from_it(s3: Any, wo
     # the same bytes again are the same object, not a second copy
     assert files.StoredFiles().store(files.Upload("again.pdf", content))["stored"] == attachment.stored
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 1
+
+
+def test_the_system_check_names_what_s3_storage_lacks(settings) -> None:  # type: ignore[no-untyped-def]
+    from qinglian.lib.checks import s3_storage
+
+    settings.QINGLIAN_STORAGE = "s3"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage",
+                                                          "OPTIONS": {"bucket_name": "qinglian", "endpoint_url": None,
+                                                                      "access_key": "", "secret_key": ""}}}
+    [warning] = s3_storage(None)
+    assert warning.id == "qinglian.W030" and "QINGLIAN_S3_ENDPOINT、QINGLIAN_S3_ACCESS_KEY" in warning.msg
