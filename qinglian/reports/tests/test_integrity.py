@@ -257,3 +257,11 @@ def test_the_demo_cadre(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     client = client_for(supervisor)
     assert client.post("/reports/integrity/", {"person": cadre.pk, "year": 2026}).status_code == 302
     assert marker in _text(_docx(client, GeneratedReport.objects.latest("id")))
+
+
+def test_the_reports_page_leads_a_supervisor_to_the_opinion(cadre: Cadre) -> None:
+    w = cadre.seeded.world
+    assert "/reports/integrity/" in w.client("supervisor").get("/reports/").content.decode()
+    assert "/reports/integrity/" not in w.client("clerk_a").get("/reports/").content.decode()
+    page = w.client("supervisor").get("/reports/integrity/").content.decode()
+    assert "搜索干部" in page and "内容" in page
