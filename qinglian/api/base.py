@@ -10,7 +10,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied
@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.renderers import JSONRenderer
+from pydantic import Field
 
 try:
     from ninja.responses import Status
@@ -45,6 +46,7 @@ NOT_FOUND = "所请求的记录不存在，或不在您的令牌可见的单位�
 MAX_PAGE = 10_000
 MAX_ID = 2**62  # ids beyond bigint never reach the database (SQLite would refuse them with an error)
 PAGE_SIZE = 50
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # an id in a body: in range, or the body is invalid (422)
 
 
 # -- errors ------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from ninja import Header, Path, Query, Router, Schema
 from qinglian.api.base import (
     MAX_ID,
     WRITE_ERRORS,
+    Id,
     Page,
     idempotent,
     one,
@@ -64,13 +65,13 @@ class ActivityPage(Page):
 
 
 class ActivityIn(Schema):
-    unit_id: int
+    unit_id: Id
     kind: str
     happened_on: dt.date
     topic: str
-    participants: list[int] = []
-    talked_to: list[int] = []
-    presided_by_id: int | None = None
+    participants: list[Id] = []
+    talked_to: list[Id] = []
+    presided_by_id: Id | None = None
     minutes: str = ""
     security_label: SecurityLabel | None = None
 
@@ -116,7 +117,7 @@ def activity_detail(request: HttpRequest, response: HttpResponse, activity_id: i
 
 
 def _people(request: HttpRequest, ids: list[int], field: str) -> list[Person]:
-    wanted = {i for i in ids if 1 <= i <= MAX_ID}
+    wanted = set(ids)
     found = list(Person.objects.visible_to(request.user).filter(pk__in=wanted)) if wanted else []
     missing = sorted(set(ids) - {p.pk for p in found})
     if missing:  # no hint whether they exist elsewhere
@@ -131,9 +132,7 @@ def _people(request: HttpRequest, ids: list[int], field: str) -> list[Person]:
 def activity_new(request: HttpRequest, response: HttpResponse, data: ActivityIn,
                  idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200)
                  ) -> Any:
-    unit = one(visible_units(request.user), data.unit_id) if 1 <= data.unit_id <= MAX_ID else None
-    if unit is None:
-        raise ValidationError("单位编号无效，请用 /api/units 查到可登记的单位。")
+    unit = one(visible_units(request.user), data.unit_id)
     kind = ActivityKind.objects.filter(code=data.kind).first()
     if kind is None:
         raise ValidationError(f"没有活动类型“{data.kind[:50]}”，请用 /api/records/kinds 查到类型代码。")
