@@ -47,7 +47,8 @@ def test_clerk_generates_previews_and_downloads(seeded) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("序号", "报告中的写法", "统计项")
     study_rows = [r for r in rows[1:] if r[3] == "activity.central_group_study"]
-    assert len(study_rows) == 4 and {r[4] for r in study_rows} == {4}
+    # the figure stands twice (the year's comparison with the last, and the duties paragraph), 4 records each
+    assert len(study_rows) == 8 and {r[4] for r in study_rows} == {4}
     talks = [r for r in rows[1:] if r[3] == "activity.integrity_reminder_talk"]
     assert talks[0][8] == 2  # one talk, two persons talked to
 
