@@ -17,7 +17,7 @@ from qinglian.reports.integrity import integrity_records
 from qinglian.reports.models import GeneratedReport
 from qinglian.reports.person import person_records
 from qinglian.stats import engine
-from qinglian.stats.registry import RecordRef
+from qinglian.stats.registry import Definition, RecordRef
 
 
 @dataclass
@@ -25,6 +25,7 @@ class TraceRow:
     figure: dict[str, Any]
     refs: list[RecordRef] = field(default_factory=list)
     error: str = ""
+    definition: Definition | None = None  # the 统计口径 of the figure's kind (stats.definitions)
 
     @property
     def current(self) -> int:

@@ -166,7 +166,12 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def trace(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
+    from qinglian.stats.definitions import definitions_for
+
     rows = trace_rows(report, clearance=request.user.clearance)
+    defined = definitions_for(r.figure["kind"] for r in rows)
+    for row in rows:
+        row.definition = defined.get(row.figure["kind"])
     return render_page(request, "reports/trace.html", {
         "report": report, "rows": rows, "limit": 200, "changed": sum(1 for r in rows if r.changed)})
 

@@ -18,6 +18,7 @@ from qinglian.reports.genres.changes import ledger_outcomes, year_on_year
 from qinglian.reports.genres.data import Count, ReportInput
 from qinglian.reports.models import GeneratedReport
 from qinglian.reports.services import report_draft
+from qinglian.stats.definitions import definition
 
 from .conftest import YEAR, _activity
 
@@ -96,6 +97,9 @@ def test_different_years_do_not_warn_and_a_repeated_year_does_through_http(seede
     assert draft_similarity(draft, earlier) < WARN_AT
     page = clerk.get(f"/reports/{draft.pk}/").content.decode()
     assert "相似度达" not in page
+    trace = clerk.get(f"/reports/{draft.pk}/trace/").content.decode()  # each figure with its 统计口径
+    assert 'aria-label="中心组学习的统计口径"' in trace
+    assert definition("activity.central_group_study").excludes in trace
 
     _every_year_alike(w, (YEAR - 2, YEAR - 1, YEAR))
     clerk_b = w.client("clerk_b")
