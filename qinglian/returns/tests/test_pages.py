@@ -1,0 +1,78 @@
+"""The upper-level form pages on a small world: what is refused and why, who may fill for which unit."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from paperwork.tests import return_forms
+from qinglian.audit.models import AuditEntry
+from qinglian.returns.models import ReturnFill
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def _upload(client, data: bytes, name: str, unit):  # type: ignore[no-untyped-def]
+    return client.post("/returns/upload/", {"file": SimpleUploadedFile(name, data), "unit": unit.pk, "year": 2026})
+
+
+def _confirm(client, url: str, unit):  # type: ignore[no-untyped-def]
+    return client.post(url, {"unit": unit.pk, "year": 2026, "map_0": "activity.central_group_study"})
+
+
+def test_a_clerk_fills_a_form_for_their_unit_and_downloads_it(world) -> None:
+    client = world.client("clerk_a")
+    response = _upload(client, return_forms.sheet_per_unit(["新闻宣传股"]), "表.xlsx", world.a)
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "中心组学习（次）" in page.content.decode()
+    response = _confirm(client, response["Location"], world.a)
+    fill = ReturnFill.objects.get()
+    assert response["Location"] == f"/returns/{fill.pk}/"
+    assert [(c["cell"], c["count"], c["full_name"]) for c in fill.filled] == [("D4", 0, world.a1.full_name)]
+    assert AuditEntry.objects.filter(object_type="returns.returnfill", object_id=str(fill.pk)).exists()
+    download = client.get(f"/returns/{fill.pk}/download/")
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))["新闻宣传股"]
+    assert ws["D4"].value == 0 and ws["D5"].value is None and ws["A1"].value.endswith("统计表")
+    assert "表.xlsx" in world.client("leader_a").get("/returns/").content.decode()  # the history
+
+
+def test_no_one_fills_or_sees_a_fill_outside_their_tree(world) -> None:
+    client = world.client("clerk_a")
+    response = _upload(client, return_forms.sheet_per_unit(["县委宣传部"]), "表.xlsx", world.a)
+    _confirm(client, response["Location"], world.a)
+    fill = ReturnFill.objects.get()
+    other = world.client("clerk_b")
+    assert other.get(f"/returns/{fill.pk}/").status_code == 404
+    assert other.get(f"/returns/{fill.pk}/download/").status_code == 404
+    assert other.get(response["Location"]).status_code == 404  # another account's upload
+    refused = _upload(other, return_forms.sheet_per_unit(["县委宣传部"]), "表.xlsx", world.a)
+    assert refused.status_code == 404 and not ReturnFill.objects.filter(created_by=world.clerk_b).exists()
+
+
+@pytest.mark.parametrize(("data", "name", "says"), [
+    (b"not a workbook", "表.xlsx", "不是 Excel（.xlsx）"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000, "旧表.xls", "请另存为 .xlsx"),
+])
+def test_files_that_cannot_be_read_are_refused_in_chinese(world, monkeypatch, data, name, says) -> None:
+    monkeypatch.setattr("qinglian.returns.services.soffice", lambda: None)  # no LibreOffice on this machine
+    response = _upload(world.client("clerk_a"), data, name, world.a)
+    assert response.status_code == 400 and says in response.content.decode()
+    assert not ReturnFill.objects.exists()
+
+
+def test_a_form_asking_for_nothing_the_records_count_says_so(world) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["单位", "发展党员（人）", "主题党日（次）"], ["县委宣传部", None, None]):
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    response = _upload(world.client("clerk_a"), out.getvalue(), "其他表.xlsx", world.a)
+    assert response.status_code == 400 and "表中没有找到系统统计的项目" in response.content.decode()
