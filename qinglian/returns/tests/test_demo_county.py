@@ -18,7 +18,6 @@ from qinglian.lib import files
 from qinglian.lib.testing import client_for
 from qinglian.org.models import Unit, User
 from qinglian.returns import figures as returns_figures
-from qinglian.returns import services
 from qinglian.returns.models import ReturnFill, ReturnForm
 from qinglian.stats import engine
 
@@ -127,18 +126,3 @@ def test_three_layouts_map_and_fill_for_the_demo_county(county) -> None:
     assert all(set(c) >= {"sheet", "cell", "label", "unit"} for c in answer["unfilled"])
     assert ReturnFill.objects.latest("id").via == "cli"
 
-
-@pytest.mark.slow
-def test_a_changed_mapping_is_saved_and_used_next_time(county) -> None:
-    root = Unit.objects.get(parent__isnull=True)
-    client = client_for(county)
-    data = return_forms.sheet_per_unit(["县委宣传部"])
-    response = _post_upload(client, data, "表.xlsx", root, **Q3)
-    response = _confirm(client, response["Location"], root, {"开展主题党日活动（次）": "activity.collective_study"})
-    fill = ReturnFill.objects.get()
-    assert any(c["figure"] == "activity.collective_study" for c in fill.filled) and not fill.unfilled
-    layout, _, _ = services.form_read(data, "表.xlsx")
-    choices, _ = services.catalogue(root, **Q3)
-    mapping, saved = services.mapping_for(layout, unit=Unit.objects.get(name="县委宣传部"), choices=choices)
-    assert saved is not None and saved.unit == root  # a unit below uses the mapping saved above it
-    assert mapping[layout.cells[-1].key] == "activity.collective_study"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -10,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from paperwork.tests import return_forms
 from qinglian.audit.models import AuditEntry
+from qinglian.returns import services
 from qinglian.returns.models import ReturnFill
 
 
@@ -76,3 +78,23 @@ def test_a_form_asking_for_nothing_the_records_count_says_so(world) -> None:
     wb.save(out)
     response = _upload(world.client("clerk_a"), out.getvalue(), "其他表.xlsx", world.a)
     assert response.status_code == 400 and "表中没有找到系统统计的项目" in response.content.decode()
+
+
+def test_a_changed_mapping_is_saved_and_serves_the_units_below(world) -> None:
+    client = world.client("leader_a")
+    data = return_forms.sheet_per_unit(["县委宣传部"])
+    response = _upload(client, data, "表.xlsx", world.a)
+    keys = ["map_0", "map_1", "map_2", "map_3", "map_4", "map_5"]
+    mapped = dict(zip(keys, ["activity.central_group_study", "", "", "", "", "activity.collective_study"],
+                      strict=True))
+    client.post(response["Location"], {"unit": world.a.pk, "year": 2026, **mapped})
+    fill = ReturnFill.objects.get()
+    assert [c["figure"] for c in fill.filled] == ["activity.central_group_study", "activity.collective_study"]
+    assert {c["reason"] for c in fill.unfilled} == {"未对应统计项"} and len(fill.unfilled) == 4
+    layout, _, _ = services.form_read(data, "表.xlsx")
+    choices, _ = services.catalogue(world.a1, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    mapping, saved = services.mapping_for(layout, unit=world.a1, choices=choices)
+    assert saved is not None and saved.unit == world.a  # a unit below uses the mapping saved above it
+    assert mapping[layout.cells[-1].key] == "activity.collective_study" and mapping[layout.cells[1].key] == ""
+    again = _upload(world.client("clerk_a"), data, "表（下季度）.xlsx", world.a)
+    assert "/returns/map/" not in again["Location"]  # filled without asking
