@@ -19,7 +19,7 @@ from .outline import match_marker
 _META_PLAIN = (
     r"索引号|信息索引号|发布机构|发文机关|发布单位|成文日期|发布日期|发布时间|发文日期|生成日期|公开日期|更新时间"
     r"|信息来源|稿件来源|责任编辑|浏览量|浏览次数|阅读量|阅读次数|点击量|点击数|点击率|访问量|访问次数|主题分类"
-    r"|公文种类|体裁分类|组配分类|服务对象|发文字号|所属栏目"
+    r"|公文种类|体裁分类|组配分类|服务对象|发文字号|所属栏目|页数|字数|上传时间|上传者|下载次数|文档格式|文档大小"
 )
 _META_COMMON = r"来源|作者|撰稿|供稿|编辑|审核|校对|浏览|阅读|点击|文号|有效性|时效|关键词|关键字|分类|栏目|时间|日期"
 _VALUE = r"\s*[:：]\s*[^\s:：【】\[\]，。；！？,;]*"
@@ -36,6 +36,8 @@ _WIDGETS = re.compile(
     r"|分享到\s*[:：]?(?:\s*(?:微信|微博|QQ空间|QQ|朋友圈|腾讯微博|新浪微博|人人网|豆瓣))*"
     r"|(?<!\S)(?:打印(?:本页|此页)?|关闭(?:窗口|本页)?|返回顶部|收藏本页|加入收藏|扫一扫在手机(?:上)?打开当前页"
     r"|(?:微信|手机)?扫一扫|在手机上(?:打开|阅读)|纠错)(?!\S)"
+    # A WeChat article's buttons and counters: 阅读原文, 在看 12, 赞 30, 分享 收藏 点赞.
+    r"|(?<!\S)(?:阅读原文|写留言|留言|在看|点赞|赞|分享|收藏|推荐|喜欢此内容的人还喜欢)(?:\s*\d+)?(?!\S)"
 )
 _BREADCRUMB = re.compile(r"^(?:当前位置|您(?:现在)?的位置|您所在的位置|所在位置|位置|导航)[:：]|^首页\s*[>＞»›/\\-]")
 _CRUMB_SEP = re.compile(r"\s*[>＞»›]\s*")
@@ -66,7 +68,8 @@ _PAYWALL_LINE = 40
 # A 范文 site's notice under the text, sentences though it has: "本文由网友投稿…如有侵权请联系删除。"
 _NOTICE = re.compile(r"本文由.{0,10}(?:投稿|整理|发布|提供)|版权归.{0,8}所有|如有侵权|侵权.{0,6}删除|转载请注明|免责声明")
 # A site's footer: cues no report uses.
-_FOOTER = re.compile(r"ICP备|网站标识码|公网安备|版权所有|Copyright|copyright|©|技术支持[:：]|网站地图|主办单位[:：]|承办单位[:：]")
+_FOOTER = re.compile(r"ICP备|网站标识码|公网安备|版权所有|Copyright|copyright|©|技术支持[:：]|网站地图|主办单位[:：]|承办单位[:：]"
+                     r"|分辨率|浏览本站|建议使用.{0,12}浏览器")
 _PAYWALL_STRONG = re.compile(r"登录|VIP|vip|付费|下载|查看全文|阅读全文|剩余|余下全文|开通会员|充值")
 _SENTENCE = re.compile(r"[。！？!?；;]")
 _SHORT = 60
@@ -80,7 +83,7 @@ def _compact(text: str) -> str:
 
 
 _OMISSION_CUES = ("省略", "略", "全文", "本文", "正文", "字数", "未完", "待续")
-_WIDGET_HINT = re.compile(r"[【\[]|大\s*中\s*小|分享|打印|关闭|收藏|返回|扫一扫|纠错|在手机")
+_WIDGET_HINT = re.compile(r"[【\[]|大\s*中\s*小|分享|打印|关闭|收藏|返回|扫一扫|纠错|在手机|阅读原文|在看|赞|留言|推荐")
 _COUNTER_HINT = re.compile(r"浏览|阅读|点击|访问")
 
 
@@ -127,8 +130,17 @@ def is_chrome(line: str) -> bool:
     return _is_chrome(matching_form(line))
 
 
+# Lines no report writes: a page's number (— 2 —, 第 1 页 共 3 页), a WeChat account's calls to follow it,
+# a column tag on a line of its own (【清廉之窗】), the end mark of an article.
+_FURNITURE = re.compile(
+    r"^(?:[—\-－–]{1,2}\s*\d{1,3}\s*[—\-－–]{1,2}|第\s*\d{1,3}\s*页\s*[，,/]?\s*(?:共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|END|end|(?:点击|戳)(?:上方|下方)?(?:蓝字|蓝色字体|关注)\s*(?:一键)?(?:关注)?(?:我们)?"
+    r"|长按(?:识别)?(?:二维码|图片)?(?:识别)?(?:关注)?(?:我们)?|往期(?:推荐|回顾|精彩)|[【\[][^】\]]{1,10}[】\]])$"
+)
+
+
 def _is_chrome(line: str) -> bool:
-    if _BREADCRUMB.match(line):
+    if _BREADCRUMB.match(line) or _FURNITURE.match(line):
         return True
     if len(line) <= _SHORT and len(_CRUMB_SEP.findall(line)) >= 2:
         return True

@@ -20,6 +20,15 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _SITE_MARKERS = re.compile(r"##paid(?:begin|end)##")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
 _NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c")
+# Text copied out of a markdown page: "# 标题", "## **一、…**", "> 来源…", "- 一条". The marks go, the words stay.
+_MD_LEAD = re.compile(r"^(?:#{1,6}[ \t]+|>[ \t]*|[-+•●▪◆][ \t]+)")
+# Bold around a heading ("**一、…**", "**（一）…。**正文"): a pair opening the line, closing at its end or
+# after a stop. A "**" that a counting unit follows is a placeholder ("**次"), never bold.
+_MD_BOLD = re.compile(r"^\*\*(?=\S)(?P<b>[^*]*?[^*\s])\*\*(?=$|[^*次人个名项条篇件份期场家万元户批轮])")
+# A table flattened to text: cells apart by a tab or a run of spaces; runs of spaces become one tab, so
+# that the stray-space repair (single spaces between characters) leaves the cells apart.
+_CELL_GAP = re.compile(r"[ \t]{2,}|\t")
+_TABLE_ROW_MAX = 240
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
@@ -115,6 +124,17 @@ def _decode_or_fail(data: bytes, encoding: str) -> str:
         ) from None
 
 
+def markdown_to_text(line: str) -> str:
+    """One line without the markdown marks around it ("## **一、…**" → "一、…")."""
+    for _ in range(3):
+        stripped = _MD_LEAD.sub("", line, count=1)
+        stripped = _MD_BOLD.sub(r"\g<b>", stripped, count=1)
+        if stripped == line:
+            break
+        line = stripped
+    return line
+
+
 def clean_paragraphs(lines: list[str]) -> list[str]:
     """Strip site markers, control characters and blank lines; keep the order."""
     out: list[str] = []
@@ -123,6 +143,9 @@ def clean_paragraphs(lines: list[str]) -> list[str]:
         line = _CONTROL.sub("", line)
         # Full-width spaces indent paragraphs in official documents; they carry no meaning.
         line = line.replace("\u3000", " ").replace("\xa0", " ").strip()
+        line = markdown_to_text(line)
+        if len(line) <= _TABLE_ROW_MAX and len(_CELL_GAP.findall(line)) >= 2:
+            line = _CELL_GAP.sub("\t", line)
         if line:
             out.append(line)
     return out

@@ -30,7 +30,7 @@ _STRAY_SPACE = re.compile(
 )
 _END_PUNCT = "。！？!?；;：:”’」』）)…"
 _HEADING_START = re.compile(
-    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、．.]"
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、．.）)]"
     r"|\d{1,2}\s*[、．.](?!\d)|第[一二三四五六七八九十]+[，,、：:部章节条])"
 )
 # A one-line document is split before a heading marker: 一、 and 1. after a sentence end, a colon or a space;
@@ -58,8 +58,12 @@ _ONE_LINE_MIN = 100  # a paragraph this long holding several heading markers may
 _ONE_LINE_LONG = 1500  # … and surely is when this long, whatever else the file holds
 
 
+# A table row flattened to text keeps its cells apart: its tabs are not stray (decode made them of the gaps).
+_STRAY_SPACE_IN_ROW = re.compile(_STRAY_SPACE.pattern.replace(r"[ \t]+", "[ ]+"))
+
+
 def remove_stray_spaces(text: str) -> str:
-    return _STRAY_SPACE.sub("", text)
+    return (_STRAY_SPACE_IN_ROW if text.count("\t") >= 2 else _STRAY_SPACE).sub("", text)
 
 
 def _width(line: str) -> int:

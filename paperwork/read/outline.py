@@ -1,5 +1,7 @@
 """The official numbering hierarchy 一、 → （一） → 1. → （1）, as people really type it.
 
+Also 第一部分 (level 1, a sequence of its own above 一、) and 一） (level 2, a （一） missing its bracket).
+
 A marker at the start of a paragraph is only a candidate. What makes it a heading is that it
 continues a sequence: "二、" after "一、", "（三）" after "（二）", "1." again after a new "（二）".
 That rejects most false hits (a paragraph that happens to start with "5、" or a stray "三、")
@@ -22,6 +24,8 @@ _MARKER = re.compile(
       (?P<l2>[（(]\s*(?P<n2>[一二三四五六七八九十]{1,3})\s*[）)]\s*[、.．，,]?)
      |(?P<l4>[（(]\s*(?P<n4>\d{1,2})\s*[）)]\s*[、.．，,]?)
      |(?P<l4b>(?P<n4b>\d{1,2})[)）]\s*)
+     |(?P<l0>第(?P<n0>[一二三四五六七八九十]{1,3})部分\s*[、.．，,：:]?)
+     |(?P<l2b>(?P<n2b>[一二三四五六七八九十]{1,3})[）)]\s*[、.．，,]?)
      |(?P<l1>(?P<n1>[一二三四五六七八九十]{1,3})\s*[、.．，,])
      |(?P<l3>(?P<n3>\d{1,2})\s*(?:[、，,]|[.．](?!\d)))
     )""",
@@ -58,6 +62,7 @@ class Candidate:
     value: int
     marker: str
     rest: str  # the paragraph after the marker
+    rank: int = 0  # the sequence it continues: its level, or 0 for 第一部分 (parts hold level-1 sections)
 
 
 def match_marker(paragraph: str) -> Candidate | None:
@@ -72,6 +77,10 @@ def match_marker(paragraph: str) -> Candidate | None:
         level, value = 4, int(m.group("n4"))
     elif m.group("l4b"):
         level, value = 4, int(m.group("n4b"))
+    elif m.group("l2b"):  # "一）": a （一） whose opening bracket was not typed
+        level, value = 2, chinese_value(m.group("n2b"))
+    elif m.group("l0"):
+        level, value = 1, chinese_value(m.group("n0"))
     elif m.group("l1"):
         level, value = 1, chinese_value(m.group("n1"))
     else:
@@ -80,7 +89,7 @@ def match_marker(paragraph: str) -> Candidate | None:
         return None
     if level in (3, 4) and _NOT_HEADING_START.match(rest):
         return None
-    return Candidate(level, value, marker, rest)
+    return Candidate(level, value, marker, rest, 0 if m.group("l0") else level)
 
 
 def heading_text(rest: str) -> str:
@@ -111,15 +120,15 @@ def find_outline(paragraphs: list[str]) -> list[OutlineItem]:
         cand = match_marker(paragraph)
         if cand is None:
             continue
-        prev = last.get(cand.level, 0)
+        prev = last.get(cand.rank, 0)
         # Accept the next number, a restart at 1, or one skipped number (people renumber by hand).
         if not (cand.value == prev + 1 or cand.value == 1 or (prev >= 1 and cand.value == prev + 2)):
             continue
         heading = heading_text(cand.rest)
         if not heading:
             continue
-        last[cand.level] = cand.value
-        for deeper in [k for k in last if k > cand.level]:
+        last[cand.rank] = cand.value
+        for deeper in [k for k in last if k > cand.rank]:
             del last[deeper]
         items.append(OutlineItem(cand.level, cand.marker, heading, index, cand.value))
     return items
