@@ -20,6 +20,7 @@ COUNTING_UNITS: tuple[str, ...] = tuple(sorted(
         "册", "户", "袋", "本", "台", "套", "所", "座", "幅", "张", "首", "位", "例", "起", "笔", "封",
         "节", "堂", "类", "组", "辆", "周", "支", "学时", "个次", "户次", "件次", "台次", "卷", "宗", "亩",
         "公里", "平方米", "吨", "票", "间", "枚", "集", "部次", "家次", "分", "字", "万字", "分钟",
+        "页", "卷次", "美元",
     ),
     key=len,
     reverse=True,
@@ -27,7 +28,8 @@ COUNTING_UNITS: tuple[str, ...] = tuple(sorted(
 _UNIT_ALT = "|".join(COUNTING_UNITS)
 
 # Placeholders people leave for a number: *, **, X, XX, x, ××, __ (a blank to fill in).
-_PLACEHOLDER = r"\*{1,6}|[XＸxｘ]{1,4}|×{1,4}|_{2,8}|＿{1,6}"
+# A decimal left open is a placeholder too: "XX.X万元".
+_PLACEHOLDER = r"[*＊]{1,6}|[XＸxｘ]{1,4}(?:\.[XＸxｘ]{1,2})?|×{1,4}|_{2,8}|＿{1,6}"
 # Only Arabic numbers are counts: "两次", "三个月", "四种形态" are words of the text, not figures.
 _FIGURE = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|" + _PLACEHOLDER + r")"
@@ -41,8 +43,8 @@ _UNIT_FALSE_FRIENDS = re.compile(
     r"|条[例款件规]|名[单称义额]|家[庭属长风乡]|户[口籍外型]|批[示准复评]|天[然下地津气]|所[在有属谓以]"
     r"|张[贴]|位[置于]|起[草来到始]|本[人单级地部]|组[织成建长]|节[点约日]|首[要先都]|类[型别似]|笔[记]"
     r"|周[年边密期]|份[额子]|套[餐]|堂[课]|座[谈]|件[事]|支[持部出付撑援柱书]|卷[入]|宗[旨教]|间[隔断接]"
-    r"|票[据]|集[中体团合成聚]|分[析别管类享工层级批期解布配散子局会队组成值数担类段]|字[号体样母]"
-    r"|万字[号])"
+    r"|票[据]|集[中体团合成聚]|分[析别管类享工层级批期解布配散子局会队组成值数担类段辨]|字[号体样母]"
+    r"|万字[号]|页[面码眉脚])"
 )
 # After "次", a plenum or congress: "二次全会" is an ordinal, not a count.
 _ORDINAL_AFTER = re.compile(r"^(?:全会|会议精神|党代会|代表大会)")
@@ -54,7 +56,7 @@ _MAX_SPAN = 16
 
 
 def is_placeholder(number: str) -> bool:
-    return bool(number) and all(c in "*XＸxｘ×_＿" for c in number)
+    return bool(number) and all(c in "*＊XＸxｘ×_＿." for c in number) and number[0] != "."
 
 
 def _inside(paragraph: str, pos: int, open_: str, close: str) -> bool:
@@ -106,8 +108,8 @@ def _accept(paragraph: str, m: re.Match[str]) -> bool:
         return False
     if _inside(paragraph, start, "《", "》"):  # part of a document title: 《…五项制度》
         return False
-    if num[0].isdigit():
-        return not (before and before.isascii() and (before.isalnum() or before in ".-/+_:#"))
+    if num[0].isdigit():  # not "1920×1080", "0571-8888", "5G": a number after a letter, sign or times
+        return not (before and ((before.isascii() and (before.isalnum() or before in ".-/+_:#")) or before in "×*"))
     if num[0] in "XＸxｘ":
         nxt = paragraph[m.end("num"):m.end("num") + 1]
         if (before.isascii() and before.isalnum()) or (nxt.isascii() and nxt.isalpha()):

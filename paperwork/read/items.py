@@ -65,4 +65,5 @@ def first_sentence(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"[。！？!?]", text) if s.strip()]
+    """Sentences, and each line its own: a list set one item a line ends each item with its line."""
+    return [s.strip() for s in re.split(r"[。！？!?\n]", text) if s.strip()]

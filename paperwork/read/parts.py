@@ -18,6 +18,12 @@ from .outline import heading_body, match_marker
 from .states import measure_states, overall_state
 
 _PROBLEM_HEAD = re.compile(r"问题|不足|短板|差距|弱项|薄弱|欠缺")
+# A heading of work done that names problems as its object, not a part that states them: "坚持问题导向，
+# 深化…腐败问题集中整治", "聚焦群众反映强烈的问题".
+_PROBLEMS_AS_OBJECT = re.compile(
+    r"问题导向|(?:坚持|聚焦|针对|解决|破解|紧盯|着力|围绕|整治|查处).{0,12}问题|问题.{0,4}(?:集中整治|专项整治|线索)"
+)
+_PROBLEMS_STATED = re.compile(r"存在|不足|短板|差距|弱项|薄弱|欠缺|主要问题|问题(?:和|与|及|、)|^问题|问题$")
 _PLAN_HEAD = re.compile(
     r"计划|打算|下一步|下步|今后|努力方向|工作思路|展望|(?:20\d\d|明|来)年.{0,6}(?:重点|安排|思路|任务|目标)"
     r"|工作要点|(?:整改|改进)(?:措施|方向)|工作重点"
@@ -52,7 +58,7 @@ _GENRE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("bulletin", re.compile(r"(?:新闻)?宣传.{0,4}通报|采用情况.{0,2}通报")),
     ("summary", re.compile(r"工作总结|年度总结|总结及|工作计划|工作要点")),
     ("responsibility", re.compile(
-        r"党风廉政建设责任制|主体责任|党风廉政建设.{0,6}情况|全面从严治党.{0,8}情况"
+        r"党风廉政建设责任制|主体责任|监督责任|党风廉政建设.{0,6}情况|全面从严治党.{0,8}情况"
     )),
 )
 
@@ -77,17 +83,29 @@ def _title_like(line: str) -> int:
     return 2 if _TITLE_WORDS.search(line) else 1
 
 
+# A column tag set before a title: "【清廉建设】县审计局…报告".
+_COLUMN_TAG = re.compile(r"^[【\[][^】\]]{1,10}[】\]]\s*")
+# A subtitle under the main title: "——在2024年度述责述廉会议上的报告".
+_SUBTITLE = re.compile(r"^(?:——|—|--|－－)")
+
+
 def find_title(paragraphs: list[str]) -> str:
     """The document's own title: the first early line that reads as one (not the site's or column's name),
-    else the first plain short line, else what the introduction names ("现将…报告如下")."""
-    head = paragraphs[:8]
+    else the first plain short line, else what the introduction names ("现将…报告如下"). A main title with a
+    "——" subtitle under it is the main line; a column tag before the title is not part of it."""
+    head = [_COLUMN_TAG.sub("", p) for p in paragraphs[:8]]
     scores = [_title_like(p) for p in head]
+    for i in range(1, len(head)):
+        if _SUBTITLE.match(head[i]) and scores[i - 1] and (i == 1 or _is_lead_in(head[:i - 1])):
+            return head[i - 1]
     for want in (2, 1):
         for i, score in enumerate(scores):
             if score == want and (want == 2 or i == 0 or _is_lead_in(head[:i])):
-                # A title set on two lines (centred, or cut by a PDF): "XX县委宣传部2026年" / "…情况报告".
+                # A title set on two lines (centred, or cut by a PDF): "XX县委宣传部2026年" / "…情况报告";
+                # not the issuing body's name above a title of its own ("中共XX乡委员会" / "关于…的报告").
                 if want == 2 and i > 0 and scores[i - 1] == 1 and len(head[i - 1]) + len(head[i]) <= 70 and (
-                        i == 1 or _is_lead_in(head[:i - 1])):
+                        i == 1 or _is_lead_in(head[:i - 1])) and not (
+                        head[i].startswith("关于") and _SIGNATURE.match(head[i - 1])):
                     return head[i - 1] + head[i]
                 return head[i]
     for paragraph in paragraphs[:4]:
@@ -179,13 +197,14 @@ def _problem_clauses(body: str) -> list[str]:
 
 # Lines after the plans that are not plans: the contact line, the invitation to supervise, the signature.
 _NOT_PLAN = re.compile(
-    r"联系电话|电子邮箱|邮箱[:：]|电话[:：]|欢迎.{0,16}监督|^[^，。；]{2,30}\n?(?:19|20|２０)[\d*X]{2}年[\d*X]{1,2}月"
+    r"联系电话|电子邮箱|邮箱[:：]|(?<!\d)(?:0\d{2,3}|[X*]{3,4})-(?:\d{7,8}|[X*]{7,8})(?!\d)|[\w.]+@[\w.]+|欢迎.{0,28}监督|^[^，。；]{2,30}\n?(?:19|20|２０)[\d*X]{2}年[\d*X]{1,2}月"
     r"|^(?:19|20)[\d*X]{2}年[\d*X]{1,2}月[\d*X]{1,2}日$|^(?:述职人|述责述廉人|报告人)[:：]"
 )
 _SUBJECT_WILL = re.compile(r"^[^，。；“]{0,14}?将(?=[^来])")
 _PLAN_VERB = re.compile(
     r"^(?:坚持|持续|进一步|加强|深化|推动|强化|严格|始终|切实|全面|不断|着力|继续|从严|深入|提升|健全|完善|打造|扎实"
-    r"|聚焦|紧扣|巩固|确保|按照|推进|做好|抓好|创新|落实|以|把|在|守牢|筑牢|压实|严守|突出|围绕|加快|用好)"
+    r"|聚焦|紧扣|巩固|确保|按照|推进|做好|抓好|创新|落实|以|把|在|守牢|筑牢|压实|严守|突出|围绕|加快|用好"
+    r"|建立|锻造|持之以恒|提高|增强|营造|树立|优化|规范|加大|狠抓|做实|做细|坚决|带头|主动|自觉|认真|对)"
 )
 
 
@@ -214,8 +233,9 @@ def _plans_from_text(text: str) -> list[str]:
     _, items = split_enumeration(text)
     if items:
         return [first_sentence(item) for item in items]
-    return [c for s in sentences(text) if not _NOT_PLAN.search(s) for c in _plan_clauses(s)
-            if not _SIGNATURE.match(c)]
+    # The signature is a line of its own; a clause of a plan may end like a unit's name ("…挂账督办").
+    return [c for s in sentences(text) if not (_NOT_PLAN.search(s) or _SIGNATURE.match(s))
+            for c in _plan_clauses(s)]
 
 
 # A subsection that only names a part: "（一）存在的问题" / "（二）下一步打算" under "三、存在的问题及下步打算".
@@ -242,7 +262,8 @@ def _from_section(sections: Sections, paragraphs: list[str], i: int, problems: l
     """The problems and plans a section holds, by what its heading names."""
     outline = sections.outline
     heading = outline[i].heading
-    is_problem = bool(_PROBLEM_HEAD.search(heading))
+    is_problem = bool(_PROBLEM_HEAD.search(heading)) and not (
+        _PROBLEMS_AS_OBJECT.search(heading) and not _PROBLEMS_STATED.search(heading))
     is_plan = bool(_PLAN_HEAD.search(heading))
     if not (is_problem or is_plan):
         return
@@ -298,11 +319,20 @@ def find_rectification(outline: list[OutlineItem], paragraphs: list[str]
     found: list[tuple[RectProblem, list[str], list[str]]] = []
     inside: set[int] = set()
     for i, item in enumerate(outline):
-        if item.level == top_level or sections.children(i):
-            continue
+        has_children = bool(sections.children(i))
         body = sections.body(i, paragraphs)
-        labelled = bool(body) and bool(_MEASURE_LABEL.match(body[0]))
-        if not labelled and "问题" not in item.heading:
+        if not has_children and any(_PROBLEM_LABEL.match(p) for p in body):
+            # "问题：…" / "整改措施：…" / "整改成效：…" per item: each labelled problem with what follows it.
+            aspect = item.heading if item.level != top_level else ""
+            inside.update(range(item.paragraph, sections.end_of(i)))
+            for problem, measures in _labelled_problems(body):
+                found.append((RectProblem(aspect, problem, measures, "", item.paragraph), [], []))
+            continue
+        if item.level == top_level or has_children:
+            continue
+        labelled = bool(body) and bool(_MEASURE_LABEL.match(body[0]) or _DETAIL_LABEL.match(body[0]))
+        states_problem = bool(_PROBLEM_WORDS.search(item.heading)) and not _under_plans(outline, i)
+        if not labelled and "问题" not in item.heading and not states_problem:
             continue
         ancestors: list[int] = []
         for j in range(i - 1, -1, -1):
@@ -315,7 +345,7 @@ def find_rectification(outline: list[OutlineItem], paragraphs: list[str]
         if ancestors and not _ASPECT_END.search(aspect) and len(ancestors) == 1 and "问题" in aspect:
             aspect, group, group_at = "", aspect, ancestors[0]
         inside.update(range(item.paragraph, sections.end_of(i)))
-        text = "\n".join(body)
+        text = "\n".join(p for p in body if not _DETAIL_LABEL.match(p))
         text = _MEASURE_LABEL.sub("", text, count=1).strip()
         preamble, measures = split_enumeration(text)
         if not measures:
@@ -331,9 +361,64 @@ def find_rectification(outline: list[OutlineItem], paragraphs: list[str]
             for rp, said, group_said in found], overall
 
 
+# A problem stated under a label of its own ("问题：", "问题一：", "问题2："), the measures under theirs.
+_PROBLEM_LABEL = re.compile(r"^(?:反馈)?问题\s*[一二三四五六七八九十\d]{0,3}\s*[:：]\s*(?=\S)")
+# The details of the problem a heading states: "问题表现：…", "具体表现：…".
+_DETAIL_LABEL = re.compile(r"^(?:问题表现|具体表现|问题描述|主要表现)\s*[:：]")
+
+
+def _labelled_problems(body: list[str]) -> list[tuple[str, list[str]]]:
+    out: list[tuple[str, list[str]]] = []
+    for paragraph in body:
+        m = _PROBLEM_LABEL.match(paragraph)
+        if m:
+            out.append((first_sentence(paragraph[m.end():]), []))
+        elif out:
+            measure = _MEASURE_LABEL.sub("", paragraph, count=1).strip()
+            if measure:
+                out[-1][1].append(measure)
+    return out
+
+
+def _under_plans(outline: list[OutlineItem], i: int) -> bool:
+    """Is heading i inside a section that looks ahead (下一步…)? Its headings are plans, not problems."""
+    level = outline[i].level
+    for j in range(i - 1, -1, -1):
+        if outline[j].level < level:
+            if _PLAN_HEAD.search(outline[j].heading):
+                return True
+            level = outline[j].level
+    return False
+
+
+# A problem table flattened to lines (decode set its cells apart by tabs): the column whose head names
+# the problem ("反馈问题", "存在问题", "问题描述"), read down the rows below the head.
+_PROBLEM_COLUMN = re.compile(r"问题(?:描述|表现|内容)?$|^(?:具体|主要)?问题")
+_NOT_PROBLEM_COLUMN = re.compile(r"整改|措施|序号|责任|时限|进展|状态")
+
+
+def problems_in_tables(paragraphs: list[str]) -> list[str]:
+    problems: list[str] = []
+    column = -1
+    for paragraph in paragraphs:
+        cells = [c.strip() for c in paragraph.split("\t")]
+        if len(cells) < 3:
+            column = -1
+            continue
+        if all(len(c) <= 12 for c in cells):
+            heads = [k for k, c in enumerate(cells) if _PROBLEM_COLUMN.search(c) and not _NOT_PROBLEM_COLUMN.search(c)]
+            if heads:
+                column = heads[0]
+                continue
+        if 0 <= column < len(cells) and len(cells[column]) >= 4:
+            problems.append(first_sentence(cells[column]))
+    return problems
+
+
 # Prose that introduces the problems: "还存在一些不足：", "巡察发现的主要问题：", "存在的问题主要是…".
 _PROSE_INTRO = re.compile(
     r"(?:存在(?:的|着)?(?:一些|以下|如下|不少|诸多|一定的?)?(?:突出|主要)?(?:问题|不足|短板|差距|薄弱环节)"
+    r"|问题主要(?=是|有|表现|体现)"
     r"|(?:问题|差距)(?:和|与)不足|不足之处|主要问题|(?:还|仍)有(?:一些|以下|不少)?(?:差距|不足|短板)"
     r"|发现(?:的|了)?(?:一些|以下|如下)?(?:主要)?问题(?:有|是|如下)?[:：])"
     r"(?:(?:主要)?(?:是|有|表现(?:在|为)|体现在)|如下|(?:还)?(?:不少|很多))?[:：]?"

@@ -12,7 +12,14 @@ from .figures import find_figures
 from .model import ReadError, ReadResult, StateReading
 from .normalise import as_written, has_matching_changes, matching_form, tidy
 from .outline import find_outline
-from .parts import find_genre, find_problems_and_plans, find_rectification, find_title, problems_in_prose
+from .parts import (
+    find_genre,
+    find_problems_and_plans,
+    find_rectification,
+    find_title,
+    problems_in_prose,
+    problems_in_tables,
+)
 
 _UNEXPECTED = "读取文件时发生意外错误。请把文件在 Word 或 WPS 中“另存为” .docx 后重试；仍不行请联系管理员。"
 _NO_TEXT = "文件里没有文字内容。请检查是否选错了文件。"
@@ -41,7 +48,7 @@ def analyse(paragraphs: list[str], source: str = "txt") -> ReadResult:
     if rectification:
         problems = [r.problem for r in rectification]
     if not problems:
-        problems = problems_in_prose(seen)
+        problems = problems_in_tables(seen) or problems_in_prose(seen)
     result = ReadResult(
         title=title,
         genre=genre,
