@@ -85,9 +85,12 @@ def value(kind: str, counts: dict[str, int]) -> float | int | None:
     return round(100 * counts.get(ratio.numerator, 0) / base, 1)
 
 
-def definition(kind: str, figure: Figure | None) -> str:
-    """The written definition shown beside a mapped figure: a ratio's own, or the engine figure's where the
-    engine has one (Figure.definition)."""
-    if kind in RATIOS:
-        return RATIOS[kind].definition
-    return str(getattr(figure, "definition", "") or "")
+def definitions(kinds: list[str]) -> dict[str, str]:
+    """The written definition (统计口径) shown beside each mapped figure: a ratio's own, an engine figure's from
+    stats.definitions (what it counts; what it leaves out)."""
+    from qinglian.stats.definitions import definitions_for
+
+    found = definitions_for([k for k in kinds if k and k not in RATIOS])
+    out = {k: RATIOS[k].definition for k in kinds if k in RATIOS}
+    out.update({k: f"{d.counts}；不计：{d.excludes}" if d.excludes else d.counts for k, d in found.items()})
+    return out

@@ -51,12 +51,15 @@ class MappingForm(forms.Form):
     """One <select> per distinct label of the form, named map_0, map_1 … in the form's order."""
 
     def __init__(self, *args: Any, labels: list[tuple[str, str]], choices: list[Any], initial_map: dict[str, str],
-                 **kwargs: Any) -> None:
+                 definition_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.keys = [key for key, _ in labels]
         for i, (key, label) in enumerate(labels):
             self.fields[f"map_{i}"] = forms.ChoiceField(label=label, choices=choices, required=False,
                                                         initial=initial_map.get(key, ""))
+            if definition_url:  # the 统计口径 beside the select follows the choice
+                self.fields[f"map_{i}"].widget.attrs.update({"hx-get": definition_url, "hx-target": f"#def_{i}",
+                                                             "hx-trigger": "change"})
 
     def mapping(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(f"map_{i}", "") for i, key in enumerate(self.keys)}

@@ -119,7 +119,7 @@ def mapping(request: HttpRequest, token: str) -> HttpResponse:
     proposal, saved = services.mapping_for(layout, unit=unit, choices=choices)
     groups = {f.kind: f.group for f in found.values()}
     form = MappingForm(request.POST or None, labels=layout.labels(), choices=figure_choices(choices, groups),
-                       initial_map=proposal)
+                       initial_map=proposal, definition_url=reverse("returns:definition"))
     if request.method == "POST" and period.is_valid() and form.is_valid():
         d = period.cleaned_data
         parked.update(unit=d["unit"].pk, date_from=d["date_from"].isoformat(), date_to=d["date_to"].isoformat(),
@@ -133,11 +133,9 @@ def mapping(request: HttpRequest, token: str) -> HttpResponse:
     cells: dict[str, list[str]] = {}
     for c in layout.cells:
         cells.setdefault(c.key, []).append(f"{c.sheet}!{c.cell}")
-    names = {c.kind: c for c in choices}
+    written = returns_figures.definitions(list(proposal.values()))
     rows = [{"key": key, "field": field, "cells": cells.get(key, []), "proposed": proposal.get(key, ""),
-             "name": names[proposal[key]].name if proposal.get(key) in names else "",
-             "definition": returns_figures.definition(proposal.get(key, ""), found.get(proposal.get(key, "")))}
-            for key, field in form.rows()]
+             "definition": written.get(proposal.get(key, ""), "")} for key, field in form.rows()]
     return render_page(request, "returns/mapping.html", {
         "form": form, "period": period, "rows": rows, "layout": layout, "name": parked["name"], "saved": saved,
         "unit": unit, "token": token}, status=400 if form.errors or period.errors else 200)
@@ -174,3 +172,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     fill = _fill(request, pk)
     return files.download(request, fill, reverse("returns:detail", args=[pk]))
+
+
+@business_required
+@require_GET
+def definition(request: HttpRequest) -> HttpResponse:
+    """The 统计口径 of the figure just chosen in a mapping's <select> (htmx: the select sends map_N=KIND)."""
+    kind = next((v for k, v in request.GET.items() if k.startswith("map_")), "")
+    return HttpResponse(returns_figures.definitions([kind]).get(kind, ""), content_type="text/plain; charset=utf-8")

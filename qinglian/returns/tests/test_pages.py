@@ -98,3 +98,14 @@ def test_a_changed_mapping_is_saved_and_serves_the_units_below(world) -> None:
     assert mapping[layout.cells[-1].key] == "activity.collective_study" and mapping[layout.cells[1].key] == ""
     again = _upload(world.client("clerk_a"), data, "表（下季度）.xlsx", world.a)
     assert "/returns/map/" not in again["Location"]  # filled without asking
+
+
+def test_each_mapped_figure_shows_its_definition(world) -> None:
+    client = world.client("clerk_a")
+    response = _upload(client, return_forms.merged_header(["县委宣传部"]), "表.xlsx", world.a)
+    page = client.get(response["Location"]).content.decode()
+    assert "已完成措施 ÷ 整改措施 × 100%" in page  # the ratio's own, beside 完成率
+    assert 'hx-get="/returns/definition/"' in page
+    answer = client.get("/returns/definition/", {"map_0": "activity.central_group_study"})
+    assert answer.status_code == 200 and answer.content.decode()  # the engine's 统计口径
+    assert client.get("/returns/definition/", {"map_0": "no.such"}).content == b""
