@@ -109,3 +109,23 @@ def test_each_mapped_figure_shows_its_definition(world) -> None:
     answer = client.get("/returns/definition/", {"map_0": "activity.central_group_study"})
     assert answer.status_code == 200 and answer.content.decode()  # the engine's 统计口径
     assert client.get("/returns/definition/", {"map_0": "no.such"}).content == b""
+
+
+@pytest.mark.single_engine
+def test_an_old_xls_form_is_converted_where_libreoffice_is_installed(world, tmp_path) -> None:
+    import subprocess
+
+    from paperwork.convert import soffice
+
+    exe = soffice()
+    if exe is None:
+        pytest.skip("未安装 LibreOffice")
+    xlsx = tmp_path / "form.xlsx"
+    xlsx.write_bytes(return_forms.sheet_per_unit(["县委宣传部"]))
+    subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "xls:MS Excel 97", "--outdir", str(tmp_path), str(xlsx)],
+                   check=True, capture_output=True, timeout=120)
+    old = (tmp_path / "form.xls").read_bytes()
+    layout, content, name = services.form_read(old, "旧表.xls")
+    assert name == "旧表.xlsx" and content[:2] == b"PK"
+    assert layout.fingerprint == services.form_read(xlsx.read_bytes(), "form.xlsx")[0].fingerprint
