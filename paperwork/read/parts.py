@@ -175,6 +175,7 @@ def _problems_from_text(text: str) -> list[str]:
     if m:
         return [p.strip() for p in re.split(r"[、；;]", m.group("list")) if p.strip()]
     out: list[str] = []
+    text = re.sub(r"(?<=[；;，,、])\n", "", text)  # a paragraph ending in ； goes on with the list below
     for sentence in sentences(text):
         if _PLAN_PARAGRAPH.match(sentence):
             continue
