@@ -168,20 +168,21 @@ os.execv(a[0], a)' "127.0.0.1:$port" "$workers" "$dir/log/app-$port-access.log" 
   grep -v "^数据库中已有数据" "$dir/log/demo.log" | tail -n 20 || true
 }
 
-stop_pid() {  # stop_pid FILE: TERM, up to 10 s, then KILL; the pid file removed
-  local file=$1 pid
-  [ -f "$file" ] || return 0
-  pid=$(cat "$file")
-  if kill -TERM "$pid" 2>/dev/null; then
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$file"
-}
-
 stop() {
-  stop_pid "$dir/run/nginx.pid"
-  for file in "$dir"/run/app-*.pid "$dir/run/worker.pid" "$dir/run/cache.pid"; do stop_pid "$file"; done
+  # TERM to every process at once, then up to 10 s for all of them, then KILL for any left; pid files removed
+  local pids=() file pid
+  for file in "$dir/run/nginx.pid" "$dir"/run/app-*.pid "$dir/run/worker.pid" "$dir/run/cache.pid"; do
+    [ -f "$file" ] || continue
+    pid=$(cat "$file"); rm -f "$file"
+    kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
+  done
+  for _ in $(seq 100); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   if [ -f "$dir/pg/data/postmaster.pid" ]; then
     "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null || true
   fi

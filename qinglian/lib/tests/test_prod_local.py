@@ -66,7 +66,7 @@ def _needs_system_packages() -> None:
         pytest.fail(f"缺少系统软件包（{'、'.join(missing)}）：请先运行 make system-deps")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def layout() -> Iterator[Layout]:
     _needs_system_packages()
     folder = Path(tempfile.mkdtemp(prefix="qinglian-prod-", dir="/tmp"))
@@ -128,7 +128,7 @@ def _total(layout: Layout, session: requests.Session, port: int) -> int:
     return sum(f["count"] for f in response.json()["figures"])
 
 
-def test_a_write_through_one_app_process_is_counted_at_once_through_the_other(layout: Layout) -> None:
+def _a_write_through_one_app_process_is_counted_at_once_through_the_other(layout: Layout) -> None:
     a, b = _signed_in(layout, layout.app_a), _signed_in(layout, layout.app_b)
     before = _total(layout, b, layout.app_b)
     assert _total(layout, b, layout.app_b) == before  # asked again: answered from the shared memo
@@ -154,7 +154,7 @@ def test_a_write_through_one_app_process_is_counted_at_once_through_the_other(la
     assert download.status_code == 200 and download.content == content
 
 
-def test_a_lockout_through_one_app_process_holds_on_the_other(layout: Layout) -> None:
+def _a_lockout_through_one_app_process_holds_on_the_other(layout: Layout) -> None:
     for _ in range(5):  # the security policy's default failure limit
         _session, wrong = _log_in(layout, layout.app_a, "leader_a", "Wrong#Pass2026")
         assert wrong.status_code == 200 and "用户名或密码错误" in wrong.text
@@ -162,7 +162,7 @@ def test_a_lockout_through_one_app_process_holds_on_the_other(layout: Layout) ->
     assert refused.status_code == 200 and "已被临时锁定" in refused.text
 
 
-def test_nginx_in_front_serves_pages_from_either_process_and_the_static_files(layout: Layout) -> None:
+def _nginx_in_front_serves_pages_from_either_process_and_the_static_files(layout: Layout) -> None:
     front = _signed_in(layout, layout.front)
     assert _total(layout, front, layout.front) >= 0
     home = front.get(layout.url(layout.front, "/"), timeout=30)
@@ -172,3 +172,10 @@ def test_nginx_in_front_serves_pages_from_either_process_and_the_static_files(la
     css = front.get(layout.url(layout.front, style.group(1)), timeout=30)
     assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
     assert "nginx" in css.headers.get("Server", "")  # served by nginx itself, not through an app process
+
+
+def test_two_app_processes_behind_nginx_share_data_memo_lockouts_and_files(layout: Layout) -> None:
+    """One test, so that the layout starts once even when the suite is spread over workers (pytest -n 2)."""
+    _a_write_through_one_app_process_is_counted_at_once_through_the_other(layout)
+    _a_lockout_through_one_app_process_holds_on_the_other(layout)
+    _nginx_in_front_serves_pages_from_either_process_and_the_static_files(layout)
