@@ -133,6 +133,14 @@ ACCESS["verify:*"] = BUSINESS
 ACCESS["returns:*"] = BUSINESS
 ACCESS.update(dict.fromkeys(["verify:extension_new", "verify:part_new", "verify:part_progress"], WRITERS))
 ACCESS["verify:complete"] = LEADERS
+# 投诉建议 (the 2026 rules require a channel in the app): every account with a role writes; answering is the
+# system admin's and the unit above's, decided by the service.
+ACCESS.update(dict.fromkeys(["verify:complaints", "verify:complaint_answer"], SIGNED_IN - {NO_ROLE}))
+ACCESS["verify:appeal_new"] = WRITERS
+# A spot check's finding and starting a 质效评估 are the supervisor's (the field work of 纪检); a problem's
+# nature, class and 原因剖析 are written by the unit's writers.
+ACCESS.update(dict.fromkeys(["verify:spotcheck_finding", "verify:assessment_start"], frozenset({SUPERVISOR})))
+ACCESS["verify:profile_set"] = WRITERS
 # 考核: business accounts read (their own scores and the working); the publisher's leader drafts, publishes and
 # scores; a unit's writers appeal its score.
 ACCESS["appraisal:*"] = BUSINESS
@@ -142,7 +150,8 @@ ACCESS["appraisal:appeal_new"] = WRITERS
 # Admin pages no one has: deleting (units, people and reference data are soft-deleted or deactivated).
 ACCESS.update(dict.fromkeys([
     "admin:org_unit_delete", "admin:org_person_delete", "admin:org_user_delete",
-    "admin:ledger_holidayarrangement_delete", "admin:records_activitykind_delete", "admin:publicity_outlet_delete",
+    "admin:ledger_holidayarrangement_delete", "admin:verify_problemnature_delete",
+    "admin:verify_rectificationtype_delete", "admin:records_activitykind_delete", "admin:publicity_outlet_delete",
 ], NOBODY))
 
 
