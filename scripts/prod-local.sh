@@ -165,7 +165,7 @@ os.execv(a[0], a)' "127.0.0.1:$port" "$workers" "$dir/log/app-$port-access.log" 
   say "清廉台账（多应用进程布局）已启动：http://127.0.0.1:$front/"
   say "  应用进程：${apps[*]/#/127.0.0.1:}；PostgreSQL 127.0.0.1:$pg_port；缓存 127.0.0.1:$cache_port；后台任务进程"
   say "  目录：$dir（nginx.conf、日志 log/、上传文件 data/files/；. $dir/env 后 qinglian 命令即作用于此）；停止：make prod-local-stop"
-  grep -v "^数据库中已有数据" "$dir/log/demo.log" | tail -n 20 || true
+  sed -n "/演示账号/,\$p" "$dir/log/demo.log"  # the demo logins and their password
 }
 
 stop() {
