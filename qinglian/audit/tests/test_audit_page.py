@@ -67,4 +67,4 @@ def test_a_page_of_entries_costs_the_same_queries_however_many(world: World, dja
         client.get("/audit/")
 
 
-QUERIES = 5  # session, user, the session's second-factor device (django-otp), the page and its count
+QUERIES = 6  # session, user, second-factor device (django-otp), the page, the units shown, the inbox count (top bar)
