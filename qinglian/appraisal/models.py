@@ -99,12 +99,20 @@ class AppraisalRuleSet(Record):
         return Grade.POOR
 
 
+def _measure_choices() -> list[tuple[str, str]]:
+    """The catalogue's measures by name (so the audit trail and the admin show 整改按期完成率, not a key)."""
+    from qinglian.appraisal.catalogue import choices
+
+    return choices()
+
+
 class AppraisalIndicator(Record):
     unit_field = "rule_set__unit"
 
     rule_set = models.ForeignKey(AppraisalRuleSet, verbose_name="考核规则", on_delete=models.PROTECT,
                                  related_name="indicators")
-    measure = models.CharField("考核内容", max_length=60, help_text="从考核指标目录中选择，只含工作结果类指标。")
+    measure = models.CharField("考核内容", max_length=60, choices=_measure_choices,
+                               help_text="从考核指标目录中选择，只含工作结果类指标。")
     name = models.CharField("指标名称", max_length=100)
     weight = _points(verbose_name="分值")
     bands = models.JSONField("计分档次", default=list, help_text="[[下限%, 上限%, 下限得分, 上限得分], …]")

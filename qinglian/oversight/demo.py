@@ -86,7 +86,7 @@ def _rush(ctx: Any, unit: Any) -> int:
     from qinglian.records.models import Activity, ActivityKind, is_late
     from qinglian.records.services import tally_rebuild
 
-    kinds = list(ActivityKind.objects.filter(code__in=["collective_study", "seminar", "heart_to_heart_talk"]))
+    kinds = list(ActivityKind.objects.filter(code__in=["collective_study", "seminar"]))
     if not kinds:
         return 0
     tz = timezone.get_current_timezone()

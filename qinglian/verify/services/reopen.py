@@ -25,7 +25,7 @@ def _reopen_problem(*, user: Any, problem: Problem, note: str, request: Any, ste
     record_create(user=user, obj=ClosureStep(unit=problem.unit, problem=problem, measure=step_measure,
                                              kind=ClosureStepKind.REOPEN, opinion=note))
     data: dict[str, Any] = {"reopened_count": problem.reopened_count + 1}
-    if problem.closure in REOPENABLE:
+    if always or problem.closure in REOPENABLE:  # the problem itself is 重新整改 even once its measures reopened
         data |= {"closure": Closure.REOPENED, "closed_at": None}
     record_update(user=user, obj=problem, data=data, version=problem.version, action=Action.RETURN,
                   request=request, summary=f"重新整改：{problem}")
