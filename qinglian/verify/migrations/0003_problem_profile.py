@@ -31,6 +31,10 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # not one transaction: on PostgreSQL the seed rows' deferred constraint checks would still be pending when
+    # a migration back drops the tables ("pending trigger events")
+    atomic = False
+
 
     dependencies = [
         ('ledger', '0007_closure_verifying'),
