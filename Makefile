@@ -30,9 +30,9 @@ $(STAMP): pyproject.toml
 
 # Front-end assets come from the npm registry at install time, pinned, and are never committed.
 $(VENDOR)/htmx.min.js:
-	@mkdir -p $(VENDOR) .tmp
-	@cd .tmp && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null && tar -xzf htmx.org-$(HTMX_VERSION).tgz
-	@cp .tmp/package/dist/htmx.min.js $@ && rm -rf .tmp
+	@mkdir -p $(VENDOR) .tmp-htmx
+	@cd .tmp-htmx && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null && tar -xzf htmx.org-$(HTMX_VERSION).tgz
+	@cp .tmp-htmx/package/dist/htmx.min.js $@ && rm -rf .tmp-htmx
 
 $(VENDOR)/echarts.min.js:
 	@mkdir -p $(VENDOR) .tmp-echarts

@@ -29,13 +29,12 @@ from qinglian.audit.models import Action
 from qinglian.audit.services import audit_request
 from qinglian.jobs.models import Job, State
 from qinglian.jobs.queue import enqueue
-from qinglian.lib import files
 from qinglian.lib.exports import file_response
 from qinglian.limits.services import Kind, rate_count
 from qinglian.org.models import Person
 from qinglian.org.scoping import subtree_q
 from qinglian.reports.models import GeneratedReport, Genre
-from qinglian.reports.services import check_request
+from qinglian.reports.services import check_request, report_bytes
 from qinglian.reports.views import DOCX
 from qinglian.stats.engine import PeriodError, make_scope
 
@@ -152,8 +151,11 @@ def report_download(request: HttpRequest, report_id: int = IdPath) -> HttpRespon
     report = one(GeneratedReport.objects.visible_to(request.user).defer("blocks", "figures"), report_id)
     _limited(request, Kind.DOWNLOAD)
     try:
-        content = files.media_path(report.stored).read_bytes()
-    except OSError as exc:
+        content = report_bytes(report)
+    except FileNotFoundError as exc:
         raise ApiError(404, "报告文件已不存在，请重新生成。") from exc
+    except OSError as exc:  # a sealed file that does not open
+        audit_request(request, action=Action.TAMPERED, summary=f"报告文件未通过完整性校验：{report.title}", obj=report)
+        raise ApiError(404, f"{exc}。") from exc
     audit_request(request, action=Action.DOWNLOAD, summary=f"下载报告（数据接口）：{report.title}", obj=report)
     return file_response(content, report.filename, DOCX)

@@ -38,7 +38,7 @@ from qinglian.oversight.models import (
     ReportBand,
     UploadedReport,
 )
-from qinglian.reports.models import GeneratedReport
+from qinglian.reports.models import SEALED_GENRES, GeneratedReport
 
 THRESHOLD = 0.5
 MIN_OWN = 40  # own shingles a report needs to be compared at all (about two sentences)
@@ -91,7 +91,7 @@ def own_hashes(text: str, common: frozenset[int] | None = None) -> set[int]:
 def generated_text(report: GeneratedReport) -> str:
     """What a draft says, a block a line (tables row by row)."""
     lines: list[str] = [report.title]
-    for block in report.blocks:
+    for block in report.content_blocks:
         if block.get("kind") == "table":
             lines += ["".join(str(c.get("text", "")) for c in row) for row in block.get("rows", [])]
         else:
@@ -131,7 +131,7 @@ def index_upload(upload: UploadedReport, common: frozenset[int] | None = None) -
 
 def index_generated_pending() -> int:
     done = 0
-    for generated in GeneratedReport.objects.filter(indexed__isnull=True).order_by("id").iterator(chunk_size=200):
+    for generated in GeneratedReport.objects.filter(indexed__isnull=True).exclude(genre__in=SEALED_GENRES).order_by("id").iterator(chunk_size=200):
         index_generated(generated)
         done += 1
     return done
@@ -168,7 +168,7 @@ def census_refresh(*, seed: int = 0) -> int:
 
 def reindex() -> int:
     """Rebuild everything: drafts, the census, then every upload's signature and bands."""
-    for generated in GeneratedReport.objects.order_by("id").iterator(chunk_size=200):
+    for generated in GeneratedReport.objects.exclude(genre__in=SEALED_GENRES).order_by("id").iterator(chunk_size=200):
         index_generated(generated)
     index_pending()
     census_refresh()

@@ -7,12 +7,14 @@ said: its blocks (for the preview) and every figure in it (for the trace page an
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from qinglian.crypto.fields import SealedTextField
 from qinglian.lib.models import Record, RecordQuerySet
 from qinglian.org.models import Person, Role, Unit
 
@@ -24,6 +26,11 @@ class Genre(models.TextChoices):
     SUMMARY = "summary", "工作总结及下年计划"
     BULLETIN = "bulletin", "新闻宣传通报"
     INTEGRITY = "integrity", "党风廉政意见回复"
+
+
+# Genres whose drafts quote encrypted content (a 党风廉政意见回复 quotes what talks said): their snapshot and file
+# are sealed like the columns they quote, and they stay out of the similarity index (which keeps text).
+SEALED_GENRES = frozenset({Genre.INTEGRITY})
 
 
 class GeneratedReportQuerySet(RecordQuerySet):
@@ -56,6 +63,9 @@ class GeneratedReport(Record):
     pdf_stored = models.CharField("PDF 存储位置", max_length=255, blank=True, editable=False)
     template_name = models.CharField("所用模板", max_length=200, default="默认模板")
     blocks = models.JSONField("正文快照", default=list, help_text="生成时报告的标题与段落，用于预览。")
+    # A draft that quotes encrypted content (a 党风廉政意见回复 quotes talks) keeps its snapshot here, sealed,
+    # and `blocks` empty; its file is sealed too (crypto.blobs). `content_blocks` gives either.
+    sealed_blocks = SealedTextField("正文快照（加密）", blank=True, editable=False)
     figures = models.JSONField("数字快照", default=list,
                                help_text="报告中每个数字：统计项代码、名称、计量单位、数量、在文中的写法。")
     sources = models.JSONField("所选反馈来源", default=list, blank=True,
@@ -75,6 +85,15 @@ class GeneratedReport(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def content_blocks(self) -> list[dict[str, Any]]:
+        if not self.sealed_blocks:
+            return self.blocks
+        try:
+            return json.loads(str(self.sealed_blocks))
+        except ValueError:  # a notice in place of a value that could not be opened
+            return [{"kind": "p", "text": str(self.sealed_blocks), "figures": []}]
 
     @property
     def filename(self) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import tempfile
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +37,9 @@ from paperwork.write import (
 )
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log, client_ip
+from qinglian.crypto.blobs import SUFFIX, open_blob, seal_blob
+from qinglian.crypto.keys import KeyFileError
+from qinglian.crypto.provider import AuthenticationFailed, UnknownKey
 from qinglian.lib import files
 from qinglian.lib.models import SecurityLabel, labels_within
 from qinglian.lib.security import mask_phone
@@ -45,7 +50,7 @@ from qinglian.reports.genres import build_report
 from qinglian.reports.genres.common import FigureTable
 from qinglian.reports.genres.data import ReportInput
 from qinglian.reports.integrity import highest
-from qinglian.reports.models import GeneratedReport, Genre, ReportTemplate
+from qinglian.reports.models import SEALED_GENRES, GeneratedReport, Genre, ReportTemplate
 from qinglian.reports.selectors import gather, rectification_sources
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -56,12 +61,29 @@ def _root() -> Path:
     return Path(settings.MEDIA_ROOT).resolve()
 
 
-def store_file(content: bytes, folder: str, suffix: str = ".docx") -> str:
-    """Write `content` under MEDIA_ROOT/reports/<folder>/ with a random name; returns the relative path."""
-    path = _root() / "reports" / folder / f"{uuid.uuid4().hex}{suffix}"
+def store_file(content: bytes, folder: str, suffix: str = ".docx", *, sealed: bool = False) -> str:
+    """Write `content` under MEDIA_ROOT/reports/<folder>/ with a random name; returns the relative path. A
+    `sealed` file is encrypted (crypto.blobs) and named `….docx.sm4`."""
+    path = _root() / "reports" / folder / f"{uuid.uuid4().hex}{suffix}{SUFFIX if sealed else ''}"
+    relative = str(path.relative_to(_root()))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return str(path.relative_to(_root()))
+    path.write_bytes(seal_blob(content, relative) if sealed else content)
+    return relative
+
+
+def stored_bytes(relative: str) -> bytes:
+    """A stored draft's (or PDF's) bytes, opened if sealed; OSError when the file is gone or cannot be opened."""
+    data = files.media_path(relative).read_bytes()
+    if not relative.endswith(SUFFIX):
+        return data
+    try:
+        return open_blob(data, relative)
+    except (ValueError, UnknownKey, AuthenticationFailed, KeyFileError) as exc:
+        raise OSError("加密的报告文件无法解密（文件被改动或密钥不可用），请联系安全管理员") from exc
+
+
+def report_bytes(report: GeneratedReport) -> bytes:
+    return stored_bytes(report.stored)
 
 
 # -- templates --------------------------------------------------------------------------------------------
@@ -271,14 +293,16 @@ def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, da
                          person=person if one_person else None, today=today, sources=sources,
                          contact_person=getattr(user, "person", None), labels=labels_within(clearance),
                          clearance=clearance, issuer=integrity_issuer(user) if genre == Genre.INTEGRITY else "")
-    relative = store_file(draft.docx, f"{today:%Y}/{today:%m}")
+    sealed = genre in SEALED_GENRES
+    relative = store_file(draft.docx, f"{today:%Y}/{today:%m}", sealed=sealed)
     try:
         with transaction.atomic():
             obj = GeneratedReport(unit=unit, genre=genre, date_from=date_from, date_to=date_to,
                                   person=person if one_person else None, title=draft.report.title[:300],
                                   stored=relative, size=len(draft.docx), template_name=draft.template_name[:200],
-                                  blocks=draft.blocks, figures=draft.figures, sources=draft.sources,
-                                  created_by=user, updated_by=user)
+                                  blocks=[] if sealed else draft.blocks, figures=draft.figures,
+                                  sealed_blocks=json.dumps(draft.blocks, ensure_ascii=False) if sealed else "",
+                                  sources=draft.sources, created_by=user, updated_by=user)
             if draft.data.content_label:  # quoting 敏感 talks makes the draft 敏感: lower readers cannot open it
                 obj.security_label = highest([SecurityLabel.INTERNAL, draft.data.content_label])
             obj.save()
@@ -290,14 +314,19 @@ def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, da
     return obj
 
 
-def report_pdf(*, generated: GeneratedReport) -> Path:
-    """The draft as PDF, converted once with LibreOffice and kept next to the .docx."""
+def report_pdf(*, generated: GeneratedReport) -> bytes:
+    """The draft as PDF, converted once with LibreOffice and kept next to the .docx (sealed like it)."""
     if generated.pdf_stored:
-        path = files.media_path(generated.pdf_stored)
-        if path.exists():
-            return path
-    docx = files.media_path(generated.stored)
-    pdf = docx_to_pdf([docx], docx.parent)[0]
-    GeneratedReport.objects.filter(pk=generated.pk).update(pdf_stored=str(pdf.relative_to(_root())))
-    generated.pdf_stored = str(pdf.relative_to(_root()))
-    return pdf
+        try:
+            return stored_bytes(generated.pdf_stored)
+        except FileNotFoundError:
+            pass
+    sealed = generated.stored.endswith(SUFFIX)
+    with tempfile.TemporaryDirectory(prefix="qinglian-pdf-") as tmp:
+        docx = Path(tmp) / "report.docx"
+        docx.write_bytes(report_bytes(generated))
+        content = docx_to_pdf([docx], Path(tmp))[0].read_bytes()
+    relative = store_file(content, str(Path(generated.stored).parent.relative_to("reports")), ".pdf", sealed=sealed)
+    GeneratedReport.objects.filter(pk=generated.pk).update(pdf_stored=relative)
+    generated.pdf_stored = relative
+    return content

@@ -127,8 +127,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     from qinglian.oversight.drafts import draft_matches
 
     return render_page(request, "reports/detail.html", {
-        "report": report, "blocks": preview_blocks(report.blocks, trace_url), "pdf": pdf_available(),
-        "figure_count": len(report.figures), "imported_count": imported_count(report.blocks),
+        "report": report, "blocks": preview_blocks(report.content_blocks, trace_url), "pdf": pdf_available(),
+        "figure_count": len(report.figures), "imported_count": imported_count(report.content_blocks),
         "copies": draft_matches(report), "draft_ref": f"generated:{report.pk}",
         "may_compare": request.user.role in (Role.LEADER, Role.SUPERVISOR)})
 
@@ -139,9 +139,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     try:
-        content = files.media_path(report.stored).read_bytes()
-    except OSError as exc:
+        content = services.report_bytes(report)
+    except FileNotFoundError as exc:
         raise Http404("报告文件已不存在，请重新生成。") from exc
+    except OSError as exc:  # a sealed file that does not open: refused, recorded, never served
+        audit_request(request, action=Action.TAMPERED, summary=f"报告文件未通过完整性校验：{report.title}", obj=report)
+        messages.error(request, f"{exc}。")
+        return redirect(report)
     audit_request(request, action=Action.DOWNLOAD, summary=f"下载报告：{report.title}", obj=report)
     return file_response(content, report.filename, DOCX)
 
@@ -154,12 +158,12 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not pdf_available():
         raise Http404("本机未安装 LibreOffice，无法生成 PDF，请下载 Word 文档。")
     try:
-        path = services.report_pdf(generated=report)
+        content = services.report_pdf(generated=report)
     except (RuntimeError, OSError) as exc:
         messages.error(request, f"PDF 生成失败：{exc}。请下载 Word 文档后自行转换。")
         return redirect(report)
     audit_request(request, action=Action.DOWNLOAD, summary=f"下载报告 PDF：{report.title}", obj=report)
-    return file_response(path.read_bytes(), f"{report.title}.pdf", "application/pdf")
+    return file_response(content, f"{report.title}.pdf", "application/pdf")
 
 
 @business_required

@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from docx import Document
 
+from paperwork.write import pdf_available
 from qinglian.audit.models import Action, AuditEntry
 from qinglian.ledger.models import Closure, Measure, MeasureStatus, SupervisionOrder
 from qinglian.lib import tracking
@@ -265,3 +267,61 @@ def test_the_reports_page_leads_a_supervisor_to_the_opinion(cadre: Cadre) -> Non
     assert "/reports/integrity/" not in w.client("clerk_a").get("/reports/").content.decode()
     page = w.client("supervisor").get("/reports/integrity/").content.decode()
     assert "搜索干部" in page and "内容" in page
+
+
+def _plaintext_anywhere(text: str) -> list[str]:
+    """Every table of the database and every file under MEDIA_ROOT holding `text` in plain."""
+    from django.conf import settings
+    from django.db import connection
+
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            if any(text in str(value) for row in cursor.fetchall() for value in row):
+                found.append(table)
+    for path in Path(settings.MEDIA_ROOT).rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            parts = _all_parts(data) if zipfile.is_zipfile(io.BytesIO(data)) else data.decode("utf-8", "replace")
+            if text in parts:
+                found.append(str(path))
+    return found
+
+
+def test_an_opinion_quoting_a_protected_talk_is_kept_sealed(cadre: Cadre) -> None:
+    """What the talk said is encrypted in its record; the opinion quoting it keeps it no plainer: not in its
+    snapshot, its history, its file or its PDF; the cleared reader still reads it on the page and in the file."""
+    w = cadre.seeded.world
+    _clear(w.supervisor)
+    client = w.client("supervisor")
+    assert _generate(client, w.member_a).status_code == 302
+    report = GeneratedReport.objects.latest("id")
+    assert report.blocks == [] and report.stored.endswith(".docx.sm4")
+    assert SECRET in client.get(f"/reports/{report.pk}/").content.decode()  # the preview opens the snapshot
+    assert SECRET in _text(_docx(client, report))
+    assert _plaintext_anywhere(SECRET) == []
+    # a sealed file moved onto another draft's name is refused, not shown
+    assert _generate(client, w.member_a).status_code == 302
+    other = GeneratedReport.objects.latest("id")
+    from qinglian.lib import files
+
+    files.media_path(other.stored).write_bytes(files.media_path(report.stored).read_bytes())
+    response = client.get(f"/reports/{other.pk}/download/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/reports/{other.pk}/" and "无法解密" in response.content.decode()
+    assert AuditEntry.objects.filter(action=Action.TAMPERED, summary__contains="报告文件").count() == 1
+
+
+@pytest.mark.skipif(not pdf_available(), reason="LibreOffice 未安装")
+def test_the_sealed_opinions_pdf_is_sealed_too(cadre: Cadre) -> None:
+    w = cadre.seeded.world
+    _clear(w.supervisor)
+    client = w.client("supervisor")
+    assert _generate(client, w.member_a).status_code == 302
+    report = GeneratedReport.objects.latest("id")
+    response = client.get(f"/reports/{report.pk}/pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    report.refresh_from_db()
+    assert report.pdf_stored.endswith(".pdf.sm4")
+    assert client.get(f"/reports/{report.pk}/pdf/").content == response.content  # the kept one, opened again
+    assert _plaintext_anywhere(SECRET) == []

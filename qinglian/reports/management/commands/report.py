@@ -17,12 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from paperwork.write import TemplateError, docx_to_pdf, pdf_available
-from qinglian.lib import files
 from qinglian.org.models import Person, User, username_key
 from qinglian.org.services import UnitNotFound, resolve_unit
 from qinglian.reports.management.commands.checkdoc import parse_day
 from qinglian.reports.models import Genre
-from qinglian.reports.services import SourceChoice, report_draft, report_generate
+from qinglian.reports.services import SourceChoice, report_bytes, report_draft, report_generate
 from qinglian.stats.engine import PeriodError
 
 
@@ -131,7 +130,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         except (PeriodError, ValidationError) as exc:
             raise CommandError(exc.messages[0] if isinstance(exc, ValidationError) else str(exc)) from exc
-        self._write(out, files.media_path(report.stored).read_bytes())
+        self._write(out, report_bytes(report))
         self.stdout.write(f"已生成：{out}（{report.title}，{len(report.figures)} 个数字，已记入生成记录，编号 {report.pk}）")
         for f in report.figures:
             self.stdout.write(f"  {f['n']:>3}. {f['text']}  ← {f['kind']}（{f['name']}）")
