@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "qinglian.returns",
     "qinglian.api",
     "qinglian.appraisal",
+    "qinglian.sso",
 ]
 
 MIDDLEWARE = [
@@ -167,7 +168,8 @@ if CACHE_URL:
                           "KEY_PREFIX": "qinglian", "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2}}}
 
 AUTH_USER_MODEL = "org.User"
-AUTHENTICATION_BACKENDS = ["qinglian.org.backends.UnitAwareBackend"]
+# The single sign-on backend answers only its own callback, and only when configured (qinglian.sso).
+AUTHENTICATION_BACKENDS = ["qinglian.org.backends.UnitAwareBackend", "qinglian.sso.backends.OIDCBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -186,6 +188,26 @@ OTP_TOTP_ISSUER = "清廉台账"
 OTP_TOTP_SYNC = False
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Single sign-on with the unit's identity system (统一身份认证, OpenID Connect; docs/deploy.md): off unless an
+# issuer and a client id are set. Endpoints come from the issuer's discovery document unless named here.
+QINGLIAN_OIDC_ISSUER = env("QINGLIAN_OIDC_ISSUER").rstrip("/")
+QINGLIAN_OIDC_CLIENT_ID = env("QINGLIAN_OIDC_CLIENT_ID")
+QINGLIAN_OIDC_CLIENT_SECRET = env("QINGLIAN_OIDC_CLIENT_SECRET")
+QINGLIAN_OIDC_AUTHORIZATION_ENDPOINT = env("QINGLIAN_OIDC_AUTHORIZATION_ENDPOINT")
+QINGLIAN_OIDC_TOKEN_ENDPOINT = env("QINGLIAN_OIDC_TOKEN_ENDPOINT")
+QINGLIAN_OIDC_USERINFO_ENDPOINT = env("QINGLIAN_OIDC_USERINFO_ENDPOINT")
+QINGLIAN_OIDC_JWKS_ENDPOINT = env("QINGLIAN_OIDC_JWKS_ENDPOINT")
+QINGLIAN_OIDC_END_SESSION_ENDPOINT = env("QINGLIAN_OIDC_END_SESSION_ENDPOINT")
+QINGLIAN_OIDC_SCOPES = env("QINGLIAN_OIDC_SCOPES", "openid profile")
+QINGLIAN_OIDC_SIGN_ALGO = env("QINGLIAN_OIDC_SIGN_ALGO", "RS256")
+QINGLIAN_OIDC_USERNAME_CLAIM = env("QINGLIAN_OIDC_USERNAME_CLAIM", "preferred_username")
+QINGLIAN_OIDC_MFA_AMR = env("QINGLIAN_OIDC_MFA_AMR", "mfa,otp,hwk,sc,sms")
+QINGLIAN_OIDC_MFA_ACR = env("QINGLIAN_OIDC_MFA_ACR")
+QINGLIAN_OIDC_PKCE = env_bool("QINGLIAN_OIDC_PKCE", True)
+QINGLIAN_OIDC_CA_BUNDLE = env("QINGLIAN_OIDC_CA_BUNDLE")
+QINGLIAN_OIDC_TIMEOUT = env_int("QINGLIAN_OIDC_TIMEOUT", 10)
+QINGLIAN_OIDC_HELP = env("QINGLIAN_OIDC_HELP")
 
 # Sessions: 30 minutes idle, 8 hours absolute (SessionExpiryMiddleware enforces both).
 SESSION_IDLE_SECONDS = env_int("QINGLIAN_SESSION_IDLE_SECONDS", 30 * 60)

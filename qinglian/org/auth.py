@@ -22,12 +22,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.utils import timezone
 
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log, client_ip
+from qinglian.org.middleware import NO_PASSWORD, remember_deadline
 from qinglian.org.models import LoginThrottle, SecurityPolicy, ThrottleKind, username_key
 from qinglian.org.passwords import EXPIRED_ACCOUNT, account_expired
 
@@ -106,6 +108,20 @@ def attempt_login(request: Any, username: str, password: str) -> Attempt:
         lock = f"，账号锁定至 {timezone.localtime(row.locked_until):%H:%M}" if row.locked_until else ""
         audit_log(action=Action.LOGIN_FAILED, summary=f"{username} 登录失败{lock}", actor_name=username, ip=ip)
         return Attempt(refusal="invalid_login")
+
+
+def login_complete(request: Any, user: Any, *, backend: str | None = None, by_password: bool = True) -> None:
+    """What every log-in does once the account may come in (the password form, single sign-on): Django's
+    login (a new session key; its user_logged_in signal writes the LOGIN audit entry and the previous log-in
+    line), then the password deadline of this log-in's policy. A log-in that used no password of ours
+    (qinglian.sso) is marked instead: our password's age and forced change do not apply to that session, the
+    identity system's password rules do. The second-factor gate and the expiry check follow on every request."""
+    auth_login(request, user, backend=backend)
+    if by_password:
+        request.session.pop(NO_PASSWORD, None)
+        remember_deadline(request)
+    else:
+        request.session[NO_PASSWORD] = True
 
 
 class LoginForm(AuthenticationForm):

@@ -23,6 +23,7 @@ from qinglian.org.models import SecurityPolicy
 from qinglian.org.passwords import EXPIRED_ACCOUNT, MUST_CHANGE, TOO_OLD, account_expired, password_deadline
 
 DEADLINE = "qinglian_password_deadline"
+NO_PASSWORD = "qinglian_no_password"  # a session opened by single sign-on (org.auth.login_complete)
 
 
 def remember_deadline(request: HttpRequest, policy: SecurityPolicy | None = None) -> datetime:
@@ -44,6 +45,8 @@ class PasswordPolicyMiddleware:
                 logout(request)
                 messages.error(request, EXPIRED_ACCOUNT)
                 return redirect("login")
+            if request.session.get(NO_PASSWORD):
+                return self.get_response(request)
             stored = request.session.get(DEADLINE)
             if stored:
                 deadline, days = datetime.fromisoformat(stored[0]), stored[1]

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -30,7 +30,7 @@ from qinglian.lib.views import (
     unit_from_param,
     writer_required,
 )
-from qinglian.org.auth import LoginForm
+from qinglian.org.auth import LoginForm, login_complete
 from qinglian.org.forms import (
     AccountFilter,
     ClearanceForm,
@@ -53,9 +53,8 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        remember_deadline(self.request)  # the password's age is judged by the policy of this log-in
-        return response
+        login_complete(self.request, form.get_user())  # shared with single sign-on (qinglian.sso)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordForm(PasswordChangeForm):

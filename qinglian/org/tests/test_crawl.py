@@ -49,6 +49,8 @@ ACCESS: dict[str, frozenset[str]] = {
     # Signing in and out, and the home page (for an account with no role: "账号尚未授权…").
     "login": EVERYONE,
     "logout": EVERYONE,
+    # 统一身份认证登录 and its callback: anyone may begin a log-in (404 here: single sign-on is not configured).
+    "sso:*": EVERYONE,
     "home": SIGNED_IN,
     # 系统管理员: the admin site (units, accounts, activity kinds, reference data), nothing else.
     "admin:*": frozenset({SYSADMIN}),
