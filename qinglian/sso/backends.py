@@ -15,7 +15,7 @@ from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from qinglian.sso.config import enabled, oidc_setting, provider
-from qinglian.sso.services import Identity, delegated_factor, identity_account
+from qinglian.sso.services import INVALID, Identity, delegated_factor, identity_account, sso_refused
 
 
 class OIDCBackend(OIDCAuthenticationBackend):
@@ -39,7 +39,9 @@ class OIDCBackend(OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         userinfo = self.get_userinfo(access_token, id_token, payload)
         if str(userinfo.get("sub")) != str(payload.get("sub")):  # OpenID Connect Core §5.3.2
-            raise SuspiciousOperation("the user-info answer is not about the ID token's subject")
+            # Not SuspiciousOperation: the library would swallow it here and leave no cause to audit.
+            raise sso_refused(request=self.request, message=INVALID, status=400,
+                              cause=f"user-info answer about sub {userinfo.get('sub')!r}, not the ID token's")
         identity = Identity(claims={**userinfo, **payload}, id_token=id_token, second_factor=delegated_factor(payload))
         user = identity_account(request=self.request, identity=identity)  # SsoRefused when it may not log in
         self.request.sso_identity = identity

@@ -26,7 +26,7 @@ def provider(_provider: Provider, settings: Any, monkeypatch: pytest.MonkeyPatch
     settings.QINGLIAN_OIDC_CLIENT_ID = CLIENT_ID
     settings.QINGLIAN_OIDC_CLIENT_SECRET = CLIENT_SECRET
     settings.QINGLIAN_OIDC_HELP = "县委信息中心 0000-1234567"
-    _provider.person, _provider.tamper = {}, ""
+    _provider.person, _provider.userinfo, _provider.tamper = {}, {}, ""
     _provider.hits.clear()
     _provider.logouts.clear()
     config.forget()

@@ -32,6 +32,7 @@ class Provider:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "k1", "alg": "RS256", "use": "sig"})
         self.impostor = RSAKey.generate_key(2048, parameters={"kid": "k1", "alg": "RS256", "use": "sig"})
         self.person: dict[str, Any] = {}
+        self.userinfo: dict[str, Any] = {}  # claims the user-info answer adds or changes (not in the ID token)
         self.tamper = ""
         self.codes: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, dict[str, Any]] = {}
@@ -103,7 +104,9 @@ class Provider:
                 if url.path == "/userinfo":
                     token = self.headers.get("Authorization", "").removeprefix("Bearer ")
                     grant = provider.tokens.get(token)
-                    return self._send(200, grant["claims"]) if grant else self._send(401, {"error": "invalid_token"})
+                    if grant is None:
+                        return self._send(401, {"error": "invalid_token"})
+                    return self._send(200, {**grant["claims"], **provider.userinfo})
                 if url.path == "/logout":
                     provider.logouts.append(query)
                     target = query.get("post_logout_redirect_uri")

@@ -78,3 +78,13 @@ def test_a_login_without_a_password_of_ours_is_not_sent_to_change_it(
     password = Client()
     password.post("/login/", {"username": "clerk_a", "password": PASSWORD})
     assert password.get("/org/people/")["Location"] == "/org/password/"
+
+
+def test_endpoints_named_by_hand_need_no_discovery(
+        client: Client, provider: Provider, world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    for name, path in [("AUTHORIZATION", "/authorize"), ("TOKEN", "/token"), ("USERINFO", "/userinfo"),
+                       ("JWKS", "/jwks"), ("END_SESSION", "/logout")]:
+        setattr(settings, f"QINGLIAN_OIDC_{name}_ENDPOINT", provider.url + path)
+    sso(client, provider, person("clerk_a"))
+    assert int(client.session["_auth_user_id"]) == world.clerk_a.pk
+    assert "/.well-known/openid-configuration" not in provider.hits

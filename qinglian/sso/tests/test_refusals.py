@@ -114,3 +114,9 @@ def test_an_unreachable_provider(client: Client, provider: Provider, settings) -
 
     settings.QINGLIAN_OIDC_ISSUER = f"http://127.0.0.1:{free_port()}"
     _refused(client, client.get("/sso/login/"), 503, "暂时无法连接统一身份认证系统")
+
+
+def test_a_user_info_answer_about_someone_else_is_refused(client: Client, provider: Provider, world: World) -> None:
+    provider.userinfo = {"sub": "idp-leader_a", "preferred_username": "leader_a"}
+    _refused(client, sso(client, provider, person("clerk_a")), 400, "未通过校验")
+    assert "user-info answer about sub 'idp-leader_a'" in _last(Action.LOGIN_FAILED).summary

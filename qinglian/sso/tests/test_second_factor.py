@@ -73,3 +73,10 @@ def test_the_factor_lasts_one_session(provider: Provider, world: World) -> None:
     assert first.get("/admin/").status_code == 200
     sso(second, provider, person("sysadmin", amr=["pwd"]))
     assert second.get("/admin/")["Location"].startswith("/factors/")
+
+
+def test_an_amr_from_the_user_info_answer_does_not_count(client: Client, provider: Provider, world: World) -> None:
+    """Only the signed ID token can assert the factor."""
+    provider.userinfo = {"amr": ["otp"]}
+    sso(client, provider, person("sysadmin", amr=["pwd"]))
+    assert client.get("/admin/")["Location"].startswith("/factors/")
