@@ -148,11 +148,15 @@ def _fill(request: HttpRequest, pk: int) -> ReturnFill:
 
 def trace_links(fill: ReturnFill, cell: dict[str, Any]) -> list[tuple[str, str]]:
     """(name, stats trace URL) of the engine figures behind one filled cell: the figure, or a ratio's parts."""
+    from qinglian.stats.definitions import definitions_for
+
+    kinds = returns_figures.parts(cell["figure"])
+    names = {k: d.name for k, d in definitions_for(kinds).items()}
     links = []
-    for kind in returns_figures.parts(cell["figure"]):
+    for kind in kinds:
         query = urlencode({"unit": cell["unit_id"], "date_from": fill.date_from.isoformat(),
                            "date_to": fill.date_to.isoformat(), "kind": kind})
-        links.append((kind, f"{reverse('stats:records')}?{query}"))
+        links.append((names.get(kind, kind), f"{reverse('stats:records')}?{query}"))
     return links
 
 

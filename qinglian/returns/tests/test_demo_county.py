@@ -85,6 +85,8 @@ def test_three_layouts_map_and_fill_for_the_demo_county(county) -> None:
         every_figure_is_the_engines(fill, root)
         detail = client.get(response["Location"]).content.decode()
         assert "/stats/records/?unit=" in detail and "未填的格子" in detail
+        links = re.findall(r'<a href="/stats/records/\?[^"]*">([^<]*)</a>', detail)
+        assert links and not [t for t in links if re.fullmatch(r"[a-z_.+]+", t)], links[:5]  # names, not keys
         download = client.get(f"/returns/{fill.pk}/download/")
         assert download.status_code == 200
         assert openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))  # a real workbook
