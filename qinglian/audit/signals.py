@@ -17,7 +17,9 @@ from qinglian.audit.services import audit_log, client_ip
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "_messages"):
         messages.info(request, previous_login_line(user))
-    audit_log(action=Action.LOGIN, summary=f"{user.username} 登录", actor=user, ip=client_ip(request))
+    via = getattr(user, "login_via", "")
+    audit_log(action=Action.LOGIN, summary=f"{user.username} 登录{f'（{via}）' if via else ''}", actor=user,
+              ip=client_ip(request))
 
 
 def previous_login_line(user: Any) -> str:

@@ -110,12 +110,15 @@ def attempt_login(request: Any, username: str, password: str) -> Attempt:
         return Attempt(refusal="invalid_login")
 
 
-def login_complete(request: Any, user: Any, *, backend: str | None = None, by_password: bool = True) -> None:
+def login_complete(request: Any, user: Any, *, backend: str | None = None, by_password: bool = True,
+                   via: str = "") -> None:
     """What every log-in does once the account may come in (the password form, single sign-on): Django's
     login (a new session key; its user_logged_in signal writes the LOGIN audit entry and the previous log-in
     line), then the password deadline of this log-in's policy. A log-in that used no password of ours
     (qinglian.sso) is marked instead: our password's age and forced change do not apply to that session, the
-    identity system's password rules do. The second-factor gate and the expiry check follow on every request."""
+    identity system's password rules do. The second-factor gate and the expiry check follow on every request.
+    `via` names the way in on the audit entry (统一身份认证); empty: the password form."""
+    user.login_via = via  # read by the LOGIN audit entry (audit.signals)
     auth_login(request, user, backend=backend)
     if by_password:
         request.session.pop(NO_PASSWORD, None)

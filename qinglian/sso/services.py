@@ -119,7 +119,8 @@ def sso_login(*, request: Any, user: User, identity: Identity) -> None:
     factor, the session marked verified (the three admins then skip our code page); otherwise the gate sends
     an account that needs a second factor to our code page, as after a password."""
     with transaction.atomic():
-        login_complete(request, user, backend="qinglian.org.backends.UnitAwareBackend", by_password=False)
+        login_complete(request, user, backend="qinglian.org.backends.UnitAwareBackend", by_password=False,
+                       via="统一身份认证")
         if identity.second_factor:
             device, _ = DelegatedFactor.objects.get_or_create(
                 user=user, defaults={"name": "统一身份认证", "confirmed": True})

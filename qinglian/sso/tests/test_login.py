@@ -45,7 +45,7 @@ def test_a_mapped_clerk_is_logged_in_to_their_account(client: Client, provider: 
     # The code went back to the provider over HTTP: token, then keys and user info.
     assert provider.hits[-3:] == ["/token", "/jwks", "/userinfo"]
     login = AuditEntry.objects.filter(action=Action.LOGIN).latest("id")
-    assert login.actor_id == world.clerk_a.pk and login.summary == "clerk_a 登录"
+    assert login.actor_id == world.clerk_a.pk and login.summary == "clerk_a 登录（统一身份认证）"
 
 
 def test_the_claim_is_matched_as_usernames_are(client: Client, provider: Provider, world: World) -> None:
