@@ -266,6 +266,26 @@ def read_stored(relative: str) -> bytes:
         return bytes(handle.read())
 
 
+def save_stored(relative: str, content: bytes) -> None:
+    """Write a file the app made (a generated draft, its PDF, a report template) at `relative`, a fresh random
+    name: durably under MEDIA_ROOT, or as an object of that exact name in the S3-compatible store."""
+    if on_disk():
+        write_durably(media_path(relative), content)
+        return
+    saved = file_storage().save(relative, ContentFile(content))
+    if saved != relative:  # the store renamed it: a name that was not fresh
+        file_storage().delete(saved)
+        raise FileExistsError(relative)
+
+
+def delete_stored(relative: str) -> None:
+    """Remove a file the app made (gone already: nothing to do)."""
+    if on_disk():
+        media_path(relative).unlink(missing_ok=True)
+    else:
+        file_storage().delete(relative)
+
+
 class StoredFiles(list[Path]):
     """The files written in one `stored_files()` block."""
 

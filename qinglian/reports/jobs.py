@@ -87,7 +87,7 @@ def report_batch(ctx: JobContext) -> dict[str, Any]:
                 ctx.progress(len(ctx.checkpoint["done"]), len(todo), f"已处理：{names.get(pk, pk)}")
             except LeaseLost:
                 if report is not None:  # its row rolls back with this transaction; its file goes too
-                    files.media_path(report.stored).unlink(missing_ok=True)
+                    files.delete_stored(report.stored)
                 raise
     return _outcome(ctx.checkpoint)
 

@@ -57,23 +57,17 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 
 # -- files ------------------------------------------------------------------------------------------------
-def _root() -> Path:
-    return Path(settings.MEDIA_ROOT).resolve()
-
-
 def store_file(content: bytes, folder: str, suffix: str = ".docx", *, sealed: bool = False) -> str:
     """Write `content` under MEDIA_ROOT/reports/<folder>/ with a random name; returns the relative path. A
     `sealed` file is encrypted (crypto.blobs) and named `….docx.sm4`."""
-    path = _root() / "reports" / folder / f"{uuid.uuid4().hex}{suffix}{SUFFIX if sealed else ''}"
-    relative = str(path.relative_to(_root()))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(seal_blob(content, relative) if sealed else content)
+    relative = f"reports/{folder}/{uuid.uuid4().hex}{suffix}{SUFFIX if sealed else ''}"
+    files.save_stored(relative, seal_blob(content, relative) if sealed else content)
     return relative
 
 
 def stored_bytes(relative: str) -> bytes:
     """A stored draft's (or PDF's) bytes, opened if sealed; OSError when the file is gone or cannot be opened."""
-    data = files.media_path(relative).read_bytes()
+    data = files.read_stored(relative)
     if not relative.endswith(SUFFIX):
         return data
     try:
@@ -128,7 +122,7 @@ def report_template_upload(*, user: Any, unit: Unit, genre: str, name: str, cont
                                                                stored=relative, size=len(content)),
                                  summary=f"上传报告模板：{unit.name}·{Genre(genre).label}", request=request)
     except Exception:
-        files.media_path(relative).unlink(missing_ok=True)
+        files.delete_stored(relative)
         raise
 
 
@@ -230,7 +224,7 @@ def report_draft(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date
     if template is None:
         custom = template_for(unit, genre)
         if custom is not None:
-            template = files.media_path(custom.stored).read_bytes()
+            template = files.read_stored(custom.stored)
             name = f"{custom.unit.name}·{custom.name}"
     else:
         name = "指定模板"
@@ -309,7 +303,7 @@ def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, da
             audit_log(action=Action.GENERATE, summary=f"生成报告：{obj.title}（{obj.period_label}）", actor=user,
                       ip=client_ip(request), obj=obj)
     except Exception:
-        files.media_path(relative).unlink(missing_ok=True)
+        files.delete_stored(relative)
         raise
     return obj
 

@@ -278,7 +278,7 @@ def template_default(request: HttpRequest, genre: str) -> HttpResponse:
 def template_file(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(ReportTemplate.objects.visible_to(request.user), pk=pk)
     audit_request(request, action=Action.DOWNLOAD, summary=f"下载报告模板：{template.name}", obj=template)
-    return file_response(files.media_path(template.stored).read_bytes(), template.name, DOCX)
+    return file_response(files.read_stored(template.stored), template.name, DOCX)
 
 
 @writer_required

@@ -79,3 +79,38 @@ def test_the_system_check_names_what_s3_storage_lacks(settings) -> None:  # type
                                                                       "access_key": "", "secret_key": ""}}}
     [warning] = s3_storage(None)
     assert warning.id == "qinglian.W030" and "QINGLIAN_S3_ENDPOINT、QINGLIAN_S3_ACCESS_KEY" in warning.msg
+
+
+@pytest.mark.django_db
+def test_drafts_and_templates_are_kept_in_the_s3_store_too(s3: Any, world: World) -> None:
+    """What the app writes itself (a generated draft, a unit's report template) goes where the uploads go: the
+    other app servers read it from the store, not from this machine's disk."""
+    import datetime as dt
+    import io
+
+    from docx import Document
+
+    from paperwork.write import default_template
+    from qinglian.reports.models import GeneratedReport, ReportTemplate
+    from qinglian.reports.services import report_generate
+
+    report = report_generate(user=world.clerk_a, unit=world.a, genre="summary", date_from=dt.date(2024, 1, 1),
+                             date_to=dt.date(2024, 12, 31))
+    stored = s3.get_object(Bucket=BUCKET, Key=report.stored)["Body"].read()
+    assert report.stored.startswith("reports/") and not (Path(files.settings.MEDIA_ROOT) / report.stored).exists()
+    clerk = world.client("clerk_a")
+    download = clerk.get(f"/reports/{report.pk}/download/")
+    assert download.status_code == 200 and download.content == stored
+    assert Document(io.BytesIO(download.content)).paragraphs  # a real .docx, opened again
+    # a template uploaded over HTTP: kept in the store, downloaded from it
+    template = default_template("summary")
+    response = clerk.post("/reports/templates/", {"genre": "summary", "file": SimpleUploadedFile(
+        "本单位模板.docx", template)})
+    assert response.status_code == 302, response.content.decode()[:500]
+    kept = ReportTemplate.objects.get(unit=world.a)
+    assert s3.get_object(Bucket=BUCKET, Key=kept.stored)["Body"].read() == template
+    assert clerk.get(f"/reports/templates/{kept.pk}/file/").content == template
+    # the next draft is built from the template read back from the store
+    again = report_generate(user=world.clerk_a, unit=world.a, genre="summary", date_from=dt.date(2024, 1, 1),
+                            date_to=dt.date(2024, 12, 31))
+    assert again.template_name.endswith("本单位模板.docx") and GeneratedReport.objects.count() == 2

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         from qinglian.lib import files
 
-        Path(options["output"]).write_bytes(files.media_path(fill.stored).read_bytes())
+        Path(options["output"]).write_bytes(files.read_stored(fill.stored))
         if options["json"]:
             self.stdout.write(json.dumps({
                 "filled": [{k: c[k] for k in ("sheet", "cell", "label", "figure", "count")} for c in fill.filled],
