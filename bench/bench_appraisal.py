@@ -10,10 +10,8 @@ the queries do not grow with the units (aggregates over the subtree, no query pe
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
 import os
-import random
 import shutil
 import sys
 import tempfile
@@ -35,32 +33,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-import bench.bench_dashboard as dashboard_bench  # noqa: E402  (its data builder; its own folder unused)
+from bench import dataset  # noqa: E402
 
-measures = dashboard_bench.measures
-if not os.environ.get("QINGLIAN_BENCH_KEEP"):
-    shutil.rmtree(dashboard_bench.TMP, ignore_errors=True)
-
-TODAY = dt.date(2026, 11, 23)
-
-
-def records(units: list) -> None:  # type: ignore[type-arg]
-    """A responsibility letter (most signed) and a quarterly duty (most quarters evidenced) for each unit."""
-    from qinglian.records.models import Activity, ActivityKind, Duty, DutyList, Letter
-
-    rng = random.Random(7)
-    kind = ActivityKind.objects.order_by("pk").first()
-    Letter.objects.bulk_create([Letter(kind="responsibility", year=2026, issuer_id=u.parent_id or u.pk, unit=u,
-                                       signed_on=dt.date(2026, 2, 20) if rng.random() < 0.9 else None)
-                                for u in units], batch_size=2000)
-    lists = DutyList.objects.bulk_create([DutyList(unit=u, kind="party_org", year=2026) for u in units],
-                                         batch_size=2000)
-    duties = Duty.objects.bulk_create([Duty(duty_list=d, text="每季度专题研究党风廉政建设", frequency="quarterly")
-                                       for d in lists], batch_size=2000)
-    Duty.kinds.through.objects.bulk_create([Duty.kinds.through(duty_id=d.pk, activitykind_id=kind.pk)
-                                            for d in duties], batch_size=5000)
-    Activity.objects.bulk_create([Activity(unit=u, kind=kind, topic="专题研究", happened_on=dt.date(2026, q * 3 - 1, 10))
-                                  for u in units for q in (1, 2, 3) if rng.random() < 0.8], batch_size=5000)
+TODAY = dataset.TODAY
 
 
 def main() -> None:
@@ -85,8 +60,8 @@ def main() -> None:
     t = time.perf_counter()
     with tracking.bulk("基准数据"):
         build_demo(today=TODAY, units=args.units, people=2 * args.units, log=lambda _: None)
-        measures(args.measures)
-        records(list(Unit.objects.order_by("path")))
+        dataset.measures(args.measures)
+        dataset.letters_and_duties(list(Unit.objects.order_by("path")))
     print(f"单位树：{Unit.objects.count()} 个单位，整改措施 {args.measures} 条（{time.perf_counter() - t:.1f} s）")
 
     from decimal import Decimal
@@ -100,16 +75,12 @@ def main() -> None:
             appraisal_indicator_add(user=leader, rule_set=rule_set, measure=measure, weight=Decimal(weight),
                                     bands=bands, evidence=evidence)
         rule_set = appraisal_rule_set_publish(user=leader, rule_set=rule_set, today=TODAY)
-        queries: list[str] = []
-
-        def counted(run, sql, *rest, queries=queries):  # type: ignore[no-untyped-def]
-            queries.append(sql)
-            return run(sql, *rest)
-
+        runs: list = []  # type: ignore[type-arg]
         t = time.perf_counter()
-        with connection.execute_wrapper(counted):
-            done = appraisal_run(user=leader, rule_set=rule_set, today=TODAY)
+        queries = dataset.queries(lambda leader=leader, rule_set=rule_set, runs=runs: runs.append(
+            appraisal_run(user=leader, rule_set=rule_set, today=TODAY)))
         seconds = time.perf_counter() - t
+        done = runs[0]
         selects = sum(1 for q in queries if q.lstrip().upper().startswith("SELECT"))
         print(f"考核计分 {label}：{done.units} 个单位 × {len(STANDARD)} 项指标，{seconds:.2f} s，"
               f"查询 {selects} 条（写入 {len(queries) - selects} 条，批量），与单位数无关")

@@ -11,10 +11,8 @@ number of queries each costs. Target: < 100 ms p95 for both; the page's cost doe
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
 import os
-import random
 import shutil
 import sys
 import tempfile
@@ -40,39 +38,11 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench import dataset  # noqa: E402
 from bench.timing import timed  # noqa: E402
 
-TODAY = dt.date(2026, 11, 23)
-STATUSES = ["not_started", "in_progress", "in_progress", "done", "long_term"]
-
-
-def measures(count: int) -> None:
-    """One source, aspect and problem a unit; `count` measures spread over the units, deadlines around TODAY."""
-    from qinglian.ledger.models import Aspect, Measure, Problem, Source, measure_position
-    from qinglian.org.models import Unit
-
-    rng = random.Random(2026)
-    units = list(Unit.objects.order_by("path"))
-    sources = Source.objects.bulk_create([Source(unit=u, kind="inspection", issued_by="省委第一巡视组", version=1,
-                                                 feedback_date=dt.date(2026, 1, 10)) for u in units], batch_size=2000)
-    aspects = Aspect.objects.bulk_create([Aspect(source=s, unit_id=s.unit_id, title="方面", order=1) for s in sources],
-                                         batch_size=2000)
-    problems = Problem.objects.bulk_create([Problem(aspect=a, source_id=a.source_id, unit_id=a.unit_id,
-                                                    text=f"问题{a.pk}", order=1) for a in aspects], batch_size=2000)
-    by_unit = {u.pk: u for u in units}
-    batch = []
-    for i in range(count):
-        p = problems[i % len(problems)]
-        status = rng.choice(STATUSES)
-        batch.append(Measure(problem=p, aspect_id=p.aspect_id, source_id=p.source_id, unit_id=p.unit_id, order=i,
-                             text=f"措施{i}", status=status,
-                             closure="closed" if status == "done" and rng.random() < 0.7 else "open",
-                             deadline=TODAY + dt.timedelta(days=rng.randint(-300, 200)),
-                             position=measure_position(by_unit[p.unit_id], p.source_id, 1, "0001.0000", i)))
-        if len(batch) >= 5000:
-            Measure.objects.bulk_create(batch)
-            batch = []
-    Measure.objects.bulk_create(batch)
+TODAY = dataset.TODAY
+measures = dataset.measures  # bench_appraisal builds the same tree
 
 
 def main() -> None:
@@ -108,14 +78,7 @@ def main() -> None:
         url = f"/dashboard/?unit={unit.pk}&{period}"
         response = client.get(url)
         assert response.status_code == 200, response.status_code
-        queries: list[str] = []
-
-        def counted(run, sql, *rest, queries=queries):  # type: ignore[no-untyped-def]
-            queries.append(sql)
-            return run(sql, *rest)
-
-        with connection.execute_wrapper(counted):
-            client.get(url)
+        queries = dataset.queries(lambda url=url: client.get(url))
         p50, p95 = timed(lambda url=url: client.get(url), 100)
         print(f"工作看板 {label}：p50 {p50:.1f} ms，p95 {p95:.1f} ms（目标 p95 < 100 ms），每次 {len(queries)} 条查询")
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
-import random
 import shutil
 import sqlite3
 import sys
@@ -47,73 +47,19 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench import dataset  # noqa: E402
 from bench.loadtest import Gunicorn, load  # noqa: E402
 from bench.timing import timed  # noqa: E402
 
-YEAR = 2025
-TODAY = dt.date(2026, 11, 23)
-# how often each kind happens in a unit's year (relative): meetings and study dominate, talks in 人次
-KIND_WEIGHTS = {
-    "party_group_meeting": 24, "central_group_study": 12, "collective_study": 8, "branch_committee_meeting": 10,
-    "party_members_meeting": 3, "democratic_life_meeting": 1, "organizational_life_meeting": 1, "seminar": 3,
-    "integrity_lecture": 2, "party_lecture": 1, "study_class": 1, "heart_to_heart_talk": 4,
-    "integrity_reminder_talk": 3, "admonition_talk": 1, "pre_appointment_talk": 1, "key_post_talk": 1,
-    "warning_education": 2, "warning_film": 2, "education_base_visit": 1, "court_hearing": 0.3, "training": 2,
-    "inspection": 2, "integrity_sms": 3, "rules_made": 1, "integrity_certificate": 1,
-}
-UNIT_WEIGHTS = {"department": 4, "town": 5, "organ": 2, "county": 2, "city": 2, "province": 2, "office": 1,
-                "branch": 1}
+YEAR, TODAY = dataset.YEAR, dataset.TODAY
 
 
 def generate(records: int) -> None:
-    """1,000,000 activities in YEAR, inserted with executemany in big transactions (not through the ORM)."""
-    from qinglian.records.models import ActivityKind
-
-    rng = random.Random(4)
-    kinds = {k.code: k for k in ActivityKind.objects.all()}
-    kind_codes = list(KIND_WEIGHTS)
-    kind_ids = [kinds[c].pk for c in kind_codes]
-    persons = {kinds[c].pk for c in kind_codes if kinds[c].counts_persons}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id, kind FROM org_unit")
-        units = cursor.fetchall()
-    unit_ids = [u for u, _ in units]
-    unit_w = [UNIT_WEIGHTS.get(k, 1) for _, k in units]
-    days = [dt.date(YEAR, 1, 1) + dt.timedelta(days=i) for i in range(365)]
-    now = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
-    # entry moments: most within a few days, about 6 % weeks later (补录)
-    lags = [0, 1, 2, 3, 4, 5, 40, 55, 70, 90]
-    entered = {(i, lag): dt.datetime.combine(days[i] + dt.timedelta(days=lag), dt.time(10), tzinfo=dt.UTC)
-               for i in range(len(days)) for lag in lags}
-    late = {lag: lag > 30 for lag in lags}
-    kind_w = [KIND_WEIGHTS[c] for c in kind_codes]
-    u = rng.choices(unit_ids, unit_w, k=records)
-    k = rng.choices(kind_ids, kind_w, k=records)
-    d = [rng.randrange(365) for _ in range(records)]
-    lag_pick = rng.choices(lags, [16, 16, 16, 16, 15, 15, 1.5, 1.5, 1.5, 1.5], k=records)
-    rows = [(now, now, u[i], k[i], days[d[i]], "纪实记录", entered[(d[i], lag_pick[i])], late[lag_pick[i]],
-             rng.randint(1, 8) if k[i] in persons else 1) for i in range(records)]
-    rows.sort(key=lambda r: (r[2], r[4]))  # in (unit, day) order: index pages fill in order
-    columns = "created_at, updated_at, version, unit_id, kind_id, happened_on, topic, minutes, entered_at, late, weight"
+    """1,000,000 activities in YEAR (bench.dataset: COPY on PostgreSQL, executemany on SQLite), then ANALYZE."""
+    dataset.activities(records)
     if POSTGRES:
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY records_activity ({columns}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row((r[0], r[1], 1, r[2], r[3], r[4], r[5], "", r[6], r[7], r[8]))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        return
-    con = sqlite3.connect(DB)
-    con.execute("PRAGMA cache_size=-400000")  # a bulk load: keep the indexes in memory while they grow
-    con.execute("PRAGMA synchronous=OFF")
-    text = [(r[0].strftime("%Y-%m-%d %H:%M:%S"), r[1].strftime("%Y-%m-%d %H:%M:%S"), r[2], r[3], r[4].isoformat(), r[5],
-             r[6].isoformat(sep=" "), int(r[7]), r[8]) for r in rows]
-    sql = (f"INSERT INTO records_activity ({columns}) VALUES (?, ?, 1, ?, ?, ?, ?, '', ?, ?, ?)")
-    for start in range(0, records, 200_000):
-        with con:
-            con.executemany(sql, text[start:start + 200_000])
-    con.execute("ANALYZE")
-    con.commit()
-    con.close()
 
 
 RAW = ("SELECT a.kind_id, COUNT(*), SUM(a.weight), SUM(CASE WHEN a.late THEN 1 ELSE 0 END) FROM records_activity a "
@@ -156,6 +102,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     if not REUSE:
+        call_command("keys", "init", stdout=io.StringIO())  # the people's phone numbers are encrypted
         t = time.perf_counter()
         with tracking.bulk("基准数据"):
             build_demo(today=TODAY, units=args.units, people=2 * args.units, log=lambda _: None)
@@ -226,15 +173,10 @@ def main() -> None:
 
 def _load(args, county, root, a, b) -> None:  # type: ignore[no-untyped-def]
     """The JSON endpoint under load, against gunicorn with 2 workers."""
-    from django.test import Client
-
-    from qinglian.lib.testing import login
     from qinglian.org.models import Role, User
 
     user, _ = User.objects.get_or_create(username="bench_supervisor", defaults={"role": Role.SUPERVISOR, "unit": root})
-    client = Client()
-    login(client, user)  # both factors (lib.testing.login)
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    cookie = dataset.session_cookie(user)  # both factors (lib.testing.login)
     connection.close()
     path = f"/stats/figures.json?unit={county.pk}&from={a}&to={b}"
     # new questions: every (from, to) pair of January × June–December, most of them not month-aligned
