@@ -32,7 +32,6 @@ from qinglian.reports.genres.data import LedgerItem, OrderItem, TalkItem
 from qinglian.stats.registry import Definition, Figure, RecordRef
 
 PREFIX = "integrity."
-WITHHELD = "（内容按密级不予显示）"
 LIST_LIMIT = 30  # rows a document lists per section (every row is counted, and traced on the trace page)
 
 LEDGER_FIGURES: dict[str, str] = {  # key → name; all counted in 条

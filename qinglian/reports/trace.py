@@ -43,7 +43,7 @@ class TraceRow:
 def _records(generated: GeneratedReport, unit: Unit, kind: str, clearance: str | None) -> list[RecordRef]:
     if kind.startswith("ledger.") and generated.sources:  # a notice for some sources: their rows only
         scope = engine.make_scope(unit=unit, date_from=generated.date_from, date_to=generated.date_to)
-        return source_records(scope, kind, only=generated.sources)
+        return engine.within_clearance(source_records(scope, kind, only=generated.sources), clearance)
     if kind.startswith(INTEGRITY_PREFIX):
         if generated.person is None:
             return []
@@ -52,9 +52,10 @@ def _records(generated: GeneratedReport, unit: Unit, kind: str, clearance: str |
     if kind.startswith("person."):
         if generated.person is None:
             return []
-        return person_records(generated.person, generated.date_from, generated.date_to, kind,
-                              today=timezone.localdate(generated.created_at))
-    return engine.records(unit=unit, date_from=generated.date_from, date_to=generated.date_to, kind=kind)
+        return engine.within_clearance(person_records(generated.person, generated.date_from, generated.date_to, kind,
+                                                      today=timezone.localdate(generated.created_at)), clearance)
+    return engine.records(unit=unit, date_from=generated.date_from, date_to=generated.date_to, kind=kind,
+                          clearance=clearance)
 
 
 def trace_rows(generated: GeneratedReport, clearance: str | None = None) -> list[TraceRow]:

@@ -13,6 +13,7 @@ Answers are memoised until the next audited write (`qinglian.lib.memo`: exact, n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
@@ -88,10 +89,46 @@ def provider_for(kind: str) -> Provider:
     raise UnknownKind(f"没有统计项“{kind}”。可用 qinglian stats --json 查看统计项代码。")
 
 
-def records(*, unit: Unit, date_from: dt.date, date_to: dt.date, kind: str) -> list[RecordRef]:
-    """The records behind one figure, oldest first; their weights add up to the figure's count."""
+def records(*, unit: Unit, date_from: dt.date, date_to: dt.date, kind: str,
+            clearance: str | None = None) -> list[RecordRef]:
+    """The records behind one figure, oldest first; their weights add up to the figure's count. `clearance`:
+    the reader's; a record above it is still listed (it is counted) but by its date only (None: the system)."""
     scope = make_scope(unit=unit, date_from=date_from, date_to=date_to)
-    return provider_for(kind).records(scope, kind)
+    return within_clearance(provider_for(kind).records(scope, kind), clearance)
+
+
+WITHHELD = "（内容按密级不予显示）"
+_CHUNK = 2000
+
+
+def within_clearance(refs: list[RecordRef], clearance: str | None) -> list[RecordRef]:
+    """`refs` with the description and link of each record above `clearance` withheld, by the pages' own check
+    (`label_q`: the record's label and those on the way to its unit). Counts are not content; what a record
+    says (a talk's topic, a problem's text) is."""
+    if clearance is None or not refs:
+        return refs
+    from django.apps import apps
+
+    from qinglian.lib.models import label_q
+
+    ids: dict[str, set[int]] = {}
+    for r in refs:
+        ids.setdefault(r.type, set()).add(r.id)
+    readable: set[tuple[str, int]] = set()
+    for label, pks in ids.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            model = None  # not a model row: nothing to withhold by label
+        if model is None or not any(f.name == "security_label" for f in model._meta.concrete_fields):
+            readable |= {(label, pk) for pk in pks}
+            continue
+        ordered = sorted(pks)
+        for i in range(0, len(ordered), _CHUNK):
+            found = model._base_manager.filter(label_q(model, clearance), pk__in=ordered[i:i + _CHUNK])
+            readable |= {(label, pk) for pk in found.values_list("pk", flat=True)}
+    return [r if (r.type, r.id) in readable else dataclasses.replace(r, label=WITHHELD, url="", extra={})
+            for r in refs]
 
 
 def figure_of(kind: str, found: Iterable[Figure]) -> Figure | None:

@@ -88,7 +88,8 @@ def records_page(request: HttpRequest) -> HttpResponse:
         return render(request, "stats/records.html", {"form": form, "unit": unit, "error": True}, status=400)
     d = form.cleaned_data
     try:
-        refs = engine.records(unit=unit, date_from=d["date_from"], date_to=d["date_to"], kind=kind)
+        refs = engine.records(unit=unit, date_from=d["date_from"], date_to=d["date_to"], kind=kind,
+                              clearance=request.user.clearance)
     except engine.UnknownKind as exc:
         return render(request, "stats/records.html", {"unit": unit, "message": str(exc)}, status=404)
     figure = engine.figure_of(kind, engine.figures(unit=unit, date_from=d["date_from"], date_to=d["date_to"],
@@ -168,7 +169,8 @@ def figures_json(request: HttpRequest) -> HttpResponse:
                 body["records"] = [
                     {"type": r.type, "id": r.id, "label": r.label, "date": r.date.isoformat() if r.date else None,
                      "late": r.late, "weight": r.weight, "url": r.url}
-                    for r in engine.records(unit=unit, date_from=date_from, date_to=date_to, kind=kind)]
+                    for r in engine.records(unit=unit, date_from=date_from, date_to=date_to, kind=kind,
+                                            clearance=request.user.clearance)]
             return json.dumps(body, ensure_ascii=False).encode()
 
         key = engine.memo_key(scope) if not kind else ""
