@@ -117,7 +117,7 @@ def build(units: int) -> dict[str, Any]:
         tree = list(Unit.objects.order_by("path"))
         dataset.measures(10 * units, tree)
         t = step("整改措施", t)
-        dataset.letters_and_duties(tree)
+        dataset.letters_and_duties(tree, year=YEAR)  # in the asked period
         dataset.publications(tree)
         t = step("责任书、清单、宣传稿件", t)
         dataset.activities(100 * units, dataset.ids_and_kinds(tree))
