@@ -25,7 +25,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
-from qinglian.lib.models import LABEL_ORDER, label_q
+from qinglian.lib.models import LABEL_ORDER, readable_ids
 from qinglian.org.models import Person
 from qinglian.reports.genres.common import sentence_end
 from qinglian.reports.genres.data import LedgerItem, OrderItem, TalkItem
@@ -129,13 +129,6 @@ def integrity_figures(person: Person, date_from: dt.date, date_to: dt.date, toda
     return result
 
 
-def readable(model: type[Any], ids: list[int], clearance: str | None) -> set[int]:
-    """Which of these rows a reader of `clearance` may read, by the pages' own check (`label_q`, as in
-    `visible_to`); None: the system itself reads them all."""
-    within = Q() if clearance is None else label_q(model, clearance)
-    return set(model.objects.filter(within, pk__in=ids).values_list("pk", flat=True))
-
-
 def integrity_records(person: Person, date_from: dt.date, date_to: dt.date, kind: str, today: dt.date,
                       clearance: str | None = None) -> list[RecordRef]:
     """The rows behind one figure, for the trace page. A talk is named by its date, unit and kind only (its
@@ -147,7 +140,7 @@ def integrity_records(person: Person, date_from: dt.date, date_to: dt.date, kind
         return []
     if qs.model is Measure:
         rows = list(qs.order_by("pk"))
-        shown = readable(Measure, [m.pk for m in rows], clearance)
+        shown = readable_ids(Measure.objects, [m.pk for m in rows], clearance)
         return [RecordRef(type="ledger.measure", id=m.pk, label=m.text[:80] if m.pk in shown else f"整改措施（编号 {m.pk}）",
                           date=m.deadline, url=reverse("ledger:measure", args=[m.pk]),
                           extra={"status": m.get_status_display()}) for m in rows]
@@ -173,7 +166,7 @@ def talk_items(person: Person, date_from: dt.date, date_to: dt.date,
 
     talks = list(received_talks(person, date_from, date_to).select_related("kind", "presided_by")
                  .order_by("happened_on", "id")[:LIST_LIMIT])
-    within = readable(Activity, [t.pk for t in talks], clearance)
+    within = readable_ids(Activity.objects, [t.pk for t in talks], clearance)
     items, shown = [], []
     for t in talks:
         if t.pk not in within:
@@ -203,7 +196,7 @@ def ledger_items(person: Person, date_from: dt.date, date_to: dt.date, today: dt
     ids = [m.pk for m in rows]
     judged = {key: set(qs.filter(outcome[key], pk__in=ids).values_list("pk", flat=True))
               for key in ("early", "on_time", "late", "awaiting")}
-    within = readable(Measure, ids, clearance)
+    within = readable_ids(Measure.objects, ids, clearance)
     overdue = set(qs.filter(overdue_q(min(today, date_to + dt.timedelta(days=1))), pk__in=ids)
                   .values_list("pk", flat=True))
     names = {"early": "提前完成", "on_time": "按期完成", "late": "逾期完成", "awaiting": "已完成待验收"}
@@ -227,7 +220,7 @@ def order_items(person: Person, date_from: dt.date, date_to: dt.date,
 
     orders = list(_orders(period_measures(person, date_from, date_to)).select_related("problem")
                   .order_by("due_date", "id")[:LIST_LIMIT])
-    within = readable(Problem, [o.problem_id for o in orders], clearance)
+    within = readable_ids(Problem.objects, [o.problem_id for o in orders], clearance)
     items = tuple(OrderItem(content=o.content if o.problem_id in within else "", due=_date_zh(o.due_date),
                             state=o.get_state_display()) for o in orders)
     return items, highest([o.problem.security_label for o in orders if o.problem_id in within])

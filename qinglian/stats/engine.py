@@ -98,7 +98,6 @@ def records(*, unit: Unit, date_from: dt.date, date_to: dt.date, kind: str,
 
 
 WITHHELD = "（内容按密级不予显示）"
-_CHUNK = 2000
 
 
 def within_clearance(refs: list[RecordRef], clearance: str | None) -> list[RecordRef]:
@@ -109,7 +108,7 @@ def within_clearance(refs: list[RecordRef], clearance: str | None) -> list[Recor
         return refs
     from django.apps import apps
 
-    from qinglian.lib.models import label_q
+    from qinglian.lib.models import readable_ids
 
     ids: dict[str, set[int]] = {}
     for r in refs:
@@ -122,11 +121,8 @@ def within_clearance(refs: list[RecordRef], clearance: str | None) -> list[Recor
             model = None  # not a model row: nothing to withhold by label
         if model is None or not any(f.name == "security_label" for f in model._meta.concrete_fields):
             readable |= {(label, pk) for pk in pks}
-            continue
-        ordered = sorted(pks)
-        for i in range(0, len(ordered), _CHUNK):
-            found = model._base_manager.filter(label_q(model, clearance), pk__in=ordered[i:i + _CHUNK])
-            readable |= {(label, pk) for pk in found.values_list("pk", flat=True)}
+        else:
+            readable |= {(label, pk) for pk in readable_ids(model._base_manager, pks, clearance)}
     return [r if (r.type, r.id) in readable else dataclasses.replace(r, label=WITHHELD, url="", extra={})
             for r in refs]
 
