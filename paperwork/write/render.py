@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +25,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from paperwork.ooxml import PackageRefused, open_package
 from paperwork.write import sandbox
@@ -147,7 +150,7 @@ class _Vocabulary:
 
     @classmethod
     def of(cls, context: dict[str, object]) -> _Vocabulary:
-        return cls(sorted(context), sandbox.context_attributes(context), sandbox.context_texts(context))
+        return cls(sorted(context), *sandbox.context_vocabulary(context))
 
     def check(self, tree: jinja2.nodes.Template, bound: set[str], depth: int = 0) -> None:
         sandbox.check_vocabulary(tree, data=self.data, bound=bound, attributes=self.attributes, texts=self.texts,
@@ -233,6 +236,46 @@ def _environment() -> jinja2.Environment:
     return sandbox.environment()
 
 
+class _CompilingSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox renders run in, keeping what it compiled. docxtpl compiles every part of a template (body,
+    headers, footers, properties) on every render, which is most of a report's rendering; a part's source is
+    the template's own text after docxtpl's patching, the same for every report made from the same file. So the
+    compiled part is kept under its whole source: a changed or newly uploaded template has another source and
+    is compiled afresh, and nothing but a template's bytes decides what is reused."""
+
+    KEEP = 128  # parts: a template has about ten
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compiled: OrderedDict[str, jinja2.Template] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def from_string(self, source: str | jinja2.nodes.Template, globals: Any = None,
+                    template_class: Any = None) -> jinja2.Template:
+        if not isinstance(source, str) or globals is not None or template_class is not None:
+            return super().from_string(source, globals, template_class)
+        with self._lock:
+            found = self._compiled.get(source)
+            if found is not None:
+                self._compiled.move_to_end(source)
+                return found
+        found = super().from_string(source)
+        with self._lock:
+            self._compiled[source] = found
+            while len(self._compiled) > self.KEEP:
+                self._compiled.popitem(last=False)
+        return found
+
+
+_RENDERING: list[jinja2.Environment] = []  # this process's _CompilingSandbox, made on first use
+
+
+def _rendering_environment() -> jinja2.Environment:
+    if not _RENDERING:
+        _RENDERING.append(sandbox.environment(_CompilingSandbox))
+    return _RENDERING[0]
+
+
 def _rendered_sources(tpl: DocxTemplate) -> Iterator[str]:
     """Every text docxtpl will render, as it will render it: the body, headers and footers after its XML
     patching, the core properties and the footnotes. Tags outside paragraphs (text boxes, properties)
@@ -312,10 +355,9 @@ def render_template(template: bytes, context: dict[str, object]) -> bytes:
         tpl.init_docx()
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(not_docx, detail=repr(exc)) from exc
-    env = _environment()
     tags = _validated_tags(template, tpl, context)
     try:
-        tpl.render(context, jinja_env=env, autoescape=True)
+        tpl.render(context, jinja_env=_rendering_environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
         found = _undefined_name(str(exc))
         name, attribute = found if found else ("", False)

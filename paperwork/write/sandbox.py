@@ -78,10 +78,10 @@ class Refusal(Exception):
         self.name = name
 
 
-def environment() -> jinja2.Environment:
-    """The sandbox every user template renders in. StrictUndefined: a misspelt name must fail loudly, not
-    leave a blank in an official document."""
-    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+def environment(cls: type[ImmutableSandboxedEnvironment] = ImmutableSandboxedEnvironment) -> jinja2.Environment:
+    """The sandbox every user template renders in (`cls`: this sandbox or a subclass of it). StrictUndefined: a
+    misspelt name must fail loudly, not leave a blank in an official document."""
+    env = cls(undefined=jinja2.StrictUndefined, autoescape=True)
     env.globals.clear()
     env.filters = {name: f for name, f in env.filters.items() if name in TEMPLATE_FILTERS}
     env.tests = {name: t for name, t in env.tests.items() if name in TEMPLATE_TESTS}
@@ -98,19 +98,14 @@ def bound_names(tree: nodes.Node) -> set[str]:
     return found
 
 
-def context_attributes(context: Mapping[str, object]) -> frozenset[str]:
-    """The attributes a template may read: a block's keys, ``loop``'s, and the keys of any mapping the
-    context holds (lists of dicts included)."""
-    return frozenset(set(BLOCK_KEYS) | LOOP_ATTRIBUTES | set(_keys(context)))
-
-
-def context_texts(context: Mapping[str, object]) -> frozenset[str]:
-    """Names and keys whose values are text wherever they occur (a loop may not walk them character by
+def context_vocabulary(context: Mapping[str, object]) -> tuple[frozenset[str], frozenset[str]]:
+    """(attributes, texts) of a context, from one walk over it. Attributes: what a template may read: a
+    block's keys, ``loop``'s, and the keys of any mapping the context holds (lists of dicts included). Texts:
+    names and keys whose values are text wherever they occur (a loop may not walk them character by
     character: three such loops nested over a block's text would be a billion steps)."""
-    kinds: dict[str, set[bool]] = {}
-    for key, value in _keys(context).items():
-        kinds.setdefault(key, set()).update(value)
-    return frozenset(k for k, seen in kinds.items() if seen == {True})
+    keys = _keys(context)
+    texts = frozenset(k for k, seen in keys.items() if seen == {True})
+    return frozenset(set(BLOCK_KEYS) | LOOP_ATTRIBUTES | set(keys)), texts
 
 
 def _keys(context: Mapping[str, object]) -> dict[str, set[bool]]:
