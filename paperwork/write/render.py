@@ -327,9 +327,9 @@ def _refuses(env: jinja2.Environment, raw: str, bound: set[str], vocabulary: _Vo
 _CHECKED: dict[tuple[bytes, tuple[str, ...], frozenset[str], frozenset[str]], list[tuple[str, str]]] = {}
 
 
-def _validated_tags(template: bytes, tpl: DocxTemplate, context: dict[str, object]) -> list[tuple[str, str]]:
+def _validated_tags(digest: bytes, tpl: DocxTemplate, context: dict[str, object]) -> list[tuple[str, str]]:
     vocabulary = _Vocabulary.of(context)
-    key = (hashlib.sha256(template).digest(), tuple(vocabulary.data), vocabulary.attributes, vocabulary.texts)
+    key = (digest, tuple(vocabulary.data), vocabulary.attributes, vocabulary.texts)
     if key not in _CHECKED:
         env = _environment()
         tags = _tags(tpl.docx)
@@ -342,20 +342,28 @@ def _validated_tags(template: bytes, tpl: DocxTemplate, context: dict[str, objec
 
 
 # -- rendering ---------------------------------------------------------------------------------------------
+_GUARDED: set[bytes] = set()  # sha256 of the templates that passed the package guard (its verdict is the bytes')
+
+
 def render_template(template: bytes, context: dict[str, object]) -> bytes:
     """Render a user-editable .docx template; template mistakes raise TemplateError in Chinese. The file is
     opened behind the package guard first, whichever path brought it (upload, stored, `--template`)."""
     not_docx = "模板文件不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx 后重新上传。"
-    try:
-        open_package(template, name="模板")
-    except PackageRefused as exc:
-        raise TemplateError(not_docx if exc.reason == "broken" else exc.message_zh, detail=exc.reason) from exc
+    digest = hashlib.sha256(template).digest()
+    if digest not in _GUARDED:  # the guard inflates and scans every part: once per template and process
+        try:
+            open_package(template, name="模板")
+        except PackageRefused as exc:
+            raise TemplateError(not_docx if exc.reason == "broken" else exc.message_zh, detail=exc.reason) from exc
+        if len(_GUARDED) >= 64:
+            _GUARDED.clear()
+        _GUARDED.add(digest)
     try:
         tpl = DocxTemplate(io.BytesIO(template))
         tpl.init_docx()
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(not_docx, detail=repr(exc)) from exc
-    tags = _validated_tags(template, tpl, context)
+    tags = _validated_tags(digest, tpl, context)
     try:
         tpl.render(context, jinja_env=_rendering_environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
