@@ -419,22 +419,23 @@ COUNT_KEYS = ("sources", "aspects", "measures", "done", "in_progress", "not_star
 
 
 @functools.cache
-def _counts_sql() -> str:
-    """`figure_querysets` counted in one statement (six ORM queries took ~8 ms to build; see lib.sql)."""
+def _counts_sql(whole: bool = False) -> str:
+    """`figure_querysets` counted in one statement (six ORM queries took ~8 ms to build; see lib.sql); `whole`:
+    the subtree is the whole tree, nothing to test of each row's unit."""
     t = sql.tables(Source, Aspect, Problem, Measure, SupervisionOrder)
     # identifiers from the models (lib.sql.tables), every value a bound parameter
     return f"""
         WITH src AS (
-            SELECT s.id FROM {t["source"]} s JOIN {t["unit"]} u ON u.id = s.unit_id
-            WHERE s.deleted_at IS NULL AND {sql.IN_SUBTREE}
+            SELECT s.id FROM {t["source"]} s
+            WHERE s.deleted_at IS NULL AND {sql.in_subtree("s.unit_id", whole)}
               AND s.feedback_date >= %(date_from)s AND s.feedback_date <= %(date_to)s)
         SELECT
             (SELECT COUNT(*) FROM src),
             (SELECT COUNT(*) FROM {t["aspect"]} a WHERE a.deleted_at IS NULL AND a.source_id IN (SELECT id FROM src)),
             m.total, m.done, m.in_progress, m.not_started, m.long_term, m.overdue,
             p.total, p.closed, p.reopened,
-            (SELECT COUNT(*) FROM {t["measure"]} d JOIN {t["unit"]} du ON du.id = d.unit_id
-             WHERE d.deleted_at IS NULL AND du.path >= %(lo)s AND du.path < %(hi)s
+            (SELECT COUNT(*) FROM {t["measure"]} d
+             WHERE d.deleted_at IS NULL AND {sql.in_subtree("d.unit_id", whole)}
                AND d.deadline >= %(date_from)s AND d.deadline <= %(date_to)s),
             (SELECT COUNT(*) FROM {t["supervisionorder"]} o JOIN {t["problem"]} op ON op.id = o.problem_id
              WHERE o.deleted_at IS NULL AND NOT (o.state = %(order_closed)s) AND op.source_id IN (SELECT id FROM src))
@@ -454,13 +455,15 @@ def _counts_sql() -> str:
                AND source_id IN (SELECT id FROM src)) p"""  # nosec B608
 
 
-def ledger_counts(root: Unit, date_from: dt.date, date_to: dt.date, today: dt.date | None = None) -> dict[str, int]:
-    """The count of every kind of `figure_querysets`, from one statement."""
+def ledger_counts(root: Unit, date_from: dt.date, date_to: dt.date, today: dt.date | None = None,
+                  whole: bool = False) -> dict[str, int]:
+    """The count of every kind of `figure_querysets`, from one statement; `whole`: `root` is the whole tree
+    (`lib.sql.whole_tree`)."""
     cutoff = min(today or timezone.localdate(), date_to + dt.timedelta(days=1))
     params = {**sql.subtree(root), "date_from": sql.day(date_from), "date_to": sql.day(date_to),
               "cutoff": sql.day(cutoff), "closed": Closure.CLOSED, "order_closed": OrderState.CLOSED, "true": True,
               **{status.value: status.value for status in MeasureStatus}}
-    (row,) = sql.fetch(_counts_sql(), params)
+    (row,) = sql.fetch(_counts_sql(whole), params)
     return dict(zip(COUNT_KEYS, map(int, row), strict=True))
 
 
@@ -470,7 +473,8 @@ def ledger_figures(scope: Any, today: dt.date | None = None) -> dict[str, Any]:
     Returns {"aspects": 3, "problems": 12, …, "completion_rate": 0.75, "closure_rate": 0.5, "phrase":
     "3个方面12项具体问题"}: `completion_rate` = measures done or 长期坚持 / measures; `closure_rate` =
     specific problems 销号 / specific problems."""
-    figures: dict[str, Any] = ledger_counts(scope.root, scope.date_from, scope.date_to, today)
+    figures: dict[str, Any] = ledger_counts(scope.root, scope.date_from, scope.date_to, today,
+                                            whole=getattr(scope, "whole", False))
     total, problems = figures["measures"], figures["problems"]
     figures["completion_rate"] = round((figures["done"] + figures["long_term"]) / total, 4) if total else 0.0
     figures["closure_rate"] = round(figures["closed"] / problems, 4) if problems else 0.0

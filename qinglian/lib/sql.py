@@ -21,6 +21,24 @@ from qinglian.org.models import Unit, path_successor
 IN_SUBTREE = "u.path >= %(lo)s AND u.path < %(hi)s"  # with the unit table joined as `u`
 
 
+def in_subtree(column: str, whole: bool = False) -> str:
+    """The condition that `column` (a unit id) lies in the subtree %(lo)s…%(hi)s, without joining the unit
+    table to the counted rows; `whole`: the subtree is the whole tree (`whole_tree`), so there is nothing to
+    test and the count reads the records alone."""
+    if whole:
+        return "1 = 1"
+    return f"{column} IN (SELECT id FROM {Unit._meta.db_table} WHERE path >= %(lo)s AND path < %(hi)s)"
+
+
+def whole_tree(root: Unit) -> bool:
+    """True when `root` is the only root of the unit tree (deleted units included): every unit lies in its
+    subtree, so every record does."""
+    if root.parent_id is not None:
+        return False
+    return not fetch(f"SELECT 1 FROM {Unit._meta.db_table} WHERE parent_id IS NULL AND id <> %(pk)s LIMIT 1",  # nosec B608
+                     {"pk": root.pk})
+
+
 def tables(*models: Any) -> dict[str, str]:
     """{"unit": "org_unit", …}: each model's table by its lower-case class name (Unit always included)."""
     return {m.__name__.lower(): m._meta.db_table for m in (*models, Unit)}

@@ -29,6 +29,8 @@ from qinglian.records.models import (
     ActivityTotal,
     Category,
     Duty,
+    DutyList,
+    Frequency,
     Grain,
     Letter,
     LetterKind,
@@ -67,11 +69,6 @@ def split_period(date_from: dt.date, date_to: dt.date) -> tuple[list[dt.date], l
     return years, months, days
 
 
-def is_whole_tree(root: Unit) -> bool:
-    """True when `root` is the only root of the unit tree: its subtree is every unit there is."""
-    return root.parent_id is None and not Unit.with_deleted.filter(parent__isnull=True).exclude(pk=root.pk).exists()
-
-
 def _placeholders(values: list[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
@@ -86,7 +83,7 @@ def activity_totals(scope: Scope) -> dict[int, list[int]]:
     """
     years, months, days = split_period(scope.date_from, scope.date_to)
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    whole = is_whole_tree(scope.root)
+    whole = scope.whole
     statements: list[tuple[str, list[Any]]] = []
     sums = "SELECT t.kind_id, SUM(t.records), SUM(t.weight), SUM(t.late)"
     if whole:
@@ -205,17 +202,17 @@ class RiskProvider:
 
     @staticmethod
     @functools.cache
-    def _sql() -> str:
+    def _sql(whole: bool) -> str:
         """`_base` grouped by what the figures split on, in one statement (see lib.sql)."""
         t = sql.tables(RiskPoint, Person)
         return (f"SELECT r.category, r.level, p.team_role, r.late, COUNT(*) FROM {t['riskpoint']} r "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
-                f"JOIN {t['unit']} u ON u.id = r.unit_id LEFT JOIN {t['person']} p ON p.id = r.holder_id "
-                f"WHERE r.deleted_at IS NULL AND {sql.IN_SUBTREE} AND r.identified_on >= %(date_from)s "
+                f"LEFT JOIN {t['person']} p ON p.id = r.holder_id "
+                f"WHERE r.deleted_at IS NULL AND {sql.in_subtree('r.unit_id', whole)} AND r.identified_on >= %(date_from)s "
                 f"AND r.identified_on <= %(date_to)s GROUP BY r.category, r.level, p.team_role, r.late")
 
     def figures(self, scope: Scope) -> list[Figure]:
         # one small GROUP BY; the figures are sums of its rows
-        groups = sql.fetch(self._sql(), sql.period(scope))
+        groups = sql.fetch(self._sql(scope.whole), sql.period(scope))
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for category, level, team_role, late, n in groups:
             for code in ("risk.points", f"risk.{category}", f"risk.level_{level}",
@@ -281,18 +278,18 @@ class LetterProvider:
 
     @staticmethod
     @functools.cache
-    def _sql() -> str:
+    def _sql(whole: bool) -> str:
         """`_query` of every kind at once, grouped by kind (see lib.sql): signed in the period, or of the
         period's years and still unsigned."""
         t = sql.tables(Letter)
         return (f"SELECT x.kind, x.late, COUNT(x.signed_on), COUNT(*) FROM {t['letter']} x "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
-                f"JOIN {t['unit']} u ON u.id = x.unit_id WHERE x.deleted_at IS NULL AND {sql.IN_SUBTREE} "
+                f"WHERE x.deleted_at IS NULL AND {sql.in_subtree('x.unit_id', whole)} "
                 f"AND ((x.signed_on >= %(date_from)s AND x.signed_on <= %(date_to)s) OR (x.signed_on IS NULL "
                 f"AND x.year >= %(year_from)s AND x.year <= %(year_to)s)) GROUP BY x.kind, x.late")
 
     def figures(self, scope: Scope) -> list[Figure]:
         params = {**sql.period(scope), "year_from": scope.date_from.year, "year_to": scope.date_to.year}
-        groups = sql.fetch(self._sql(), params)
+        groups = sql.fetch(self._sql(scope.whole), params)
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for kind, late, signed, n in groups:
             # rows in the period are signed, the others unsigned (a row is one or the other)
@@ -337,7 +334,6 @@ class DutyProvider:
     prefix = "duty"
 
     def _statuses(self, scope: Scope):  # type: ignore[no-untyped-def]
-        from qinglian.records.models import DutyList
         from qinglian.records.selectors import duties_in, duty_statuses
 
         t = sql.tables(DutyList)
@@ -349,9 +345,8 @@ class DutyProvider:
         return duty_statuses(list(duties_in(scope.root, scope.date_to.year)), as_of)
 
     def figures(self, scope: Scope) -> list[Figure]:
-        statuses = self._statuses(scope)
-        due = sum(1 for s in statuses if s.due)
-        return [Figure(kind="duty.total", name="责任清单事项", counting_unit="项", count=len(statuses), group="责任清单"),
+        total, due = duty_counts(scope)
+        return [Figure(kind="duty.total", name="责任清单事项", counting_unit="项", count=total, group="责任清单"),
                 Figure(kind="duty.due", name="当期待履行责任事项", counting_unit="项", count=due, group="责任清单")]
 
     def definitions(self) -> dict[str, Definition]:
@@ -381,6 +376,48 @@ class DutyProvider:
                           date=s.last_on, url=reverse("records:duty", args=[s.duty.pk]),
                           extra={"period": s.period.label, "status": "待履行" if s.due else "已履行"})
                 for s in self._statuses(scope) if kind == "duty.total" or s.due]
+
+
+@functools.cache
+def _duty_sql(whole: bool) -> str:
+    """`DutyProvider._statuses` counted in one statement (see lib.sql): the scope's duties of the year, and those
+    with no evidence in their judged period. Every duty of one frequency is judged in the same window (the lists
+    are all of one year), so each frequency's window is a pair of parameters; a duty is evidenced by a record of
+    one of its kinds by its list's unit, or by a record linked by hand (`records.selectors.duty_statuses`)."""
+    t = sql.tables(Duty, DutyList, Activity)
+    kinds, linked = Duty.kinds.through._meta.db_table, Duty.linked.through._meta.db_table
+    start = " ".join(f"WHEN %(f_{f})s THEN %(s_{f})s" for f in Frequency.values)
+    last = " ".join(f"WHEN %(f_{f})s THEN %(l_{f})s" for f in Frequency.values)
+    window = f"a.happened_on >= CASE d.frequency {start} END AND a.happened_on <= CASE d.frequency {last} END"
+    # identifiers from the models (lib.sql.tables), every value a bound parameter. NOT EXISTS in WHERE, not
+    # inside CASE: PostgreSQL then plans the evidence as one anti-join (hash or index probes as the subtree's
+    # size asks), not a subplan per duty (whose cost estimate alone set off JIT compilation at the root).
+    return f"""
+        WITH scoped AS (
+            SELECT d.id, d.frequency, l.unit_id FROM {t["duty"]} d JOIN {t["dutylist"]} l ON l.id = d.duty_list_id
+            WHERE d.deleted_at IS NULL AND l.deleted_at IS NULL AND l.year = %(year)s
+              AND {sql.in_subtree("l.unit_id", whole)})
+        SELECT (SELECT COUNT(*) FROM scoped), (SELECT COUNT(*) FROM scoped d
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {kinds} k JOIN {t["activity"]} a ON a.kind_id = k.activitykind_id
+                WHERE k.duty_id = d.id AND a.unit_id = d.unit_id AND a.deleted_at IS NULL AND {window})
+            AND NOT EXISTS (
+                SELECT 1 FROM {linked} x JOIN {t["activity"]} a ON a.id = x.activity_id
+                WHERE x.duty_id = d.id AND a.deleted_at IS NULL AND {window}))"""  # nosec B608
+
+
+def duty_counts(scope: Scope) -> tuple[int, int]:
+    """(duties, due duties) of the scope: what `DutyProvider._statuses` lists, counted without fetching them."""
+    from qinglian.records.selectors import judged_period
+
+    year = scope.date_to.year
+    as_of = min(scope.date_to, timezone.localdate())
+    params: dict[str, Any] = {**sql.subtree(scope.root), "year": year}
+    for f in Frequency.values:
+        period, last = judged_period(Duty(duty_list=DutyList(year=year), frequency=f), as_of)
+        params |= {f"f_{f}": f, f"s_{f}": sql.day(period.start), f"l_{f}": sql.day(last)}
+    ((total, due),) = sql.fetch(_duty_sql(scope.whole), params)
+    return int(total), int(due)
 
 
 def register_all() -> None:

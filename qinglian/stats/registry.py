@@ -12,6 +12,7 @@ counts.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -27,6 +28,13 @@ class Scope:
     date_from: date
     date_to: date
     late_days: int = 30  # a record entered this many days after the event is 补录
+
+    @functools.cached_property
+    def whole(self) -> bool:
+        """The subtree is the whole unit tree: counts need not test each record's unit (asked once a scope)."""
+        from qinglian.lib.sql import whole_tree
+
+        return whole_tree(self.root)
 
 
 @dataclass(frozen=True)
