@@ -8,6 +8,7 @@ left unset), so a problem classified once counts all its specific problems.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,9 +21,10 @@ from django.utils import timezone
 
 from qinglian.audit.models import Action
 from qinglian.audit.services import audit_log
-from qinglian.ledger.models import Measure, MeasureStatus, Problem
+from qinglian.ledger.models import Measure, MeasureStatus, Problem, Source
 from qinglian.ledger.selectors import record_label, scoped_sources
 from qinglian.ledger.services import ledger_measure_update
+from qinglian.lib import sql
 from qinglian.lib.services import record_create, record_update
 from qinglian.org.scoping import may_write_unit
 from qinglian.stats.registry import Definition, Figure, RecordRef, Scope
@@ -188,13 +190,45 @@ def _kinds() -> list[tuple[str, str, Q]]:
     return out
 
 
+@functools.cache
+def _classes_sql(whole: bool) -> str:
+    """`classified_leaves` grouped by its three classes, in one statement (see lib.sql): a part's own class,
+    else its parent's (the reach: its own unless blank)."""
+    t = sql.tables(Source, Problem, ProblemProfile)
+    # identifiers from the models (lib.sql.tables), every value a bound parameter
+    return f"""
+        SELECT COALESCE(own.nature_id, up.nature_id), COALESCE(own.rect_type_id, up.rect_type_id),
+               CASE WHEN own.reach > '' THEN own.reach ELSE up.reach END, COUNT(*)
+        FROM {t["problem"]} p
+        LEFT JOIN {t["problemprofile"]} own ON own.problem_id = p.id
+        LEFT JOIN {t["problemprofile"]} up ON up.problem_id = p.parent_id
+        WHERE p.deleted_at IS NULL AND p.is_leaf = %(true)s AND p.source_id IN (
+            SELECT s.id FROM {t["source"]} s WHERE s.deleted_at IS NULL AND {sql.in_subtree("s.unit_id", whole)}
+              AND s.feedback_date >= %(date_from)s AND s.feedback_date <= %(date_to)s)
+        GROUP BY 1, 2, 3"""  # nosec B608
+
+
 def class_counts(root: Any, date_from: dt.date, date_to: dt.date,
-                 only: Sequence[int] | None = None) -> dict[str, tuple[str, int]]:
-    """kind → (name, count), in one aggregate over the period's specific problems."""
+                 only: Sequence[int] | None = None, whole: bool = False) -> dict[str, tuple[str, int]]:
+    """kind → (name, count): from one grouped statement for a subtree (`whole`: `root` is the whole tree),
+    in one aggregate over the period's specific problems for some sources (`only`)."""
     kinds = _kinds()
+    if not only:
+        params = {**sql.subtree(root), "date_from": sql.day(date_from), "date_to": sql.day(date_to), "true": True}
+        groups = sql.fetch(_classes_sql(whole), params)
+        return {kind: (name, sum(n for nature, rect_type, reach, n in groups
+                                 if _row_in(q, {"c_nature": nature, "c_type": rect_type, "c_reach": reach})))
+                for kind, name, q in kinds}
     counts = classified_leaves(root, date_from, date_to, only).aggregate(
         **{f"k{i}": Count("pk", filter=q) for i, (_, _, q) in enumerate(kinds)})
     return {kind: (name, int(counts[f"k{i}"] or 0)) for i, (kind, name, _) in enumerate(kinds)}
+
+
+def _row_in(q: Q, row: dict[str, Any]) -> bool:
+    """Whether a grouped row is one of a kind's (`_kinds`: one equality or one isnull test)."""
+    ((lookup, value),) = q.children
+    field_name, _, test = lookup.partition("__")
+    return (row[field_name] is None) == value if test == "isnull" else row[field_name] == value
 
 
 def class_definitions() -> dict[str, Definition]:
@@ -227,7 +261,8 @@ class ClassProvider:
 
     def figures(self, scope: Scope) -> list[Figure]:
         return [Figure(kind=kind, name=name, counting_unit="项", count=n, group=GROUP)
-                for kind, (name, n) in class_counts(scope.root, scope.date_from, scope.date_to).items()]
+                for kind, (name, n) in class_counts(scope.root, scope.date_from, scope.date_to,
+                                                    whole=scope.whole).items()]
 
     def records(self, scope: Scope, kind: str) -> list[RecordRef]:
         q = next((q for k, _, q in _kinds() if k == kind), None)

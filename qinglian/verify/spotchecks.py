@@ -7,11 +7,13 @@ checked = 属实 + 不属实 + 部分属实; a sampled item not yet checked coun
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
+from qinglian.lib import sql
 from qinglian.org.models import Unit
 from qinglian.org.scoping import subtree_q
 from qinglian.stats.definitions import PERIOD, SUBTREE
@@ -54,6 +56,23 @@ def spotcheck_definitions() -> dict[str, Definition]:
     return out
 
 
+@functools.cache
+def _verdicts_sql(whole: bool) -> str:
+    """`checked_items` counted by verdict in one statement (see lib.sql)."""
+    t = sql.tables(SpotCheckItem)
+    return (f"SELECT x.verdict, COUNT(*) FROM {t['spotcheckitem']} x WHERE x.deleted_at IS NULL "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
+            f"AND {sql.in_subtree('x.unit_id', whole)} AND x.checked_on >= %(date_from)s "
+            f"AND x.checked_on <= %(date_to)s GROUP BY x.verdict")
+
+
+def scope_verdict_counts(scope: Scope) -> dict[str, int]:
+    """`verdict_counts(checked_items(…))` of a statistics scope, from one plain statement."""
+    found = dict(sql.fetch(_verdicts_sql(scope.whole), sql.period(scope)))
+    counts = {key: found.get(verdict, 0) for key, verdict in
+              (("true", Verdict.TRUE), ("false", Verdict.FALSE), ("partial", Verdict.PARTIAL))}
+    return {"checked": sum(n for verdict, n in found.items() if verdict != Verdict.PENDING), **counts}
+
+
 class SpotCheckProvider:
     prefix = "spotcheck"
 
@@ -61,7 +80,7 @@ class SpotCheckProvider:
         return spotcheck_definitions()
 
     def figures(self, scope: Scope) -> list[Figure]:
-        counts = verdict_counts(checked_items(scope.root, scope.date_from, scope.date_to))
+        counts = scope_verdict_counts(scope)
         return [Figure(kind=f"spotcheck.{key}", name=name, counting_unit="项", count=counts[key], group="整改")
                 for key, (name, _) in FIGURES.items()]
 
