@@ -142,21 +142,31 @@ class PublicityProvider:
 
     @staticmethod
     @functools.cache
-    def _sql(by_unit: bool) -> str:
-        """`publications_in` grouped as `_figures` reads it, in one statement (see lib.sql)."""
+    def _sql(by_unit: bool, whole: bool = False) -> str:
+        """`publications_in` grouped as `_figures` reads it, in one statement (see lib.sql); the subtree tested
+        without joining the units unless each row's unit is asked for (`by_unit`)."""
         t = sql.tables(Publication, Outlet)
-        path = ", u.path" if by_unit else ""
-        return (f"SELECT p.adopted, o.level, o.channel, p.counting_unit, COUNT(*), "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
-                f"COALESCE(SUM(CASE WHEN p.entry_lag > %(late_days)s THEN 1 ELSE 0 END), 0){path} "
-                f"FROM {t['publication']} p JOIN {t['unit']} u ON u.id = p.unit_id "
-                f"JOIN {t['outlet']} o ON o.id = p.outlet_id WHERE p.deleted_at IS NULL AND {sql.IN_SUBTREE} "
+        path, units, where = ((", u.path", f"JOIN {t['unit']} u ON u.id = p.unit_id ", sql.IN_SUBTREE) if by_unit
+                              else ("", "", sql.in_subtree("p.unit_id", whole)))
+        # grouped by outlet first, from the publications alone (`pub_unit_cover`), then by the outlet's level
+        # and channel: the outlets are joined to a few dozen groups, not to every publication
+        g = ", g.path" if by_unit else ""
+        return (f"SELECT g.adopted, o.level, o.channel, g.counting_unit, SUM(g.n), SUM(g.late){g} FROM ("  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
+                f"SELECT p.outlet_id, p.adopted, p.counting_unit, COUNT(*) AS n, "
+                f"COALESCE(SUM(CASE WHEN p.entry_lag > %(late_days)s THEN 1 ELSE 0 END), 0) AS late{path} "
+                f"FROM {t['publication']} p {units}WHERE p.deleted_at IS NULL AND {where} "
                 f"AND p.published_on >= %(date_from)s AND p.published_on <= %(date_to)s "
-                f"GROUP BY p.adopted, o.level, o.channel, p.counting_unit{path}")
+                f"GROUP BY p.outlet_id, p.adopted, p.counting_unit{path}) g "
+                f"JOIN {t['outlet']} o ON o.id = g.outlet_id GROUP BY g.adopted, o.level, o.channel, g.counting_unit{g}")
 
     def _rows(self, scope: Scope, by_unit: bool = False) -> list[dict[str, Any]]:
         keys = (*self.KEYS, "unit__path") if by_unit else self.KEYS
         params = {**_period(scope), "late_days": scope.late_days}
-        return [dict(zip(keys, row, strict=True)) for row in sql.fetch(self._sql(by_unit), params)]
+        statement = self._sql(by_unit, not by_unit and scope.whole)
+        rows = [dict(zip(keys, row, strict=True)) for row in sql.fetch(statement, params)]
+        for row in rows:  # sums of counts: numeric on PostgreSQL
+            row["n"], row["late"] = int(row["n"]), int(row["late"])
+        return rows
 
     @staticmethod
     def _figures(rows: list[dict[str, Any]], default_unit: str) -> list[Figure]:
@@ -291,7 +301,7 @@ class OpinionProvider:
 
 
 @functools.cache
-def _opinion_sql(vendor: str) -> str:
+def _opinion_sql(vendor: str, whole: bool) -> str:
     """`OpinionProvider._querysets` counted in one statement (see lib.sql). A ticket is 补录 when entered more
     than `late_days` days after its capture, compared as the ORM compares it on each database."""
     t = sql.tables(OpinionTicket, AlertLetter, OpinionDigest)
@@ -299,8 +309,8 @@ def _opinion_sql(vendor: str) -> str:
             else "t.created_at > t.captured_at + %(late_delta)s")
 
     def count(table: str, unit_field: str, where: str) -> str:
-        return (f"(SELECT COUNT(*) FROM {t[table]} x JOIN {t['unit']} u ON u.id = x.{unit_field} "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
-                f"WHERE x.deleted_at IS NULL AND {sql.IN_SUBTREE} AND {where})")
+        return (f"(SELECT COUNT(*) FROM {t[table]} x "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
+                f"WHERE x.deleted_at IS NULL AND {sql.in_subtree(f'x.{unit_field}', whole)} AND {where})")
 
     # identifiers from the models (lib.sql.tables), every value a bound parameter
     return f"""
@@ -311,8 +321,8 @@ def _opinion_sql(vendor: str) -> str:
             {count("alertletter", "unit_id", "x.issued_on BETWEEN %(date_from)s AND %(date_to)s")},
             {count("opiniondigest", "unit_id", "x.issued_on BETWEEN %(date_from)s AND %(date_to)s")}
         FROM (SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN {late} THEN 1 ELSE 0 END), 0) AS late
-              FROM {t["opinionticket"]} t JOIN {t["unit"]} u ON u.id = t.issuing_unit_id
-              WHERE t.deleted_at IS NULL AND {sql.IN_SUBTREE}
+              FROM {t["opinionticket"]} t
+              WHERE t.deleted_at IS NULL AND {sql.in_subtree("t.issuing_unit_id", whole)}
                 AND t.captured_at >= %(start)s AND t.captured_at < %(end)s) tickets"""  # nosec B608
 
 
@@ -329,7 +339,7 @@ def opinion_counts(scope: Scope) -> dict[str, tuple[int, int]]:
     params = {**_period(scope), "closed": TicketState.CLOSED,
               **({"late_us": late_delta // timedelta(microseconds=1)} if vendor == "sqlite"
                  else {"late_delta": late_delta})}
-    ((n, late, closed, letters, received, digests),) = sql.fetch(_opinion_sql(vendor), params)
+    ((n, late, closed, letters, received, digests),) = sql.fetch(_opinion_sql(vendor, scope.whole), params)
     return {"opinion.tickets": (n, int(late)), "opinion.closed": (closed, 0), "opinion.alert_letters": (letters, 0),
             "opinion.letters_received": (received, 0), "opinion.digests": (digests, 0)}
 
@@ -347,16 +357,16 @@ class ReviewProvider:
 
     @staticmethod
     @functools.cache
-    def _sql() -> str:
+    def _sql(whole: bool) -> str:
         """`_final_signoffs` counted by draft in one statement (see lib.sql)."""
         t = sql.tables(SignOff, Draft)
         return (f"SELECT COUNT(DISTINCT s.draft_id) FROM {t['signoff']} s JOIN {t['draft']} d ON d.id = s.draft_id "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
-                f"JOIN {t['unit']} u ON u.id = d.unit_id WHERE s.deleted_at IS NULL AND d.deleted_at IS NULL "
-                f"AND {sql.IN_SUBTREE} AND s.stage = %(stage)s AND s.decision = %(decision)s "
+                f"WHERE s.deleted_at IS NULL AND d.deleted_at IS NULL "
+                f"AND {sql.in_subtree('d.unit_id', whole)} AND s.stage = %(stage)s AND s.decision = %(decision)s "
                 f"AND s.voided_at IS NULL AND s.signed_at >= %(start)s AND s.signed_at < %(end)s")
 
     def figures(self, scope: Scope) -> list[Figure]:
-        ((n,),) = sql.fetch(self._sql(), {**_period(scope), "stage": Stage.FINAL, "decision": Decision.APPROVE})
+        ((n,),) = sql.fetch(self._sql(scope.whole), {**_period(scope), "stage": Stage.FINAL, "decision": Decision.APPROVE})
         return [Figure(kind="review.drafts_signed", name="经三审的稿件", counting_unit="篇", count=n, group="宣传")]
 
     def definitions(self) -> dict[str, Definition]:
