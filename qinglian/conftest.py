@@ -69,3 +69,25 @@ def browser_page(live_server):  # type: ignore[no-untyped-def]
         page.base_url = live_server.url  # type: ignore[attr-defined]
         yield page
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The test database, and a copy of it as migrated (lib.testing.migrated_database / migrated_sqlite)."""
+    from qinglian.lib import testing
+
+    with django_db_blocker.unblock():
+        testing.keep_pristine(tmp_path_factory.mktemp("pristine"))
+    yield
+    with django_db_blocker.unblock():
+        testing.drop_pristine()
+
+
+@pytest.fixture
+def own_database(django_db_setup, tmp_path):  # type: ignore[no-untyped-def]
+    """A DATABASE_URL of a migrated database of the session's engine, for commands run in subprocesses."""
+    from qinglian.lib import testing
+
+    url = testing.migrated_database(tmp_path)
+    yield url
+    testing.drop_database(url)

@@ -210,3 +210,171 @@ def wait_for(condition: Any, seconds: float) -> bool:
             return True
         time.sleep(0.1)
     return bool(condition())
+
+
+# -- the demo county, built once per test process -------------------------------------------------------------
+@dataclass
+class _DemoCopy:
+    tables: list[tuple[str, list[str], list[tuple[Any, ...]]]]
+    media: str  # a copy of the media files the demo wrote
+
+
+_DEMOS: dict[tuple[str, ...], _DemoCopy] = {}
+
+
+def load_demo(*args: str) -> None:
+    """`qinglian demo ARGS` into the test database and settings.MEDIA_ROOT. The first call in a test process
+    builds it (tens of seconds); later calls with the same ARGS put the same rows and files back (a second or
+    two): the test sees exactly the database the command made, ids, audit chain and sealed files included."""
+    import io
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
+    key = (connection.vendor, *args)
+    media = settings.MEDIA_ROOT
+    if key in _DEMOS:
+        _restore(_DEMOS[key], media)
+    else:
+        call_command("demo", *args, stdout=io.StringIO())
+        _DEMOS[key] = _copy(media)
+    cache.clear()  # the memo keys on the audit chain, which the copy repeats exactly
+
+
+def _demo_tables() -> list[str]:
+    from django.db import connection
+
+    from qinglian.audit.triggers import PERMIT_TABLE
+
+    return [t for t in connection.introspection.table_names() if t not in ("django_migrations", PERMIT_TABLE)]
+
+
+def _copy(media: str) -> _DemoCopy:
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from django.db import connection
+
+    tables = []
+    with connection.cursor() as cursor:
+        for table in _demo_tables():
+            cursor.execute(f'SELECT * FROM "{table}"')  # names from the database's own catalogue  # nosec B608
+            rows = cursor.fetchall()
+            if rows:
+                tables.append((table, [c[0] for c in cursor.description], rows))
+    saved = tempfile.mkdtemp(prefix="qinglian-demo-media-")
+    if Path(media).is_dir():
+        shutil.copytree(media, saved, dirs_exist_ok=True)
+    return _DemoCopy(tables=tables, media=saved)
+
+
+def _restore(copy: _DemoCopy, media: str) -> None:
+    import shutil
+
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    from qinglian.audit.triggers import removal_permit
+
+    # One transaction: foreign keys are checked at its end, after every table is back.
+    with transaction.atomic(), removal_permit(reason="测试：装回示范数据"), connection.cursor() as cursor:
+        for table in _demo_tables():
+            cursor.execute(f'DELETE FROM "{table}"')  # nosec B608
+        raw = cursor.cursor
+        for table, columns, rows in copy.tables:
+            names = ", ".join(f'"{c}"' for c in columns)
+            if connection.vendor == "postgresql":
+                with raw.copy(f'COPY "{table}" ({names}) FROM STDIN') as pipe:
+                    for row in rows:
+                        pipe.write_row(row)
+            else:
+                marks = ", ".join("?" * len(columns))
+                raw.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)  # nosec B608
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cursor.execute(sql)
+    shutil.copytree(copy.media, media, dirs_exist_ok=True)
+
+
+# -- databases of their own, for tests that run commands in subprocesses --------------------------------------
+# `migrate` on an empty database costs tens of seconds (the migration states are rendered); the test session's
+# own database has just been migrated, so a copy of it, taken then, stands in for every later fresh migrate.
+_PRISTINE: dict[str, str] = {}
+
+
+def keep_pristine(folder: Any) -> None:
+    """Keep a copy of the session's freshly migrated test database (a SQLite file in `folder`, or a PostgreSQL
+    template database beside it). Called once, right after the test database is made."""
+    import sqlite3
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        path = str(folder / "pristine.sqlite3")
+        target = sqlite3.connect(path)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+        _PRISTINE["sqlite"] = path
+    elif connection.vendor == "postgresql":
+        name = connection.settings_dict["NAME"]
+        connections.close_all()  # a template may have no one connected to it
+        template = f"{name}_pristine"
+        with _pg_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{template}"')
+            admin.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+        _PRISTINE["postgresql"] = template
+
+
+def drop_pristine() -> None:
+    template = _PRISTINE.pop("postgresql", None)
+    if template:
+        with _pg_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+    _PRISTINE.pop("sqlite", None)
+
+
+def _pg_admin() -> Any:
+    import psycopg
+    from django.db import connection
+
+    s = connection.settings_dict
+    return psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"],
+                           password=s["PASSWORD"] or None, dbname="postgres", autocommit=True)
+
+
+def migrated_sqlite(path: Any) -> None:
+    """Put a migrated database at `path` (a SQLite file not there yet) when the session runs on SQLite; on
+    another engine leave it to the caller's own `migrate`, which the copy makes a quick no-op otherwise."""
+    import shutil
+
+    if "sqlite" in _PRISTINE:
+        shutil.copyfile(_PRISTINE["sqlite"], path)
+
+
+def migrated_database(folder: Any) -> str:
+    """A DATABASE_URL of a new database of the session's engine, already migrated: a SQLite file in `folder`,
+    or a PostgreSQL database made from the pristine template (drop it with `drop_database`)."""
+    import os
+    import secrets
+    from urllib.parse import urlsplit
+
+    if "postgresql" in _PRISTINE:
+        name = f"own_{secrets.token_hex(4)}"
+        with _pg_admin() as admin:
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_PRISTINE["postgresql"]}"')
+        return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+    path = folder / "own.sqlite3"
+    migrated_sqlite(path)
+    return f"sqlite:///{path}"
+
+
+def drop_database(url: str) -> None:
+    if url.startswith(("postgres://", "postgresql://")):
+        with _pg_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')

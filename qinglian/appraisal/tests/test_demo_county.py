@@ -4,17 +4,15 @@ band gives its points, and each measured figure is counted again here, independe
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from qinglian.appraisal import bands as band_rules
 from qinglian.appraisal.models import AppraisalRuleSet, AppraisalScore, RuleSetState
 from qinglian.ledger.models import Closure, Measure
-from qinglian.lib.testing import client_for
+from qinglian.lib.testing import client_for, load_demo
 from qinglian.org.models import Unit, User
 from qinglian.records.models import Letter
 
@@ -36,7 +34,7 @@ def letters_by_hand(unit: Unit) -> tuple[int, int]:
 
 
 def test_demo_county_scores_reproduce_from_the_working():
-    call_command("demo", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    load_demo("--today", TODAY.isoformat())
     rule_set = AppraisalRuleSet.objects.get(unit__kind="county", year=2026)
     assert rule_set.state == RuleSetState.PUBLISHED
     run = rule_set.runs.get()

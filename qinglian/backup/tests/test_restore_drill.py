@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from qinglian.lib.testing import drop_database, migrated_database, migrated_sqlite
+
 PYTHON = sys.executable
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -45,7 +47,7 @@ class Site:
 
 def _drill(source: Site, backup: Path) -> dict[str, int]:
     """Migrate `source`, start ten writers, back up while they write, stop them; return the counts."""
-    assert source.run("migrate", "-v0").returncode == 0
+    _migrate(source)
     files = source.data / "files" / "ab"
     files.mkdir(parents=True)
     (files / "evidence.pdf").write_bytes(b"%PDF-1.4 drill evidence " * 100)
@@ -88,12 +90,18 @@ def _written_during_the_backup(counts: dict[str, int]) -> None:
     assert 11 < counts["units_in_backup"] < counts["written"] + 11
 
 
+def _migrate(site: Site) -> None:
+    if site.url.startswith("sqlite:///"):
+        migrated_sqlite(site.url.removeprefix("sqlite:///"))  # the session's fresh migrate, copied
+    assert site.run("migrate", "-v0").returncode == 0
+
+
 def _sqlite_site(tmp: Path, name: str) -> Site:
     return Site(f"sqlite:///{tmp / name}.sqlite3", tmp / f"{name}-data")
 
 
 @pytest.fixture(scope="module")
-def sqlite_backup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict[str, int]]]:
+def sqlite_backup(django_db_setup, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict[str, int]]]:
     tmp = tmp_path_factory.mktemp("drill")
     counts = _drill(_sqlite_site(tmp, "source"), tmp / "backup")
     yield tmp, tmp / "backup", counts
@@ -177,9 +185,9 @@ def test_a_table_changed_inside_the_backup_fails_the_verification(sqlite_backup,
 
 
 @pytest.mark.single_engine
-def test_the_key_file_is_backed_up_only_when_configured(tmp_path: Path) -> None:
+def test_the_key_file_is_backed_up_only_when_configured(django_db_setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     site = _sqlite_site(tmp_path, "source")
-    assert site.run("migrate", "-v0").returncode == 0
+    _migrate(site)
     key = tmp_path / "keys" / "qinglian-keys.json"  # a real one: backing up writes a keyed audit entry
     assert site.run("keys", "init", QINGLIAN_KEY_FILE=str(key)).returncode == 0
     secret = key.read_text(encoding="utf-8")
@@ -195,24 +203,25 @@ def test_the_key_file_is_backed_up_only_when_configured(tmp_path: Path) -> None:
 
 # -- PostgreSQL -------------------------------------------------------------------------------------------
 @pytest.fixture
-def pg_databases() -> Iterator[tuple[str, str]]:
+def pg_databases(django_db_setup, tmp_path: Path) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The source, migrated (a copy of the session's fresh database), and an empty target beside it."""
     if connection.vendor != "postgresql":
         pytest.skip("需要 PostgreSQL（scripts/with-postgres.sh）")
     import psycopg
 
     s = connection.settings_dict
-    names = [f"drill_{uuid.uuid4().hex[:8]}_{role}" for role in ("source", "restored")]
+    source = migrated_database(tmp_path)
+    name = f"drill_{uuid.uuid4().hex[:8]}_restored"
     server = {"host": s["HOST"], "port": s["PORT"], "user": s["USER"], "password": s["PASSWORD"] or None}
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
     auth = f"{s['USER']}:{s['PASSWORD']}@" if s["PASSWORD"] else f"{s['USER']}@"
     try:
-        yield tuple(f"postgres://{auth}{s['HOST']}:{s['PORT']}/{n}" for n in names)  # type: ignore[misc]
+        yield source, f"postgres://{auth}{s['HOST']}:{s['PORT']}/{name}"
     finally:
+        drop_database(source)
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            for name in names:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_postgresql_backup_taken_under_ten_writers_restores_and_verifies(pg_databases, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

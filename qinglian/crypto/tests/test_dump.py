@@ -4,16 +4,14 @@ numbers and none of its talks' content (sqlite3's iterdump on SQLite, pg_dump on
 from __future__ import annotations
 
 import glob
-import io
 import os
 import re
 import subprocess
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
-from qinglian.lib.testing import reseed
+from qinglian.lib.testing import load_demo, reseed
 from qinglian.org.models import Person
 from qinglian.records.demo_texts import OPENINGS, REPLIES, TALK_KINDS
 from qinglian.records.models import Activity
@@ -39,7 +37,7 @@ def raw_dump() -> str:
 @pytest.mark.django_db(transaction=True)  # pg_dump reads what is committed
 def test_dump_of_the_demo_has_no_phone_number_and_no_talk_text():
     reseed()
-    call_command("demo", "--today", "2026-11-23", stdout=io.StringIO())
+    load_demo("--today", "2026-11-23")
     phones = {p.phone for p in Person.objects.all() if p.phone}
     talks = [a.minutes for a in Activity.objects.filter(kind__code__in=TALK_KINDS)]
     assert len(phones) > 1000 and len(talks) > 100 and all(talks)

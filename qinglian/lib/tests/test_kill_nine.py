@@ -14,17 +14,15 @@ import contextlib
 import http.client
 import os
 import re
-import secrets
 import signal
 import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 
@@ -184,27 +182,9 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[str]:
-    """A DATABASE_URL of its own: a fresh SQLite file, or a fresh database beside the one DATABASE_URL names."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{tmp_path}/crash.sqlite3"
-        return
-    import psycopg
-
-    name = f"crash_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    yield parts._replace(path=f"/{name}").geturl()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 # -- the test -----------------------------------------------------------------------------------------------
-def test_kill_9_mid_burst_loses_no_acknowledged_write(tmp_path: Path, database: str) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QINGLIAN_DATA_DIR": str(tmp_path), "DATABASE_URL": database,
+def test_kill_9_mid_burst_loses_no_acknowledged_write(tmp_path: Path, own_database: str) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QINGLIAN_DATA_DIR": str(tmp_path), "DATABASE_URL": own_database,
            "DJANGO_SETTINGS_MODULE": "qinglian.settings"}
     for step in (("migrate", "-v", "0"), ("demo", "--people", "60")):
         done = _qinglian(env, tmp_path, *step)

@@ -21,16 +21,25 @@ def _migrate(targets: list[tuple[str, str]]) -> object:
     return executor.loader.project_state(targets).apps
 
 
-@pytest.fixture
-def old_schema() -> Iterator[object]:
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    apps = _migrate(BEFORE)
-    try:
-        yield apps
-    finally:
-        User = apps.get_model("org", "User")
-        User.objects.all().delete()
+@pytest.fixture(scope="module")
+def _before(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Back to BEFORE once for the module (unapplying every app that builds on org costs tens of seconds),
+    forward to the latest at its end."""
+    with django_db_blocker.unblock():
+        latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+        _migrate(BEFORE)
+    yield
+    with django_db_blocker.unblock():
         _migrate(latest)
+
+
+@pytest.fixture
+def old_schema(_before, django_db_blocker) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        apps = _migrate(BEFORE)  # cheap once there: only org's own steps from an earlier test come back
+    yield apps
+    with django_db_blocker.unblock():
+        apps.get_model("org", "User").objects.all().delete()
 
 
 def test_the_superuser_flag_is_cleared_and_names_get_their_key(old_schema) -> None:  # type: ignore[no-untyped-def]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 
+from qinglian.lib.testing import load_demo
 from qinglian.org.models import User
 from qinglian.oversight import claims, findings, late, similar
 from qinglian.oversight.demo import ORDINARY, PLANTED
@@ -19,7 +18,7 @@ TODAY = dt.date(2026, 11, 23)
 @pytest.fixture
 def county(db, settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    call_command("demo", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    load_demo("--today", TODAY.isoformat())
     return User.objects.get(username="jjz_supervisor")
 
 

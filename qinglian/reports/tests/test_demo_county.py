@@ -8,11 +8,11 @@ import io
 from dataclasses import replace
 
 import pytest
-from django.core.management import call_command
 from docx import Document
 
 from paperwork.check import check_text
 from qinglian.ledger.selectors import source_figures
+from qinglian.lib.testing import load_demo
 from qinglian.org.models import Person, TeamRole, Unit
 from qinglian.reports.checking import compare_with_records, read_for_check
 from qinglian.reports.models import GeneratedReport
@@ -59,7 +59,7 @@ def every_figure_is_the_sum_of_its_records(units: list[Unit]) -> None:
 @pytest.mark.slow
 def test_all_genres_for_the_demo_county(db, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "files"
-    call_command("demo", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    load_demo("--today", TODAY.isoformat())
     xcb = Unit.objects.get(name="县委宣传部")
     county = Unit.objects.get(parent__isnull=True)
     assert GeneratedReport.objects.filter(unit=xcb).exists()  # the demo's drafts in the history

@@ -22,7 +22,7 @@ from qinglian.audit.models import Action, AuditEntry
 from qinglian.ledger.models import Closure, Measure, MeasureStatus, SupervisionOrder
 from qinglian.lib import tracking
 from qinglian.lib.models import SecurityLabel
-from qinglian.lib.testing import client_for, make_user
+from qinglian.lib.testing import client_for, load_demo, make_user
 from qinglian.org.models import Role, User
 from qinglian.records.models import Activity, Letter
 from qinglian.reports.integrity import figure_querysets
@@ -237,7 +237,7 @@ def test_every_figure_of_the_opinion_has_its_definition(cadre: Cadre) -> None:
 @pytest.mark.slow
 def test_the_demo_cadre(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The demo county: the 派驻组 supervisor's opinion on a 宣传部 team member whose 提醒谈话 is 敏感."""
-    call_command("demo", "--today", "2026-11-23", stdout=io.StringIO())
+    load_demo("--today", "2026-11-23")
     talk = Activity.objects.get(security_label=SecurityLabel.SENSITIVE, kind__code="integrity_reminder_talk")
     cadre = talk.talked_to.filter(team_role="team_member").order_by("id").first()
     supervisor = User.objects.get(username="jjz_supervisor")

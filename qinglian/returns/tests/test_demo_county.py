@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from paperwork.tests import return_forms
 from qinglian.lib import files
-from qinglian.lib.testing import client_for
+from qinglian.lib.testing import client_for, load_demo
 from qinglian.org.models import Unit, User
 from qinglian.returns import figures as returns_figures
 from qinglian.returns.models import ReturnFill, ReturnForm
@@ -28,7 +28,7 @@ Q3 = {"date_from": dt.date(2026, 7, 1), "date_to": dt.date(2026, 9, 30)}
 @pytest.fixture
 def county(db, settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    call_command("demo", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    load_demo("--today", TODAY.isoformat())
     return User.objects.get(username="county_leader")
 
 
