@@ -18,6 +18,9 @@ PURE = {
 # `qinglian check FILE --unit …` compares figures with the records, so it needs the database; Django's own
 # system check stays reachable as `qinglian system-check`.
 ALIASES = {"system-check": "check"}
+# Django's system checks import every view and URL (about two seconds of a command's start); the server and
+# the worker run them, as Django's own check does; a command an administrator or a script runs skips them.
+CHECKED = {"serve", "worker", "check", "migrate", "runserver"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,12 +45,25 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import execute_from_command_line
 
     try:
-        execute_from_command_line(["qinglian", command, *rest])
+        execute_from_command_line(["qinglian", command, *_skip_checks(command), *rest])
     except SystemExit as exc:
         return int(exc.code or 0) if isinstance(exc.code, int) else 1
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _skip_checks(command: str) -> list[str]:
+    if command in CHECKED:
+        return []
+    import django
+    from django.core.management import get_commands, load_command_class
+
+    django.setup()
+    app = get_commands().get(command)
+    if app is None or not load_command_class(app, command).requires_system_checks:
+        return []  # an unknown command gets Django's own message; one without checks has no such option
+    return ["--skip-checks"]  # before the command's own arguments: a subcommand's parser would refuse it
 
 
 if __name__ == "__main__":
