@@ -4,7 +4,7 @@ by provider, for the root and for the demo county, at 1× and after `--scale`× 
     scripts/with-postgres.sh .venv/bin/python bench/bench_root_stats.py [--units 10000] [--scale 10]
     (small, while developing: --units 2000 --scale 3)
 
-Builds bench_province's set (its `build`, then its `grow`), prints p50/p95 in ms and the SELECTs one call
+Builds bench_province's set (its `build`, then its `grow`), prints p50/p95 in ms and the statements one call
 runs; changes nothing else. `--reuse` counts on a database a previous run left (DATABASE_URL pointing at a
 server of your own) instead of building: for profiling, several runs on the same data. Target: root p95 < 50 ms.
 """
@@ -29,7 +29,7 @@ A, B = province.A, province.B
 
 
 def breakdown(unit: Any, runs: int) -> list[tuple[str, float, float, int]]:
-    """(label, p50, p95, SELECTs) of `figures()` for `unit` over the bench's year, and of each provider alone."""
+    """(label, p50, p95, statements) of `figures()` for `unit` over the bench's year, and of each provider alone."""
     from qinglian.stats import engine
     from qinglian.stats.registry import providers
 
@@ -39,7 +39,7 @@ def breakdown(unit: Any, runs: int) -> list[tuple[str, float, float, int]]:
     rows = []
     for label, fn in asked.items():
         p50, p95 = timed(fn, runs, warmup=3)
-        n = len([q for q in dataset.queries(fn) if q.lstrip().upper().startswith("SELECT")])
+        n = len(dataset.queries(fn))  # every statement (some begin WITH)
         rows.append((label, p50, p95, n))
     return rows
 
