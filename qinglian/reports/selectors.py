@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, Substr
 
 from qinglian.org.models import Person, Unit
 from qinglian.org.scoping import subtree_q
@@ -122,12 +124,9 @@ def rectification_sources(unit: Unit, date_from: dt.date, date_to: dt.date) -> l
     return [(s.pk, s.choice_label) for s in scoped_sources(unit, date_from, date_to).order_by("feedback_date", "id")[:200]]
 
 
-def open_items(unit: Unit, date_to: dt.date, only: Sequence[int] | None = None,
-               labels: Sequence[str] | None = None) -> tuple[tuple[OpenProblem, ...], tuple[MeasureItem, ...]]:
-    """What stood open at the end of the period, the one rule every genre's 存在问题 and 下步计划 use: the
-    specific problems of sources fed back by `date_to` not closed off by then, and those sources' measures
-    not finished by then (each with its status as of `date_to`). Nothing fed back later can appear.
-    `only`: of these sources alone (a notice for one inspection)."""
+def _open_querysets(unit: Unit, date_to: dt.date, only: Sequence[int] | None,
+                    labels: Sequence[str] | None) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The problems and the measures open at `date_to` in the subtree of `unit`, unordered (open_items)."""
     from qinglian.ledger.models import (
         Measure,
         MeasureStatus,
@@ -140,10 +139,30 @@ def open_items(unit: Unit, date_to: dt.date, only: Sequence[int] | None = None,
     pending = ~measure_finished_by_q(date_to) & (Q(source__in=list(only)) if only else Q())
     under_way = Measure.objects.filter(pending, problem=OuterRef("pk")).exclude(status=MeasureStatus.LONG_TERM)
     problems = (Problem.objects.leaves().filter(subtree_q(unit), fed_back_by_q(date_to), _within(labels))
-                .exclude(problem_closed_by_q(date_to)).filter(Exists(under_way)).select_related("source")
-                .order_by("source__feedback_date", "aspect__order", "order", "id")[:OPEN_LIMIT])
+                .exclude(problem_closed_by_q(date_to)).filter(Exists(under_way)).select_related("source"))
     measures = (Measure.objects.filter(subtree_q(unit), fed_back_by_q(date_to), pending, _within(labels))
-                .select_related("leader_in_charge", "owner").order_by("deadline", "id")[:OPEN_LIMIT * 2])
+                .select_related("leader_in_charge", "owner"))
+    return problems, measures
+
+
+@dataclass(frozen=True)
+class Batched:
+    """A report made in a batch (reports.jobs): what the batch gathered for all its units at once, for this
+    one (its open problems and measures, open_items_below; None: gathered by the report), and its figures
+    counted without the memo: the report's own audit entry ends a memo at once, and no other report of the
+    batch asks the same question, so keeping them would only cost."""
+
+    open_items: OpenItems | None = None
+
+
+PROBLEM_ORDER = ("source__feedback_date", "aspect__order", "order", "id")
+MEASURE_ORDER = ("deadline", "id")
+OpenItems = tuple[tuple[OpenProblem, ...], tuple[MeasureItem, ...]]
+
+
+def _open_found(problems: Iterable[Any], measures: Iterable[Any]) -> OpenItems:
+    from qinglian.ledger.models import MeasureStatus
+
     items = []
     for m in measures:
         item = _measure_item(m)
@@ -154,10 +173,47 @@ def open_items(unit: Unit, date_to: dt.date, only: Sequence[int] | None = None,
                              origin=p.origin_document) for p in problems), tuple(items)
 
 
+def open_items(unit: Unit, date_to: dt.date, only: Sequence[int] | None = None,
+               labels: Sequence[str] | None = None) -> OpenItems:
+    """What stood open at the end of the period, the one rule every genre's 存在问题 and 下步计划 use: the
+    specific problems of sources fed back by `date_to` not closed off by then, and those sources' measures
+    not finished by then (each with its status as of `date_to`). Nothing fed back later can appear.
+    `only`: of these sources alone (a notice for one inspection)."""
+    problems, measures = _open_querysets(unit, date_to, only, labels)
+    return _open_found(problems.order_by(*PROBLEM_ORDER)[:OPEN_LIMIT],
+                       measures.order_by(*MEASURE_ORDER)[: OPEN_LIMIT * 2])
+
+
+def open_items_below(parent: Unit, children: Sequence[Unit], date_to: dt.date,
+                     labels: Sequence[str] | None = None) -> dict[int, OpenItems]:
+    """`open_items` of each of `children` (units directly below `parent`), in two queries for them all instead
+    of two each (a batch of reports): the same rows, each child's first ones by the same order, ranked within
+    the branch of the tree their unit lies in."""
+    from qinglian.org.models import SEGMENT
+
+    branch = Substr("unit__path", 1, len(parent.path) + SEGMENT)
+    paths = [c.path for c in children]
+
+    def firsts(rows: QuerySet[Any], order: Sequence[str], limit: int) -> dict[str, list[Any]]:
+        rank = Window(RowNumber(), partition_by=[branch], order_by=[F(o).asc() for o in order])
+        found: dict[str, list[Any]] = defaultdict(list)
+        for row in (rows.annotate(branch=branch, rank=rank).filter(branch__in=paths, rank__lte=limit)
+                    .order_by("branch", *order)):
+            found[row.branch].append(row)
+        return found
+
+    problems, measures = _open_querysets(parent, date_to, None, labels)
+    problems_of, measures_of = firsts(problems, PROBLEM_ORDER, OPEN_LIMIT), firsts(measures, MEASURE_ORDER,
+                                                                                    OPEN_LIMIT * 2)
+    return {c.pk: _open_found(problems_of.get(c.path, []), measures_of.get(c.path, [])) for c in children}
+
+
+OPEN_GENRES = ("responsibility", "summary", "rectification", "personal")  # genres with 存在问题 / 下步计划
 YEAR_ON_YEAR = ("responsibility", "summary")  # genres that lead with what changed (genres/changes.py)
 
 
-def previous_figures(unit: Unit, genre: str, date_from: dt.date, date_to: dt.date) -> tuple[dict[str, Count], str]:
+def previous_figures(unit: Unit, genre: str, date_from: dt.date, date_to: dt.date,
+                     memo: bool = True) -> tuple[dict[str, Count], str]:
     """The genre's figures for the same span a year earlier, and how the text names it ("2025年", "上年同期")."""
     try:
         before = (date_from.replace(year=date_from.year - 1), date_to.replace(year=date_to.year - 1))
@@ -166,19 +222,20 @@ def previous_figures(unit: Unit, genre: str, date_from: dt.date, date_to: dt.dat
     # only what the year-on-year sentence compares (genres/changes.py): nothing else of a year ago is printed,
     # and leaving the rest out spares counting it (the verification figures alone cost as much as the others)
     compared = [kind for kind, _ in COMPARED if any(kind.startswith(prefix) for prefix in GENRE_KINDS[genre])]
-    found = engine.figures(unit=unit, date_from=before[0], date_to=before[1], kinds=compared)
+    found = engine.figures(unit=unit, date_from=before[0], date_to=before[1], kinds=compared, memo=memo)
     whole = date_from == dt.date(date_from.year, 1, 1) and date_to == dt.date(date_from.year, 12, 31)
     return _counts(found), f"{before[0].year}年" if whole else "上年同期"
 
 
-def _bulletin(unit: Unit, date_from: dt.date, date_to: dt.date, total: dict[str, Count]
+def _bulletin(unit: Unit, date_from: dt.date, date_to: dt.date, total: dict[str, Count], memo: bool = True
               ) -> tuple[tuple[str, ...], tuple[BulletinRow, ...]]:
     kinds = [f"publicity.{code}" for code, _ in LEVELS]
     rows = []
     children = list(unit.children.filter(deleted_at__isnull=True).order_by("order", "path"))
     sums = dict.fromkeys(kinds, 0)
     for child in children:
-        found = _counts(engine.figures(unit=child, date_from=date_from, date_to=date_to, kinds=kinds), child.pk)
+        found = _counts(engine.figures(unit=child, date_from=date_from, date_to=date_to, kinds=kinds, memo=memo),
+                        child.pk)
         cells = tuple(found.get(f"{k}@{child.pk}", Count(f"{k}@{child.pk}", "", "", 0, child.pk)) for k in kinds)
         for k, c in zip(kinds, cells, strict=True):
             sums[k] += c.count
@@ -225,28 +282,33 @@ def _integrity(person: Person, date_from: dt.date, date_to: dt.date, today: dt.d
 
 def gather(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, person: Person | None = None,
            today: dt.date | None = None, sources: Sequence[int] | None = None,
-           labels: Sequence[str] | None = None, clearance: str | None = None, issuer: str = "") -> ReportInput:
+           labels: Sequence[str] | None = None, clearance: str | None = None, issuer: str = "",
+           batched: Batched | None = None) -> ReportInput:
     """Everything a genre builder needs; raises engine.PeriodError for an impossible period. `sources`: a
     rectification notice for these sources alone (its ledger figures counted for them only). `labels`: the
     密级 whose texts the reader may see (problems and measures quoted); figures count every record.
     `clearance`, `issuer`: the 意见回复's reader (its talks are quoted by the activity pages' own check) and
-    the 纪检 office answering."""
+    the 纪检 office answering. `batched`: made in a batch (see Batched)."""
     today = today or dt.date.today()
+    memo = batched is None
     engine.make_scope(unit=unit, date_from=date_from, date_to=date_to)  # validates the period
     figures: dict[str, Count] = {}
     if GENRE_KINDS[genre]:
-        figures = _counts(engine.figures(unit=unit, date_from=date_from, date_to=date_to, kinds=GENRE_KINDS[genre]))
+        figures = _counts(engine.figures(unit=unit, date_from=date_from, date_to=date_to, kinds=GENRE_KINDS[genre],
+                                         memo=memo))
     extra: dict = {}  # type: ignore[type-arg]
     if genre == "rectification":
         extra["sources"] = ledger_sources(unit, date_from, date_to, sources, labels)
         if sources:
             figures = {**figures, **_source_counts(unit, date_from, date_to, sources)}
-    if genre in ("responsibility", "summary", "rectification", "personal"):
-        extra["open_problems"], extra["open_measures"] = open_items(unit, date_to, sources, labels)
+    if genre in OPEN_GENRES:
+        given = batched.open_items if batched is not None and not sources else None
+        extra["open_problems"], extra["open_measures"] = (given if given is not None
+                                                          else open_items(unit, date_to, sources, labels))
     if genre in YEAR_ON_YEAR:
-        extra["previous"], extra["previous_label"] = previous_figures(unit, genre, date_from, date_to)
+        extra["previous"], extra["previous_label"] = previous_figures(unit, genre, date_from, date_to, memo)
     if genre == "bulletin":
-        extra["bulletin_levels"], extra["bulletin_rows"] = _bulletin(unit, date_from, date_to, figures)
+        extra["bulletin_levels"], extra["bulletin_rows"] = _bulletin(unit, date_from, date_to, figures, memo)
         figures = {**figures, **{c.key: c for row in extra["bulletin_rows"] for c in row.cells}}
     if genre == "personal":
         if person is None:

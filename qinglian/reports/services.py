@@ -51,7 +51,7 @@ from qinglian.reports.genres.common import FigureTable
 from qinglian.reports.genres.data import ReportInput
 from qinglian.reports.integrity import highest
 from qinglian.reports.models import SEALED_GENRES, GeneratedReport, Genre, ReportTemplate
-from qinglian.reports.selectors import gather, rectification_sources
+from qinglian.reports.selectors import Batched, gather, rectification_sources
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
@@ -206,16 +206,18 @@ def notice_sources(unit: Unit, date_from: dt.date, date_to: dt.date, chosen: Seq
 def report_draft(*, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date, person: Person | None = None,
                  today: dt.date | None = None, template: bytes | None = None,
                  sources: Sequence[int] | None = None, contact_person: Person | None = None,
-                 labels: Sequence[str] | None = None, clearance: str | None = None, issuer: str = "") -> Draft:
+                 labels: Sequence[str] | None = None, clearance: str | None = None, issuer: str = "",
+                 batched: Batched | None = None) -> Draft:
     """Build a draft without saving it (the CLI, the bench and the history all start here). A rectification
     notice is for `sources` (see notice_sources); other genres ignore them. Its contact lines name
     `contact_person` (the account's own person) with the phone number masked: a document travels. `labels`:
     the 密级 whose texts the reader may see (None: the CLI, run by whoever holds the server, sees all);
-    `clearance` and `issuer` likewise for the 意见回复 (see integrity_refusal for who may ask for one)."""
+    `clearance` and `issuer` likewise for the 意见回复 (see integrity_refusal for who may ask for one);
+    `batched`: made in a batch of reports (selectors.Batched: what the batch gathered for this unit)."""
     chosen = notice_sources(unit, date_from, date_to, sources) if genre == Genre.RECTIFICATION else []
     data = gather(unit=unit, genre=genre, date_from=date_from, date_to=date_to, person=person,
                   today=today or timezone.localdate(), sources=chosen, labels=labels, clearance=clearance,
-                  issuer=issuer)
+                  issuer=issuer, batched=batched)
     report = build_report(data)
     if genre == Genre.RECTIFICATION and contact_person is not None and contact_person.phone:
         report = dataclasses.replace(report, contact=f"联系人：{contact_person.name}；"
@@ -274,8 +276,9 @@ def check_request(*, user: Any, unit: Unit, genre: str, person: Person | None) -
 
 def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, date_to: dt.date,
                     person: Person | None = None, request: Any = None, today: dt.date | None = None,
-                    sources: Sequence[int] | None = None) -> GeneratedReport:
-    """Generate a draft and keep it in the history (reading only: any business role of the unit may)."""
+                    sources: Sequence[int] | None = None, batched: Batched | None = None) -> GeneratedReport:
+    """Generate a draft and keep it in the history (reading only: any business role of the unit may).
+    `batched`: see report_draft (a batch passes what it gathered for all its units at once)."""
     check_request(user=user, unit=unit, genre=genre, person=person)
     today = today or timezone.localdate()
     one_person = genre in (Genre.PERSONAL, Genre.INTEGRITY)
@@ -286,7 +289,8 @@ def report_generate(*, user: Any, unit: Unit, genre: str, date_from: dt.date, da
     draft = report_draft(unit=unit, genre=genre, date_from=date_from, date_to=date_to,
                          person=person if one_person else None, today=today, sources=sources,
                          contact_person=getattr(user, "person", None), labels=labels_within(clearance),
-                         clearance=clearance, issuer=integrity_issuer(user) if genre == Genre.INTEGRITY else "")
+                         clearance=clearance, issuer=integrity_issuer(user) if genre == Genre.INTEGRITY else "",
+                         batched=batched)
     sealed = genre in SEALED_GENRES
     relative = store_file(draft.docx, f"{today:%Y}/{today:%m}", sealed=sealed)
     try:
