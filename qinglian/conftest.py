@@ -82,12 +82,3 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):  # ty
     with django_db_blocker.unblock():
         testing.drop_pristine()
 
-
-@pytest.fixture
-def own_database(django_db_setup, tmp_path):  # type: ignore[no-untyped-def]
-    """A DATABASE_URL of a migrated database of the session's engine, for commands run in subprocesses."""
-    from qinglian.lib import testing
-
-    url = testing.migrated_database(tmp_path)
-    yield url
-    testing.drop_database(url)

@@ -374,6 +374,32 @@ def migrated_database(folder: Any) -> str:
     return f"sqlite:///{path}"
 
 
+def database_copy(folder: Any) -> str:
+    """A DATABASE_URL of a new database holding what the test database has committed now (a transactional
+    test's rows): a SQLite file in `folder`, or a PostgreSQL database made with the test database as template."""
+    import os
+    import secrets
+    import sqlite3
+    from urllib.parse import urlsplit
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        path = folder / "copy.sqlite3"
+        target = sqlite3.connect(path)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+        return f"sqlite:///{path}"
+    source, name = connection.settings_dict["NAME"], f"copy_{secrets.token_hex(4)}"
+    connections.close_all()  # a template may have no one connected to it; the next query reconnects
+    with _pg_admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+
+
 def drop_database(url: str) -> None:
     if url.startswith(("postgres://", "postgresql://")):
         with _pg_admin() as admin:
