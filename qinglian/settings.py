@@ -158,7 +158,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Several app servers (docs/deploy.md): CACHE_URL (or REDIS_URL) names a shared Valkey/Redis, which then holds
 # the memo (lib.memo) and the rate-limit counters (limits.services) of every process. Without it each process
 # has its own memory cache (memo answers are exact either way) and the counters are rows in the database.
-# Lockouts and sessions always live in the database.
+# Lockouts and sessions always live in the database; with a shared cache a session is also read from it
+# (cached_db: written to both, so a lost cache loses no session), saving a query on most requests.
 CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL}：请写成 redis://主机:端口/库号（Valkey 与 Redis 均可），如 redis://127.0.0.1:6379/0。")
@@ -166,6 +167,7 @@ QINGLIAN_SHARED_CACHE = bool(CACHE_URL)
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
                           "KEY_PREFIX": "qinglian", "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2}}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # only shared: a per-process copy would go stale
 
 AUTH_USER_MODEL = "org.User"
 # The single sign-on backend answers only its own callback, and only when configured (qinglian.sso).
