@@ -166,7 +166,8 @@ def _with_names(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The page's rows with the names `ROW_VALUES` leaves out: two small lookups by id (three with sub-problems)."""
     def names(model: Any, ids: set[Any], field: str) -> dict[int, Any]:
         ids.discard(None)
-        return dict(model._base_manager.filter(pk__in=ids).values_list("pk", field)) if ids else {}
+        # no ORDER BY: a default ordering (a person by unit path) would join and sort for a lookup by id
+        return dict(model._base_manager.filter(pk__in=ids).order_by().values_list("pk", field)) if ids else {}
 
     parents = names(Problem, {v["problem__parent_id"] for v in values}, "order")
     people = names(Person, {v[k] for v in values for k in ("owner_id", "leader_in_charge_id")}, "name")
