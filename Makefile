@@ -81,6 +81,7 @@ test-postgres: install system-deps
 	@scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 --dist worksteal --durations=25 qinglian -m "$(ENGINE_ONLY)"
 
 # bench_province runs on PostgreSQL only (the province set, 1 and 2 gunicorn processes, Redis, the job queue).
+# bench/profile_*.py take its set apart by hand (root statistics by provider, reports alone with cProfile).
 bench: install system-deps
 	@for f in bench/bench_*.py; do [ "$$f" = bench/bench_province.py ] && continue; echo "== $$f =="; $(BIN)/python $$f || exit 1; done
 	@echo "== bench/bench_stats.py（PostgreSQL，本机回环地址上的临时服务器） =="

@@ -2,7 +2,7 @@
 without the pages' load (gunicorn) and the county's questions; figures per report, and where the time goes.
 
 Runs only on PostgreSQL, as bench_province (whose data builder and batch it uses):
-    scripts/with-postgres.sh .venv/bin/python bench/bench_province_reports.py [--units 500] [--reports 200]
+    scripts/with-postgres.sh .venv/bin/python bench/profile_reports.py [--units 500] [--reports 200]
         [--profile 100]
 
 Prints: with `--profile N`, N units' 落实责任制情况报告 made one after another in this process (report_generate,

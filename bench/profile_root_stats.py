@@ -1,7 +1,7 @@
 """The province root's statistics without the memo, on bench_province's data (PostgreSQL only): in total and
 by provider, for the root and for the demo county, at 1× and after `--scale`× the data outside the county.
 
-    scripts/with-postgres.sh .venv/bin/python bench/bench_root_stats.py [--units 10000] [--scale 10]
+    scripts/with-postgres.sh .venv/bin/python bench/profile_root_stats.py [--units 10000] [--scale 10]
     (small, while developing: --units 2000 --scale 3)
 
 Builds bench_province's set (its `build`, then its `grow`), prints p50/p95 in ms and the statements one call
