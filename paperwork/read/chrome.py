@@ -192,7 +192,8 @@ def strip_chrome(paragraphs: list[str], convert: bool = True) -> list[str]:
         line = _strip_segments(line, form).strip()
         if not line or (line != paragraphs[i - 1] and is_chrome(line)):
             continue
-        if len(out) < 12 and len(line) <= 80 and match_marker(line) is None:
+        # A title is no sentence: a body sentence said twice (the same figure in two sections) is kept twice.
+        if len(out) < 12 and len(line) <= 80 and match_marker(line) is None and not _SENTENCE.search(line):
             line = _undouble(line)
             key = re.sub(r"\s+", "", line)
             if key in seen_head:  # the title again, under the page's own heading

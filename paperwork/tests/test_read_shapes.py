@@ -86,6 +86,15 @@ def test_page_chrome_is_dropped_before_reading() -> None:
     _each(CHROME, check)
 
 
+def test_a_sentence_said_in_two_sections_keeps_both_figures() -> None:
+    """The page's title said again under its heading is dropped; a body sentence said twice is not."""
+    lines = ["关于2023年度落实党风廉政建设责任制情况的报告", "关于2023年度落实党风廉政建设责任制情况的报告",
+             "一、加强理论学习", "累计开展专题学习1次。", "二、加强警示教育", "累计开展专题学习1次。"]
+    r = read_bytes(make_docx(lines), "报告.docx")
+    assert r.paragraphs.count("关于2023年度落实党风廉政建设责任制情况的报告") == 1
+    assert _figures(r) == [("1", "次"), ("1", "次")]
+
+
 MIXED = [
     "区委网信办2023年落实全面从严治党主体责任情况报告",
     "一、履行主体责任情况。全年召开专题会议4次。",
