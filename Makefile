@@ -70,15 +70,15 @@ test: install system-deps
 	@$(BIN)/python -m django makemigrations --check --dry-run --settings=qinglian.settings >/dev/null || \
 		{ echo "模型有改动但缺少迁移：请运行 makemigrations"; exit 1; }
 	@echo "== 测试套件：SQLite =="
-	@$(BIN)/python -m pytest -n 2 --dist worksteal --durations=25
+	@$(BIN)/python -m pytest -n 2 --durations=25
 	@echo "== 测试套件：PostgreSQL（本机回环地址上的临时服务器；与数据库无关的测试已在上面跑过） =="
-	@scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 --dist worksteal --durations=25 qinglian -m "$(ENGINE_ONLY)"
+	@scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 --durations=25 qinglian -m "$(ENGINE_ONLY)"
 
 test-sqlite: install
-	@$(BIN)/python -m pytest -n 2 --dist worksteal --durations=25
+	@$(BIN)/python -m pytest -n 2 --durations=25
 
 test-postgres: install system-deps
-	@scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 --dist worksteal --durations=25 qinglian -m "$(ENGINE_ONLY)"
+	@scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 --durations=25 qinglian -m "$(ENGINE_ONLY)"
 
 # bench_province runs on PostgreSQL only (the province set, 1 and 2 gunicorn processes, Redis, the job queue).
 # bench/profile_*.py take its set apart by hand (root statistics by provider, reports alone with cProfile).
