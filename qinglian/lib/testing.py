@@ -252,6 +252,7 @@ def _demo_tables() -> list[str]:
 
 
 def _copy(media: str) -> _DemoCopy:
+    import atexit
     import shutil
     import tempfile
     from pathlib import Path
@@ -266,6 +267,7 @@ def _copy(media: str) -> _DemoCopy:
             if rows:
                 tables.append((table, [c[0] for c in cursor.description], rows))
     saved = tempfile.mkdtemp(prefix="qinglian-demo-media-")
+    atexit.register(shutil.rmtree, saved, ignore_errors=True)  # kept for the process's later tests, no longer
     if Path(media).is_dir():
         shutil.copytree(media, saved, dirs_exist_ok=True)
     return _DemoCopy(tables=tables, media=saved)
@@ -308,44 +310,69 @@ _PRISTINE: dict[str, str] = {}
 def keep_pristine(folder: Any) -> None:
     """Keep a copy of the session's freshly migrated test database (a SQLite file in `folder`, or a PostgreSQL
     template database beside it). Called once, right after the test database is made."""
-    import sqlite3
-
-    from django.db import connection, connections
+    from django.db import connection
 
     if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        path = str(folder / "pristine.sqlite3")
-        target = sqlite3.connect(path)
-        try:
-            connection.connection.backup(target)
-        finally:
-            target.close()
-        _PRISTINE["sqlite"] = path
+        _PRISTINE["sqlite"] = _sqlite_backup(folder / "pristine.sqlite3")
     elif connection.vendor == "postgresql":
-        name = connection.settings_dict["NAME"]
-        connections.close_all()  # a template may have no one connected to it
-        template = f"{name}_pristine"
-        with _pg_admin() as admin:
+        template = f"{connection.settings_dict['NAME']}_pristine"
+        with pg_admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{template}"')
-            admin.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
-        _PRISTINE["postgresql"] = template
+        _PRISTINE["postgresql"] = _pg_copy_of_test_database(template)
 
 
 def drop_pristine() -> None:
     template = _PRISTINE.pop("postgresql", None)
     if template:
-        with _pg_admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        drop_database(pg_url(template))
     _PRISTINE.pop("sqlite", None)
 
 
-def _pg_admin() -> Any:
+def pg_admin() -> Any:
+    """An autocommit connection to the server's `postgres` database, as the test database's user."""
     import psycopg
     from django.db import connection
 
     s = connection.settings_dict
     return psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"],
                            password=s["PASSWORD"] or None, dbname="postgres", autocommit=True)
+
+
+def pg_url(name: str) -> str:
+    """DATABASE_URL with the database `name` on the same server."""
+    import os
+    from urllib.parse import urlsplit
+
+    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+
+
+def _pg_create(name: str, template: str) -> str:
+    with pg_admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return name
+
+
+def _pg_copy_of_test_database(name: str) -> str:
+    from django.db import connection, connections
+
+    source = connection.settings_dict["NAME"]
+    connections.close_all()  # a template may have no one connected to it; the next query reconnects
+    return _pg_create(name, source)
+
+
+def _sqlite_backup(path: Any) -> str:
+    """The test database (what it has committed) copied to the SQLite file `path`."""
+    import sqlite3
+
+    from django.db import connection
+
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+    return str(path)
 
 
 def migrated_sqlite(path: Any) -> None:
@@ -360,15 +387,10 @@ def migrated_sqlite(path: Any) -> None:
 def migrated_database(folder: Any) -> str:
     """A DATABASE_URL of a new database of the session's engine, already migrated: a SQLite file in `folder`,
     or a PostgreSQL database made from the pristine template (drop it with `drop_database`)."""
-    import os
     import secrets
-    from urllib.parse import urlsplit
 
     if "postgresql" in _PRISTINE:
-        name = f"own_{secrets.token_hex(4)}"
-        with _pg_admin() as admin:
-            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_PRISTINE["postgresql"]}"')
-        return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+        return pg_url(_pg_create(f"own_{secrets.token_hex(4)}", _PRISTINE["postgresql"]))
     path = folder / "own.sqlite3"
     migrated_sqlite(path)
     return f"sqlite:///{path}"
@@ -377,30 +399,16 @@ def migrated_database(folder: Any) -> str:
 def database_copy(folder: Any) -> str:
     """A DATABASE_URL of a new database holding what the test database has committed now (a transactional
     test's rows): a SQLite file in `folder`, or a PostgreSQL database made with the test database as template."""
-    import os
     import secrets
-    import sqlite3
-    from urllib.parse import urlsplit
 
-    from django.db import connection, connections
+    from django.db import connection
 
     if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        path = folder / "copy.sqlite3"
-        target = sqlite3.connect(path)
-        try:
-            connection.connection.backup(target)
-        finally:
-            target.close()
-        return f"sqlite:///{path}"
-    source, name = connection.settings_dict["NAME"], f"copy_{secrets.token_hex(4)}"
-    connections.close_all()  # a template may have no one connected to it; the next query reconnects
-    with _pg_admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+        return f"sqlite:///{_sqlite_backup(folder / 'copy.sqlite3')}"
+    return pg_url(_pg_copy_of_test_database(f"copy_{secrets.token_hex(4)}"))
 
 
 def drop_database(url: str) -> None:
     if url.startswith(("postgres://", "postgresql://")):
-        with _pg_admin() as admin:
+        with pg_admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from qinglian.lib.testing import drop_database, migrated_database, migrated_sqlite
+from qinglian.lib.testing import drop_database, migrated_database, migrated_sqlite, pg_admin, pg_url
 
 PYTHON = sys.executable
 ROOT = Path(__file__).resolve().parents[3]
@@ -207,21 +207,14 @@ def pg_databases(django_db_setup, tmp_path: Path) -> Iterator[tuple[str, str]]: 
     """The source, migrated (a copy of the session's fresh database), and an empty target beside it."""
     if connection.vendor != "postgresql":
         pytest.skip("需要 PostgreSQL（scripts/with-postgres.sh）")
-    import psycopg
-
-    s = connection.settings_dict
-    source = migrated_database(tmp_path)
-    name = f"drill_{uuid.uuid4().hex[:8]}_restored"
-    server = {"host": s["HOST"], "port": s["PORT"], "user": s["USER"], "password": s["PASSWORD"] or None}
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    auth = f"{s['USER']}:{s['PASSWORD']}@" if s["PASSWORD"] else f"{s['USER']}@"
+    source, target = migrated_database(tmp_path), pg_url(f"drill_{uuid.uuid4().hex[:8]}_restored")
+    with pg_admin() as admin:
+        admin.execute(f'CREATE DATABASE "{target.rsplit("/", 1)[1]}"')
     try:
-        yield source, f"postgres://{auth}{s['HOST']}:{s['PORT']}/{name}"
+        yield source, target
     finally:
         drop_database(source)
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(target)
 
 
 def test_postgresql_backup_taken_under_ten_writers_restores_and_verifies(pg_databases, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

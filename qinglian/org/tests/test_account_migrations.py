@@ -34,12 +34,10 @@ def _before(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: igno
 
 
 @pytest.fixture
-def old_schema(_before, django_db_blocker) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        apps = _migrate(BEFORE)  # cheap once there: only org's own steps from an earlier test come back
+def old_schema(_before) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    apps = _migrate(BEFORE)  # cheap once there: only org's own steps from an earlier test come back
     yield apps
-    with django_db_blocker.unblock():
-        apps.get_model("org", "User").objects.all().delete()
+    apps.get_model("org", "User").objects.all().delete()
 
 
 def test_the_superuser_flag_is_cleared_and_names_get_their_key(old_schema) -> None:  # type: ignore[no-untyped-def]
