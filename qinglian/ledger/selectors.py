@@ -43,6 +43,7 @@ from qinglian.ledger.models import (
 )
 from qinglian.lib import sql
 from qinglian.lib.memo import memo_key
+from qinglian.lib.models import PageFirst, label_q
 from qinglian.org.models import Person, Role, TeamRole, Unit
 from qinglian.org.scoping import scope_root, subtree_q
 
@@ -62,7 +63,6 @@ MEASURE_SHARES: list[Callable[[Any], Q]] = []
 
 def visible_measures(user: Any) -> QuerySet[Measure]:
     """The measures `user` may open: those of its units (`visible_to`), and those shared with its unit."""
-    from qinglian.lib.models import label_q
 
     qs = Measure.objects.visible_to(user)
     for share in MEASURE_SHARES:
@@ -158,8 +158,9 @@ class LedgerRow:
         }
 
 
-def row_values(qs: QuerySet[Measure]) -> QuerySet[Any]:
-    return qs.values(*ROW_VALUES)
+def row_values(qs: QuerySet[Measure]) -> PageFirst:
+    """`ROW_VALUES` of the ledger query `qs`, to be sliced as a page (the page's ids first, `PageFirst`)."""
+    return PageFirst(qs, lambda rows: rows.values(*ROW_VALUES))
 
 
 def _with_names(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -532,8 +533,6 @@ def aspect_problems(aspects: Iterable[Aspect], page: int = 1, size: int = PROBLE
     """Set on each aspect `top` (its top-level problems of page `page`, each with `parts` and `more_parts`),
     `more` (a next page exists) and `offset`: two queries whatever the number of problems. With `user`, only
     the problems of the labels within the user's clearance (the aspects were fetched through visible_to)."""
-    from qinglian.lib.models import label_q
-
     within = Q() if user is None else label_q(Problem, getattr(user, "clearance", ""))
     by_id = {a.pk: a for a in aspects}
     offset = (page - 1) * size

@@ -15,6 +15,20 @@ from django.db import models, transaction
 from qinglian.lib import tracking
 
 
+class PageFirst:
+    """A filtered, ordered queryset sliced as a page: the page's ids are chosen on `qs` itself (its filters and
+    its order, one index range where there is one) and only those rows are read in `shape` (`.values(…)`,
+    `.select_related(…)`). With the joins in the same statement PostgreSQL hashed every joined table and sorted
+    all the matches for each page (18-25 ms at 10,000 units where the ids take 1-2)."""
+
+    def __init__(self, qs: models.QuerySet[Any], shape: Any = lambda rows: rows) -> None:
+        self.qs, self.shape = qs, shape
+
+    def __getitem__(self, page: slice) -> models.QuerySet[Any]:
+        rows = self.qs.model._base_manager.filter(pk__in=self.qs.values("pk")[page])
+        return self.shape(rows.order_by(*self.qs.query.order_by))
+
+
 class SecurityLabel(models.TextChoices):
     """密级 of a record as this system knows it. 涉密 (classified) material does not belong here at all: forms and
     imports refuse it (DESIGN §6)."""

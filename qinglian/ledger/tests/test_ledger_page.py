@@ -59,6 +59,27 @@ def test_ledger_page_query_count_does_not_grow(world, django_assert_max_num_quer
         client.get("/ledger/measures.json?level=red")
 
 
+def test_json_pages_walk_the_filtered_ledger_in_order_once_each(world) -> None:
+    """Each page's rows are chosen before they are joined to their problem and source: walking the pages
+    gives every filtered measure once, in ledger order, with its problem, and stops after the last."""
+    _load(world, 60)  # 120 measures: three pages of 50; 30 of them are 推进中
+    client = world.client("clerk_a")
+    for query, expected in (("", 120), ("status=in_progress", 30)):
+        seen, page = [], 1
+        while True:
+            data = client.get(f"/ledger/measures.json?{query}&page={page}").json()
+            seen += data["rows"]
+            if not data["has_next"]:
+                break
+            page += 1
+        positions = list(Measure.objects.filter(pk__in=[r["id"] for r in seen]).order_by("position")
+                         .values_list("pk", flat=True))
+        assert [r["id"] for r in seen] == positions and len(seen) == expected
+        assert page == -(-expected // 50)
+        assert all(r["problem"].startswith("问题") and r["source"] for r in seen)
+        assert all(r["status"] == "in_progress" for r in seen) or not query
+
+
 def test_json_list_has_the_same_rows(world) -> None:
     _load(world)
     data = world.client("clerk_a").get("/ledger/measures.json?status=done").json()
