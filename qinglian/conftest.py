@@ -72,12 +72,17 @@ def browser_page(live_server):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
-    """The test database, and a copy of it as migrated (lib.testing.migrated_database / migrated_sqlite)."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory, request):  # type: ignore[no-untyped-def]
+    """The test database, and a copy of it as migrated (lib.testing.migrated_database / migrated_sqlite).
+    pytest-django makes no test database when no test of the session asks for one (a lone test that runs
+    commands in subprocesses): then there is none to copy, and the copies are migrated where they are used."""
+    from pytest_django.fixtures import _get_databases_for_setup
+
     from qinglian.lib import testing
 
-    with django_db_blocker.unblock():
-        testing.keep_pristine(tmp_path_factory.mktemp("pristine"))
+    if _get_databases_for_setup(request.session.items)[0]:
+        with django_db_blocker.unblock():
+            testing.keep_pristine(tmp_path_factory.mktemp("pristine"))
     yield
     with django_db_blocker.unblock():
         testing.drop_pristine()

@@ -386,11 +386,14 @@ def migrated_sqlite(path: Any) -> None:
 
 def migrated_database(folder: Any) -> str:
     """A DATABASE_URL of a new database of the session's engine, already migrated: a SQLite file in `folder`,
-    or a PostgreSQL database made from the pristine template (drop it with `drop_database`)."""
+    or a PostgreSQL database made from the pristine template (drop it with `drop_database`); empty when the
+    session made no test database (the caller's own `migrate` then does the work)."""
     import secrets
 
-    if "postgresql" in _PRISTINE:
-        return pg_url(_pg_create(f"own_{secrets.token_hex(4)}", _PRISTINE["postgresql"]))
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # no pristine copy (no test database this session): an empty one
+        return pg_url(_pg_create(f"own_{secrets.token_hex(4)}", _PRISTINE.get("postgresql", "template0")))
     path = folder / "own.sqlite3"
     migrated_sqlite(path)
     return f"sqlite:///{path}"

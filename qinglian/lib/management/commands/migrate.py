@@ -23,8 +23,10 @@ class Command(DjangoMigrate):
             raise CommandError(f"无法连接或升级数据库（{connection.settings_dict['NAME']}）：{exc}。请检查 DATABASE_URL。") from exc
         applied = self._applied(connection) - before
         if verbosity >= 1:
-            if applied:
+            if applied > 0:
                 self.stdout.write(f"数据库已升级：应用了 {applied} 个迁移。")
+            elif applied < 0:  # `qinglian migrate app 00NN`: back to an earlier state
+                self.stdout.write(f"数据库已回退：撤销了 {-applied} 个迁移。")
             else:
                 self.stdout.write("数据库已是最新，无需升级。")
 
