@@ -171,9 +171,13 @@ class Gunicorn:
     def __enter__(self) -> list[int]:
         self.servers = [subprocess.Popen(command, cwd=self.root, env=self.env)  # type: ignore[call-overload]
                         for command in self.commands]
-        for port in self.ports:
-            self._ready(port)
-            self.warm_up(port)
+        try:
+            for port in self.ports:
+                self._ready(port)
+                self.warm_up(port)
+        except BaseException:  # a server that does not answer: stop them all (no `with` exit follows)
+            self.__exit__()
+            raise
         return self.ports
 
     def _ready(self, port: int) -> None:
