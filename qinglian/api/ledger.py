@@ -28,8 +28,8 @@ from qinglian.api.base import (
 )
 from qinglian.ledger import services
 from qinglian.ledger.models import Closure, Measure, MeasureStatus, Progress, Source, SourceKind
-from qinglian.ledger.selectors import ROW_RELATED, measure_rows, visible_measures
-from qinglian.lib.models import PageFirst, SecurityLabel, label_q
+from qinglian.ledger.selectors import ROW_RELATED, ledger_page, visible_measures
+from qinglian.lib.models import SecurityLabel, label_q
 from qinglian.org.scoping import subtree_q
 
 router = Router(tags=["整改台账"])
@@ -141,8 +141,8 @@ def measures(request: HttpRequest, unit: int | None = Query(None, ge=1, le=MAX_I
              source: int | None = Query(None, ge=1, le=MAX_ID), overdue: bool = False,
              page: int = Query(1, ge=1, le=10_000)) -> dict[str, Any]:
     filters = {"status": status, "closure": closure, "source": source, "overdue": overdue}
-    qs = measure_rows(request.user, unit_or_root(request, unit), filters)
-    return paged(PageFirst(qs, lambda rows: rows.select_related(*ROW_RELATED)), page, measure_out)
+    rows = ledger_page(request.user, unit_or_root(request, unit), filters, lambda qs: qs.select_related(*ROW_RELATED))
+    return paged(rows, page, measure_out)
 
 
 def _measure(request: HttpRequest, pk: int) -> Measure:

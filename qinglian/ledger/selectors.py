@@ -45,7 +45,7 @@ from qinglian.lib import sql
 from qinglian.lib.memo import memo_key
 from qinglian.lib.models import PageFirst, label_q
 from qinglian.org.models import Person, Role, TeamRole, Unit
-from qinglian.org.scoping import scope_root, subtree_q
+from qinglian.org.scoping import may_see_unit, scope_root, subtree_q
 
 ROW_RELATED = ("problem", "problem__parent", "aspect", "source", "owner", "leader_in_charge", "responsible_unit",
                "unit")
@@ -70,12 +70,22 @@ def visible_measures(user: Any) -> QuerySet[Measure]:
     return qs
 
 
-def measure_rows(user: Any, unit: Unit, filters: dict[str, Any], today: dt.date | None = None) -> QuerySet[Measure]:
-    """The ledger table: measures of `unit`'s subtree the user may see, filtered, in ledger order.
+def ledger_page(user: Any, unit: Unit, filters: dict[str, Any], shape: Callable[[QuerySet[Measure]], QuerySet[Any]],
+                today: dt.date | None = None) -> PageFirst:
+    """The ledger table, the measures of `unit`'s subtree the user may see, filtered, in ledger order, as a
+    page to slice (`PageFirst`): the page's ids are chosen on the measures alone (the subtree as a
+    range of `position`, which starts with the unit's path and follows a moved unit, `ledger_sync_positions`;
+    the clearance; the filters; the ledger order), then read through `visible_to` (the rule, on those rows)
+    in `shape`. With the rule's join in the choosing, PostgreSQL drove a county's page from its 198 units,
+    one probe each (14 ms once the rest of the province held 10× the measures, 1 ms from the index)."""
+    chosen = Measure.objects.filter(label_q(Measure, getattr(user, "clearance", ""))).in_subtree(unit)
+    if not may_see_unit(user, unit):
+        chosen = chosen.none()
+    return PageFirst(_filtered(chosen, unit, filters, today), shape(Measure.objects.visible_to(user)))
 
-    The subtree is a range on `position` (one index with the filters); `visible_to` stays as the rule."""
+
+def _filtered(qs: QuerySet[Measure], unit: Unit, filters: dict[str, Any], today: dt.date | None) -> QuerySet[Measure]:
     today = today or timezone.localdate()
-    qs = Measure.objects.visible_to(user).in_subtree(unit)
     if status := filters.get("status"):
         qs = qs.filter(status=status)
     if closure := filters.get("closure"):
@@ -158,9 +168,8 @@ class LedgerRow:
         }
 
 
-def row_values(qs: QuerySet[Measure]) -> PageFirst:
-    """`ROW_VALUES` of the ledger query `qs`, to be sliced as a page (the page's ids first, `PageFirst`)."""
-    return PageFirst(qs, lambda rows: rows.values(*ROW_VALUES))
+def row_values(qs: QuerySet[Measure]) -> QuerySet[Any]:
+    return qs.values(*ROW_VALUES)
 
 
 def _with_names(values: list[dict[str, Any]]) -> list[dict[str, Any]]:

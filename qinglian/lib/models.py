@@ -16,17 +16,17 @@ from qinglian.lib import tracking
 
 
 class PageFirst:
-    """A filtered, ordered queryset sliced as a page: the page's ids are chosen on `qs` itself (its filters and
-    its order, one index range where there is one) and only those rows are read in `shape` (`.values(…)`,
-    `.select_related(…)`). With the joins in the same statement PostgreSQL hashed every joined table and sorted
-    all the matches for each page (18-25 ms at 10,000 units where the ids take 1-2)."""
+    """A page of `rows` chosen on `chosen`: the filtered, ordered candidates (one table, one index range where
+    there is one) give the page's ids, and only those ids are read from `rows` (the visibility rule and the
+    shape: `.values(…)`, `.select_related(…)`), in `chosen`'s order. With the joins in the same statement
+    PostgreSQL hashed every joined table and sorted all the matches for each page (18-25 ms at 10,000 units
+    where the ids take 1-2). `chosen` must lie within what `rows` may show; `rows` is the rule."""
 
-    def __init__(self, qs: models.QuerySet[Any], shape: Any = lambda rows: rows) -> None:
-        self.qs, self.shape = qs, shape
+    def __init__(self, chosen: models.QuerySet[Any], rows: models.QuerySet[Any]) -> None:
+        self.chosen, self.rows = chosen, rows
 
     def __getitem__(self, page: slice) -> models.QuerySet[Any]:
-        rows = self.qs.model._base_manager.filter(pk__in=self.qs.values("pk")[page])
-        return self.shape(rows.order_by(*self.qs.query.order_by))
+        return self.rows.filter(pk__in=self.chosen.values("pk")[page]).order_by(*self.chosen.query.order_by)
 
 
 class SecurityLabel(models.TextChoices):

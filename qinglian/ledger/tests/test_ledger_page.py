@@ -80,6 +80,20 @@ def test_json_pages_walk_the_filtered_ledger_in_order_once_each(world) -> None:
         assert all(r["status"] == "in_progress" for r in seen) or not query
 
 
+def test_a_sort_key_pointing_into_another_subtree_shows_no_one_a_measure_they_may_not_see(world) -> None:
+    """The page is chosen by the sort key (`position`) and read through the scoping rule: a key gone wrong
+    (set by hand here) hides a row at worst, never shows another unit's; re-syncing the keys brings it back."""
+    from qinglian.ledger.services import ledger_sync_positions
+
+    _load(world)
+    Measure.objects.filter(text="B措施").update(position=world.a.path + "|0")  # inside 县委宣传部's range
+    texts = {r["text"] for r in world.client("clerk_a").get("/ledger/measures.json").json()["rows"]}
+    assert "B措施" not in texts and "措施0-0" in texts
+    assert world.client("clerk_b").get("/ledger/measures.json").json()["rows"] == []
+    assert ledger_sync_positions() == 1
+    assert [r["text"] for r in world.client("clerk_b").get("/ledger/measures.json").json()["rows"]] == ["B措施"]
+
+
 def test_json_list_has_the_same_rows(world) -> None:
     _load(world)
     data = world.client("clerk_a").get("/ledger/measures.json?status=done").json()
