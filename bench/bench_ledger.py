@@ -198,10 +198,10 @@ def main() -> None:
     connection.close()
     for label, path, target in (("HTML 台账页", "/ledger/?status=in_progress", 150),
                                 ("JSON 列表", "/ledger/measures.json?status=in_progress", 300)):
-        with Gunicorn(ROOT, path, cookie) as port:
-            repeated = load(port, path, cookie, 8, args.seconds)
+        with Gunicorn(ROOT, path, cookie) as ports:
+            repeated = load(ports, path, cookie, 8, args.seconds)
             # a new question every request (an unknown parameter changes the memo key, not the rows)
-            fresh = load(port, [f"{path}&n={i}" for i in range(20_000)], cookie, 8, args.seconds)
+            fresh = load(ports, [f"{path}&n={i}" for i in range(20_000)], cookie, 8, args.seconds)
         print(f"\n{label}吞吐：gunicorn 2 个 worker（gthread，同 qinglian serve），本机回环 8 个连接 {args.seconds:.0f} s：\n"
               f"  重复查看 {repeated.line()}（目标 ≥ {target} req/s）\n  每次都是新问题 {fresh.line()}")
 

@@ -8,8 +8,9 @@ when redis-server or valkey-server is installed; prints figures; changes nothing
     (small, while developing: --units 500 --scale 3 --seconds 3 --reports 200)
 
 Prints one row per question: requests a second with 1 gunicorn process and with 2 (each 2 threads, as
-`qinglian serve`, each on its own port with the connections spread over them, as nginx does in front), their ratio and the target; "新问题" asks something no memo holds (another page, filter or
-period every request), "重复" the same question again. Then the root's statistics p95 (in-process and over
+`qinglian serve`, each on its own port with the connections spread over them, as nginx does in front), their
+ratio and the target; "新问题" asks something no memo holds (another page, filter or period every request),
+"重复" the same question again. Then the root's statistics p95 (in-process and over
 HTTP), the scoping query's own time, the batch of reports with 1 and 2 `qinglian worker` processes, and the
 county's questions again after `--scale`× the data is put in the other subtrees (the cost must not grow).
 Targets: fresh ledger JSON ≥ 300 req/s, ledger page ≥ 150 req/s (2 processes), root statistics p95 < 50 ms,
@@ -173,12 +174,12 @@ def throughput(qs: list[tuple[str, str, list[str], float | None]], cookie: str, 
     results: dict[tuple[str, int], Any] = {}
     for workers in (1, 2):
         # N app processes on N ports, the connections spread over them, as nginx in front does (deploy.md)
-        with Gunicorn(ROOT, qs[0][1], cookie, workers=1, servers=workers) as port:
+        with Gunicorn(ROOT, qs[0][1], cookie, workers=1, servers=workers) as ports:
             for label, path, fresh, _ in qs:
                 cache.clear()  # the shared cache (Redis): nothing a previous run asked is remembered
-                results[(f"{label}，新问题", workers)] = load(port, fresh, cookie, CONNECTIONS, seconds)
-                load(port, path, cookie, 2, 1)  # remembered once
-                results[(f"{label}，重复", workers)] = load(port, path, cookie, CONNECTIONS, seconds)
+                results[(f"{label}，新问题", workers)] = load(ports, fresh, cookie, CONNECTIONS, seconds)
+                load(ports, path, cookie, 2, 1)  # remembered once
+                results[(f"{label}，重复", workers)] = load(ports, path, cookie, CONNECTIONS, seconds)
     rows = []
     for label, _, _, target in qs:
         for kind in ("新问题", "重复"):
@@ -189,7 +190,8 @@ def throughput(qs: list[tuple[str, str, list[str], float | None]], cookie: str, 
 
 
 def print_table(rows: list[list[Any]], seconds: float) -> None:
-    print(f"\n吞吐（gunicorn gthread，每进程 2 线程，各占一个端口、连接平均分给各进程（如 nginx 轮询），PostgreSQL，缓存 {'Redis（共享）' if CACHE else '各进程内存'}；"
+    print(f"\n吞吐（gunicorn gthread，每进程 2 线程，各占一个端口、连接平均分给各进程（如 nginx 轮询），PostgreSQL，"
+          f"缓存 {'Redis（共享）' if CACHE else '各进程内存'}；"
           f"本机回环 {CONNECTIONS} 个连接，每项 {seconds:.0f} s）：")
     print(f"  {'问题':<22}{'1 进程 req/s':>14}{'2 进程 req/s':>14}{'2:1':>7}{'p99（2 进程）':>14}  目标")
     for label, one, two, aim in rows:
@@ -307,9 +309,9 @@ def main() -> None:
     rows = throughput(qs, cookie, args.seconds)
     print_table(rows, args.seconds)
     root_fresh = qs[3][2][:200]
-    with Gunicorn(ROOT, qs[3][1], cookie, workers=1, servers=2) as port:
+    with Gunicorn(ROOT, qs[3][1], cookie, workers=1, servers=2) as ports:
         cache.clear()
-        http = latencies(port, root_fresh, cookie)
+        http = latencies(ports, root_fresh, cookie)
     print(f"\n全省（根）统计，不用记忆：进程内 figures() p50 {r50:.1f} ms，p95 {r95:.1f} ms；"
           f"HTTP（2 进程，逐个新问题 {len(http)} 次）p50 {pct(http, 50):.1f} ms，p95 {pct(http, 95):.1f} ms"
           f"（目标 p95 < 50 ms：{'达标' if max(r95, pct(http, 95)) < 50 else '未达标'}）")

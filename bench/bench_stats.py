@@ -182,9 +182,9 @@ def _load(args, county, root, a, b) -> None:  # type: ignore[no-untyped-def]
     # new questions: every (from, to) pair of January × June–December, most of them not month-aligned
     fresh = [f"/stats/figures.json?unit={county.pk}&from={a + dt.timedelta(days=i)}&to={dt.date(YEAR, 6, 1) + dt.timedelta(days=j)}"
              for j in range(214) for i in range(31)]
-    with Gunicorn(ROOT, path, cookie) as port:
-        repeated = load(port, path, cookie, 8, args.seconds)
-        new = load(port, fresh, cookie, 8, args.seconds)
+    with Gunicorn(ROOT, path, cookie) as ports:
+        repeated = load(ports, path, cookie, 8, args.seconds)
+        new = load(ports, fresh, cookie, 8, args.seconds)
     print(f"\nJSON 端点（县级问题）吞吐：gunicorn 2 个 worker（gthread，同 qinglian serve），本机回环 8 个连接 "
           f"{args.seconds:.0f} s：\n  重复提问 {repeated.line()}（目标 ≥ 300 req/s）\n  每次都是新问题 {new.line()}")
 

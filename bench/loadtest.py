@@ -57,21 +57,18 @@ end
 """
 
 
-def load(port: int | list[int], path: str | list[str], cookie: str, connections: int = 8,
-         seconds: float = 20.0) -> Load:
-    """`path`, or each of a list of paths in turn (a new question every request, so no memo answers it);
-    the connections spread evenly over the servers `port` lists."""
+def load(ports: list[int], path: str | list[str], cookie: str, connections: int = 8, seconds: float = 20.0) -> Load:
+    """`path`, or each of a list of paths in turn (a new question every request, so no memo answers it), to the
+    servers on `ports` (`Gunicorn`'s), the connections spread evenly over them."""
     assert 0 < connections <= 64 and 0 < seconds <= 120
     paths = [path] if isinstance(path, str) else path
-    ports = [port] if isinstance(port, int) else port
     url = f"http://127.0.0.1:{ports[0]}{paths[0]}"
     if shutil.which("wrk"):
         with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
             script.write(WRK_SCRIPT % {"paths": ",".join(f'"{p}"' for p in paths), "ports": ",".join(map(str, ports))})
             script.flush()
             out = subprocess.run(["wrk", f"-t{len(ports)}", f"-c{connections}", f"-d{int(seconds)}s", "--latency",
-                                  "--timeout",
-                                  "10s", "-s", script.name, "-H", f"Cookie: {cookie}", url], capture_output=True,
+                                  "--timeout", "10s", "-s", script.name, "-H", f"Cookie: {cookie}", url], capture_output=True,
                                  text=True, check=True, timeout=seconds + 30).stdout
         total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
         non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -122,10 +119,10 @@ def _threaded(ports: list[int], paths: list[str], cookie: str, connections: int,
                 lat[int(len(lat) * 0.99)] if lat else 0.0)
 
 
-def latencies(port: int | list[int], paths: list[str], cookie: str) -> list[float]:
-    """One request after another on one kept-alive connection, each path once: the milliseconds of each (for a
-    p95 that wrk's --latency, with its 50/75/90/99, does not print)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port if isinstance(port, int) else port[0], timeout=10)
+def latencies(ports: list[int], paths: list[str], cookie: str) -> list[float]:
+    """One request after another on one kept-alive connection to the first server, each path once: the
+    milliseconds of each (for a p95 that wrk's --latency, with its 50/75/90/99, does not print)."""
+    conn = http.client.HTTPConnection("127.0.0.1", ports[0], timeout=10)
     out = []
     for path in paths:
         t = time.perf_counter()

@@ -63,7 +63,6 @@ MEASURE_SHARES: list[Callable[[Any], Q]] = []
 
 def visible_measures(user: Any) -> QuerySet[Measure]:
     """The measures `user` may open: those of its units (`visible_to`), and those shared with its unit."""
-
     qs = Measure.objects.visible_to(user)
     for share in MEASURE_SHARES:
         qs = qs | Measure.objects.filter(share(user)).filter(label_q(Measure, getattr(user, "clearance", "")))

@@ -34,4 +34,3 @@ def test_migrate_reports_going_back_and_forward(db: None, tmp_path: Path) -> Non
         assert "数据库已升级：应用了 1 个迁移。" in migrate("ledger")
     finally:
         drop_database(url)
-
