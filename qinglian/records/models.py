@@ -301,6 +301,29 @@ class Duty(Record):
         return self.text
 
 
+class DutyEvidence(models.Model):
+    """Pre-aggregate of duty evidence: the first day in one period of its list's year on which a duty was
+    evidenced (a record of one of its kinds by its list's unit, or a record linked to it by hand; not shown to
+    users). A duty is done on `as_of` when its judged period's row has `first_on` on or before the judged day, so
+    the province's 当期待履行 is one join instead of one probe of the records per duty.
+
+    Kept by `records.services.duty_evidence_refresh` in the same transaction as every write that can change it
+    (an activity's unit, kind, day or deletion; a duty's frequency, kinds or links); `tally_rebuild()` recomputes
+    it after bulk loads, and `records.selectors.duty_statuses`, which reads the records, is what it must equal."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()  # the period's first day
+    first_on = models.DateField()
+
+    class Meta:
+        verbose_name = "责任事项佐证预汇总"
+        verbose_name_plural = "责任事项佐证预汇总"
+        constraints = [models.UniqueConstraint(fields=["duty", "start"], name="duty_evidence_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.duty_id}/{self.start}: {self.first_on}"
+
+
 # -- responsibility letters (责任书 / 廉政承诺书) ----------------------------------------------------------
 class LetterKind(models.TextChoices):
     RESPONSIBILITY = "responsibility", "党风廉政建设责任书"

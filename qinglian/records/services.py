@@ -24,6 +24,7 @@ from qinglian.lib.security import label_problem
 from qinglian.lib.services import record_create, record_delete, record_restore, record_update
 from qinglian.org.models import SEGMENT, Person, Role, TeamRole, Unit, path_prefixes
 from qinglian.org.scoping import may_see_unit, may_write_unit
+from qinglian.records.evidence import duties_evidenced_by, duty_evidence_rebuild, duty_evidence_refresh
 from qinglian.records.models import (
     Activity,
     ActivityKind,
@@ -34,6 +35,7 @@ from qinglian.records.models import (
     Category,
     Control,
     Duty,
+    DutyEvidence,
     DutyList,
     DutyListKind,
     Grain,
@@ -180,7 +182,8 @@ def rollup_rebuild(**_: Any) -> None:
 
 @transaction.atomic
 def tally_rebuild() -> int:
-    """Recompute the whole pre-aggregate from the records (after bulk loads or a changed 补录 threshold).
+    """Recompute the whole pre-aggregate, and the duties' (`records.evidence`), from the records (after bulk
+    loads or a changed 补录 threshold).
 
     One INSERT … SELECT … GROUP BY per month and per year, in plain SQL that SQLite and PostgreSQL both run
     (no date functions: each statement gets its month's or year's bounds as parameters).
@@ -188,6 +191,7 @@ def tally_rebuild() -> int:
     ActivityTally.objects.all().delete()
     ActivityTotal.objects.all().delete()
     ActivityRollup.objects.all().delete()  # here too: with no records left the rebuild stops below
+    duty_evidence_rebuild()
     bounds = Activity.objects.aggregate(lo=Min("happened_on"), hi=Max("happened_on"))
     if bounds["lo"] is None:
         return 0
@@ -219,7 +223,8 @@ def tally_rebuild() -> int:
     rollup_rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # the tables were rewritten: statistics for the planner now
-            cursor.execute(f"ANALYZE {per_unit}, {total}, {ActivityRollup._meta.db_table}")
+            cursor.execute(f"ANALYZE {per_unit}, {total}, {ActivityRollup._meta.db_table}, "
+                           f"{DutyEvidence._meta.db_table}")
     return ActivityTally.objects.count()
 
 
@@ -270,6 +275,7 @@ def activity_create(*, user: Any, data: ActivityInput, files: Sequence[UploadedF
         activity.talked_to.set(data.talked_to)
         _attach(user=user, activity=activity, files=uploads, written=written)
         tally_apply([activity], +1)
+        duty_evidence_refresh(duties_evidenced_by([activity]))
     return activity
 
 
@@ -295,6 +301,7 @@ def activity_update(*, user: Any, activity: Activity, data: ActivityInput, versi
         if old.deleted_at is None:
             tally_apply([old], -1)
             tally_apply([updated], +1)
+            duty_evidence_refresh(duties_evidenced_by([old, updated]))
     return updated
 
 
@@ -306,6 +313,7 @@ def activity_delete(*, user: Any, activity: Activity, request: Any = None) -> Ac
         obj = record_delete(user=user, obj=activity, request=request)
         if was_alive:
             tally_apply([obj], -1)
+            duty_evidence_refresh(duties_evidenced_by([obj]))
     return obj
 
 
@@ -317,6 +325,7 @@ def activity_restore(*, user: Any, activity: Activity, request: Any = None) -> A
         obj = record_restore(user=user, obj=activity, request=request)
         if was_deleted:
             tally_apply([obj], +1)
+            duty_evidence_refresh(duties_evidenced_by([obj]))
     return obj
 
 
@@ -351,6 +360,7 @@ def activities_import(*, user: Any, rows: Sequence[ActivityInput], source: str =
         talk.objects.bulk_create([talk(activity_id=a.pk, person_id=p.pk) for a, r in zip(created, rows, strict=True)
                                   for p in {p.pk: p for p in r.talked_to}.values()])
         tally_apply(created, +1)
+        duty_evidence_refresh(duties_evidenced_by(created))
         audit_log(action=Action.IMPORT, summary=f"从 Excel 导入纪实记录 {len(created)} 条{('（' + source + '）') if source else ''}",
                   actor=user, after={"ids": [a.pk for a in created]})
     return created
@@ -410,6 +420,7 @@ def duty_add(*, user: Any, duty_list: DutyList, text: str, frequency: str, kinds
         duty = record_create(user=user, obj=Duty(duty_list=duty_list, text=text.strip(), frequency=frequency,
                                                  order=order), request=request)
         duty.kinds.set(kinds)
+        duty_evidence_refresh([duty.pk])
     return duty
 
 
@@ -427,6 +438,7 @@ def duty_update(*, user: Any, duty: Duty, text: str, frequency: str, kinds: Sequ
         updated = record_update(user=user, obj=duty, data={"text": text.strip(), "frequency": frequency},
                                 version=version, summary=f"修改责任事项：{text.strip()}{note}", request=request)
         updated.kinds.set(kinds)
+        duty_evidence_refresh([updated.pk])
     return updated
 
 
@@ -445,6 +457,7 @@ def duty_link(*, user: Any, duty: Duty, activity: Activity, linked: bool = True,
             duty.linked.add(activity)
         else:
             duty.linked.remove(activity)
+        duty_evidence_refresh([duty.pk])
         audit_log(action=Action.UPDATE, summary=f"{'关联' if linked else '取消关联'}纪实记录“{activity}”与责任事项“{duty}”",
                   actor=user, obj=duty, after={"activity": activity.pk, "linked": linked})
 

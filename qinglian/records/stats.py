@@ -29,6 +29,7 @@ from qinglian.records.models import (
     ActivityTotal,
     Category,
     Duty,
+    DutyEvidence,
     DutyList,
     Frequency,
     Grain,
@@ -381,29 +382,21 @@ class DutyProvider:
 @functools.cache
 def _duty_sql(whole: bool) -> str:
     """`DutyProvider._statuses` counted in one statement (see lib.sql): the scope's duties of the year, and those
-    with no evidence in their judged period. Every duty of one frequency is judged in the same window (the lists
-    are all of one year), so each frequency's window is a pair of parameters; a duty is evidenced by a record of
-    one of its kinds by its list's unit, or by a record linked by hand (`records.selectors.duty_statuses`)."""
-    t = sql.tables(Duty, DutyList, Activity)
-    kinds, linked = Duty.kinds.through._meta.db_table, Duty.linked.through._meta.db_table
+    evidenced in their judged period. Every duty of one frequency is judged in the same window (the lists are all
+    of one year), so each frequency's window is a pair of parameters; whether a duty was evidenced in it is read
+    from the pre-aggregate (`DutyEvidence`: the first evidence day of each of its periods), one row per duty
+    instead of a probe of the records per duty."""
+    t = sql.tables(Duty, DutyList, DutyEvidence)
     start = " ".join(f"WHEN %(f_{f})s THEN %(s_{f})s" for f in Frequency.values)
     last = " ".join(f"WHEN %(f_{f})s THEN %(l_{f})s" for f in Frequency.values)
-    window = f"a.happened_on >= CASE d.frequency {start} END AND a.happened_on <= CASE d.frequency {last} END"
-    # identifiers from the models (lib.sql.tables), every value a bound parameter. NOT EXISTS in WHERE, not
-    # inside CASE: PostgreSQL then plans the evidence as one anti-join (hash or index probes as the subtree's
-    # size asks), not a subplan per duty (whose cost estimate alone set off JIT compilation at the root).
+    # identifiers from the models (lib.sql.tables), every value a bound parameter. One pass over the scope's
+    # duties (no CTE read twice): the evidence row of each one's judged period, if any, is joined to it.
     return f"""
-        WITH scoped AS (
-            SELECT d.id, d.frequency, l.unit_id FROM {t["duty"]} d JOIN {t["dutylist"]} l ON l.id = d.duty_list_id
-            WHERE d.deleted_at IS NULL AND l.deleted_at IS NULL AND l.year = %(year)s
-              AND {sql.in_subtree("l.unit_id", whole)})
-        SELECT (SELECT COUNT(*) FROM scoped), (SELECT COUNT(*) FROM scoped d
-            WHERE NOT EXISTS (
-                SELECT 1 FROM {kinds} k JOIN {t["activity"]} a ON a.kind_id = k.activitykind_id
-                WHERE k.duty_id = d.id AND a.unit_id = d.unit_id AND a.deleted_at IS NULL AND {window})
-            AND NOT EXISTS (
-                SELECT 1 FROM {linked} x JOIN {t["activity"]} a ON a.id = x.activity_id
-                WHERE x.duty_id = d.id AND a.deleted_at IS NULL AND {window}))"""  # nosec B608
+        SELECT COUNT(*), COUNT(e.duty_id) FROM {t["duty"]} d JOIN {t["dutylist"]} l ON l.id = d.duty_list_id
+        LEFT JOIN {t["dutyevidence"]} e ON e.duty_id = d.id AND e.start = CASE d.frequency {start} END
+            AND e.first_on <= CASE d.frequency {last} END
+        WHERE d.deleted_at IS NULL AND l.deleted_at IS NULL AND l.year = %(year)s
+          AND {sql.in_subtree("l.unit_id", whole)}"""  # nosec B608
 
 
 def duty_counts(scope: Scope) -> tuple[int, int]:
@@ -416,8 +409,8 @@ def duty_counts(scope: Scope) -> tuple[int, int]:
     for f in Frequency.values:
         period, last = judged_period(Duty(duty_list=DutyList(year=year), frequency=f), as_of)
         params |= {f"f_{f}": f, f"s_{f}": sql.day(period.start), f"l_{f}": sql.day(last)}
-    ((total, due),) = sql.fetch(_duty_sql(scope.whole), params)
-    return int(total), int(due)
+    ((total, done),) = sql.fetch(_duty_sql(scope.whole), params)
+    return int(total), int(total) - int(done)
 
 
 def register_all() -> None:
