@@ -59,8 +59,8 @@ def county_table(towns: Sequence[str], *, quarter: str = "2026年第三季度") 
     last = 3 + len(towns)
     ws.cell(row=last + 1, column=1, value="合计")
     ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=2)
-    for c in "CDEG":
-        ws[f"{c}{last + 1}"] = f"=SUM({c}4:{c}{last})"
+    for col in "CDEG":
+        ws[f"{col}{last + 1}"] = f"=SUM({col}4:{col}{last})"
     ws.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=8)
     ws.cell(row=last + 2, column=1, value="注：请各乡镇党委于10月10日前报县纪委监委党风政风监督室。")
     ws.column_dimensions["B"].width = 14
