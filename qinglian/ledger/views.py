@@ -39,7 +39,6 @@ from qinglian.ledger.selectors import (
     ledger_rows,
     open_order_counts,
     problem_timeline,
-    row_values,
     todo_for,
     visible_measures,
     with_warnings,
@@ -111,7 +110,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
     def listing() -> str:
         form = forms.LedgerFilter(request.GET)
-        page = paginate(ledger_page(request.user, unit, form.filters(), row_values), request)
+        page = paginate(ledger_page(request.user, unit, form.filters()), request)
         page.rows = ledger_rows(page.rows)
         context = {"form": form, "page": page, "open_orders": open_order_counts(request.user, unit)}
         return render_to_string("ledger/_rows.html" if fragment else "ledger/_listing.html", context, request)
@@ -131,7 +130,7 @@ def measures_json(request: HttpRequest) -> HttpResponse:
         form = forms.LedgerFilter(request.GET)
         if not form.is_valid():
             return None
-        page = paginate(ledger_page(request.user, unit, form.filters(), row_values), request)
+        page = paginate(ledger_page(request.user, unit, form.filters()), request)
         rows = [r.as_json() for r in ledger_rows(page.rows)]
         return json.dumps({"page": page.number, "has_next": page.has_next, "rows": rows},
                           ensure_ascii=False, cls=DjangoJSONEncoder).encode()

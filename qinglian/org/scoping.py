@@ -23,6 +23,14 @@ def scope_root(user: Any) -> Unit | None:
     return user.unit if user.unit_id and user.unit.deleted_at is None else None
 
 
+def rule_key(user: Any) -> tuple[str | None, str]:
+    """Everything of `user` that `Record.visible_to` reads (its scope root and its clearance): two accounts with
+    the same key see the same rows, so a statement compiled from the rule for one serves the other
+    (`lib.models.ValuesPage`). A rule that comes to read more of the account must add it here."""
+    root = scope_root(user)
+    return (root.path if root is not None else None, getattr(user, "clearance", ""))
+
+
 def visible_unit_q(user: Any, field: str = "unit") -> Q:
     """A Q on a model whose unit sits at `field` ("self" for Unit itself)."""
     root = scope_root(user)
