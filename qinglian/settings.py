@@ -165,7 +165,7 @@ if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL}：请写成 redis://主机:端口/库号（Valkey 与 Redis 均可），如 redis://127.0.0.1:6379/0。")
 QINGLIAN_SHARED_CACHE = bool(CACHE_URL)
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+    CACHES = {"default": {"BACKEND": "qinglian.lib.cache.RedisCache", "LOCATION": CACHE_URL,
                           "KEY_PREFIX": "qinglian", "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2}}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # only shared: a per-process copy would go stale
 
