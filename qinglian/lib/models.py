@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Self
 
 from django.conf import settings
@@ -45,6 +46,18 @@ class PageFirst:
         return self.rows.filter(pk__in=picked).order_by(*self.chosen.query.order_by)
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """A page's candidates written as plain SQL over one table: `where` (its `%s` parameters in `params`), in the
+    order of `order` (column names, "-" for descending). For a page whose queryset cost more to build than to
+    answer; a test holds it equal to what the queryset would choose."""
+
+    model: type[models.Model]
+    where: str
+    params: tuple[Any, ...]
+    order: tuple[str, ...]
+
+
 class ValuesPage:
     """`PageFirst` for plain values, at the cost of one statement: the page's ids are chosen as there (the ORM
     compiles `chosen`, bounds bound), and the rows are read through a statement compiled once per `key` from
@@ -58,16 +71,19 @@ class ValuesPage:
     PAGE = "ql_page"
     _statements: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], tuple[int, ...]]] = {}
 
-    def __init__(self, chosen: models.QuerySet[Any], rows: Callable[[], models.QuerySet[Any]],
+    def __init__(self, chosen: models.QuerySet[Any] | Chosen | None, rows: Callable[[], models.QuerySet[Any]],
                  names: Sequence[str], key: tuple[Any, ...], few: bool = False) -> None:
+        """`chosen` None: nothing to page."""
         self.chosen, self.rows, self.names, self.few = chosen, rows, tuple(names), few
-        self.key = (chosen.model._meta.label, connection.vendor, self.names, chosen.query.order_by, *key)
+        self.order = (chosen.order if isinstance(chosen, Chosen) else
+                      tuple(str(o) for o in chosen.query.order_by) if chosen is not None else ())
+        self.key = (connection.vendor, self.names, self.order, *key)
 
     def _statement(self) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
         found = self._statements.get(self.key)
         if found is None:
             qs = (self.rows().filter(pk__in=RawSQL(f"SELECT id FROM {self.PAGE}", ()))  # a fixed name  # nosec B611
-                  .order_by(*self.chosen.query.order_by))
+                  .order_by(*self.order))
             sql, params = qs.query.sql_with_params()
             dates = tuple(i for i, name in enumerate(self.names)
                           if isinstance(_field(qs.model, name), models.DateField)
@@ -83,13 +99,26 @@ class ValuesPage:
         PostgreSQL they are all read by their own index and then sorted, behind a fence. Otherwise the plan
         prepared for every page (its bounds are parameters) walks the ledger order, which suits a filter that
         keeps many rows and costs a window's eighth page 10 ms of rows dropped on the way."""
-        if not (self.few and connection.vendor == "postgresql"):
+        q = connection.ops.quote_name
+        fence = self.few and connection.vendor == "postgresql"
+        columns = [o.lstrip("-") for o in self.order]
+        if self.chosen is None:
+            raise EmptyResultSet
+        if isinstance(self.chosen, Chosen):
+            c = self.chosen
+            table, pk = q(c.model._meta.db_table), q(c.model._meta.pk.column)
+            if not fence:
+                by = ", ".join(f"{q(o.lstrip('-'))}{' DESC' if o.startswith('-') else ''}" for o in self.order)
+                return (f"SELECT {pk} FROM {table} WHERE {c.where}" + (f" ORDER BY {by}" if by else ""),  # nosec B608
+                        c.params)
+            sql = f"SELECT {pk} AS pk{''.join(f', {q(x)}' for x in columns)} FROM {table} WHERE {c.where}"  # nosec B608
+            params = c.params
+        elif not fence:
             sql, params = self.chosen.values("pk").query.sql_with_params()
             return sql, tuple(params)
-        order = [str(o) for o in self.chosen.query.order_by]
-        sql, params = self.chosen.order_by().values("pk", *(o.lstrip("-") for o in order)).query.sql_with_params()
-        q = connection.ops.quote_name
-        by = ", ".join(f"c.{q(o.lstrip('-'))}{' DESC' if o.startswith('-') else ''}" for o in order) or "c.pk"
+        else:
+            sql, params = self.chosen.order_by().values("pk", *columns).query.sql_with_params()
+        by = ", ".join(f"c.{q(o.lstrip('-'))}{' DESC' if o.startswith('-') else ''}" for o in self.order) or "c.pk"
         return f"SELECT c.pk FROM ({sql} OFFSET 0) c ORDER BY {by}", tuple(params)  # the ORM's own text  # nosec B608
 
     def __getitem__(self, page: slice) -> list[dict[str, Any]]:
