@@ -59,14 +59,15 @@ class Chosen:
 
 
 class ValuesPage:
-    """`PageFirst` for plain values, at the cost of one statement: the page's ids are chosen as there (the ORM
-    compiles `chosen`, bounds bound), and the rows are read through a statement compiled once per `key` from
-    `rows()` (the rule, the columns, the order) — the same text and the same parameters for everyone whose
-    rule is the same (`org.scoping.rule_key`). Building and compiling the rows' queryset and making its values
+    """`PageFirst` for plain values, at the cost of one statement: the page's ids are chosen as there (bounds
+    bound), and the rows are read through a statement compiled once per `key` from `rows()` (the rule, the
+    columns, the order): the same text and parameters for everyone whose rule is the same
+    (`org.scoping.rule_key`). Building and compiling the rows' queryset and making its values
     cost more than PostgreSQL spent answering them (1 ms of Python against 0.6 ms).
 
     `rows()` must be a `.values(*names)` queryset (the rule and the shape); it is read in `chosen`'s order, for
-    the ids of `PAGE`, the page's ids as a CTE. Values come as the database gives them, with dates made dates (SQLite keeps them as text)."""
+    the ids of `PAGE`, the page's ids as a CTE. `chosen` is a queryset, or a `Chosen` written by hand. Values
+    come as the database gives them, with dates made dates (SQLite keeps them as text)."""
 
     PAGE = "ql_page"
     _statements: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], tuple[int, ...]]] = {}
@@ -77,7 +78,7 @@ class ValuesPage:
         self.chosen, self.rows, self.names, self.few = chosen, rows, tuple(names), few
         self.order = (chosen.order if isinstance(chosen, Chosen) else
                       tuple(str(o) for o in chosen.query.order_by) if chosen is not None else ())
-        self.key = (connection.vendor, self.names, self.order, *key)
+        self.key = (getattr(chosen, "model", None), connection.vendor, self.names, self.order, *key)
 
     def _statement(self) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
         found = self._statements.get(self.key)
@@ -95,31 +96,25 @@ class ValuesPage:
         return found
 
     def _chosen(self) -> tuple[str, tuple[Any, ...]]:
-        """The ids in order. `few` (the filters leave a few hundred rows, as a 黄色/绿色预警 window does): on
-        PostgreSQL they are all read by their own index and then sorted, behind a fence. Otherwise the plan
-        prepared for every page (its bounds are parameters) walks the ledger order, which suits a filter that
-        keeps many rows and costs a window's eighth page 10 ms of rows dropped on the way."""
-        q = connection.ops.quote_name
-        fence = self.few and connection.vendor == "postgresql"
-        columns = [o.lstrip("-") for o in self.order]
+        """The ids in order, from the candidates as a derived table (which PostgreSQL and SQLite fold into the
+        statement). `few` (the filters leave a few hundred rows, as a 黄色/绿色预警 window does): on PostgreSQL the
+        candidates are read whole by their own index behind a fence (`OFFSET 0`) and then sorted; otherwise the
+        plan prepared for every page (its bounds are parameters) walks the ledger order, which suits a filter
+        that keeps many rows and cost a window's eighth page 10 ms of rows dropped on the way."""
         if self.chosen is None:
             raise EmptyResultSet
+        q = connection.ops.quote_name
+        columns = [o.lstrip("-") for o in self.order]
         if isinstance(self.chosen, Chosen):
             c = self.chosen
-            table, pk = q(c.model._meta.db_table), q(c.model._meta.pk.column)
-            if not fence:
-                by = ", ".join(f"{q(o.lstrip('-'))}{' DESC' if o.startswith('-') else ''}" for o in self.order)
-                return (f"SELECT {pk} FROM {table} WHERE {c.where}" + (f" ORDER BY {by}" if by else ""),  # nosec B608
-                        c.params)
-            sql = f"SELECT {pk} AS pk{''.join(f', {q(x)}' for x in columns)} FROM {table} WHERE {c.where}"  # nosec B608
-            params = c.params
-        elif not fence:
-            sql, params = self.chosen.values("pk").query.sql_with_params()
-            return sql, tuple(params)
+            select = (f"SELECT {q(c.model._meta.pk.column)} AS pk{''.join(f', {q(x)}' for x in columns)} "  # nosec B608
+                      f"FROM {q(c.model._meta.db_table)} WHERE {c.where}")
+            params: Sequence[Any] = c.params
         else:
-            sql, params = self.chosen.order_by().values("pk", *columns).query.sql_with_params()
+            select, params = self.chosen.order_by().values("pk", *columns).query.sql_with_params()
+        fence = " OFFSET 0" if self.few and connection.vendor == "postgresql" else ""
         by = ", ".join(f"c.{q(o.lstrip('-'))}{' DESC' if o.startswith('-') else ''}" for o in self.order) or "c.pk"
-        return f"SELECT c.pk FROM ({sql} OFFSET 0) c ORDER BY {by}", tuple(params)  # the ORM's own text  # nosec B608
+        return f"SELECT c.pk FROM ({select}{fence}) c ORDER BY {by}", tuple(params)  # the ORM's own text  # nosec B608
 
     def __getitem__(self, page: slice) -> list[dict[str, Any]]:
         start, stop = page.start or 0, page.stop
