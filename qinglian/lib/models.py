@@ -20,6 +20,14 @@ from django.db.models.expressions import RawSQL
 from qinglian.lib import tracking
 
 
+def _bounds(page: slice) -> tuple[int, int]:
+    """A page's first row and the row after its last; a page is a bounded, forward slice."""
+    start, stop = page.start or 0, page.stop
+    if stop is None or page.step is not None or start < 0 or stop < start:
+        raise ValueError("a page is a bounded slice of rows, such as [50:101]")
+    return start, stop
+
+
 class PageFirst:
     """A page of `rows` chosen on `chosen`: the filtered, ordered candidates (one table, one index range where
     there is one) give the page's ids, and only those ids are read from `rows` (the visibility rule and the
@@ -35,9 +43,7 @@ class PageFirst:
         self.chosen, self.rows = chosen, rows
 
     def __getitem__(self, page: slice) -> models.QuerySet[Any]:
-        start, stop = page.start or 0, page.stop
-        if stop is None or page.step is not None or start < 0 or stop < start:
-            raise ValueError("PageFirst takes a bounded slice of rows")
+        start, stop = _bounds(page)
         try:
             sql, params = self.chosen.values("pk").query.sql_with_params()
         except EmptyResultSet:  # chosen.none(): nothing to page
@@ -117,9 +123,7 @@ class ValuesPage:
         return f"SELECT c.pk FROM ({select}{fence}) c ORDER BY {by}", tuple(params)  # the ORM's own text  # nosec B608
 
     def __getitem__(self, page: slice) -> list[dict[str, Any]]:
-        start, stop = page.start or 0, page.stop
-        if stop is None or page.step is not None or start < 0 or stop < start:
-            raise ValueError("ValuesPage takes a bounded slice of rows")
+        start, stop = _bounds(page)
         try:
             chosen_sql, chosen_params = self._chosen()
         except EmptyResultSet:
