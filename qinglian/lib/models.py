@@ -129,7 +129,7 @@ class ValuesPage:
         except EmptyResultSet:
             return []
         rows_sql, rows_params, dates = self._statement()
-        with connection.cursor() as cursor, _planned_each_time(self.few):
+        with connection.cursor() as cursor, _planned(self.few):
             cursor.execute(f"WITH {self.PAGE}(id) AS ({chosen_sql} LIMIT %s OFFSET %s) {rows_sql}",  # the ORM's own texts  # nosec B608
                            (*chosen_params, stop - start, start, *rows_params))
             found = cursor.fetchall()
@@ -144,21 +144,35 @@ class ValuesPage:
 
 
 @contextlib.contextmanager
-def _planned_each_time(yes: bool) -> Iterator[None]:
-    """On PostgreSQL with prepared statements (settings: QINGLIAN_PG_PREPARED), run the statement unprepared:
-    a plan made for its parameters, not the generic one. A window of deadlines is planned generically as if
-    any status matched few rows, and PostgreSQL then intersected 60,000 index entries for 1,800 rows (9 ms,
-    against 3 ms planned for the values)."""
-    raw = connection.connection if yes and connection.vendor == "postgresql" else None
+def _planned(few: bool) -> Iterator[None]:
+    """How PostgreSQL plans a page's statement when statements are prepared (settings: QINGLIAN_PG_PREPARED).
+
+    Its one text serves every page, so it is prepared; but PostgreSQL keeps the plan made for any page only
+    while that plan's estimate beats the plans made for the values, and the estimate of a generic plan grows
+    with the table (a LIMIT it cannot read is taken as a tenth of the rows): at 10× the measures elsewhere a
+    county's page was planned anew every time (0.9 ms), for the same index range. So the generic plan is
+    required for the statement (two short statements around it, outside a transaction). `few`: the other way,
+    unprepared and planned for its values: a window of deadlines is planned generically as if any status
+    matched few rows, and PostgreSQL then intersected 60,000 index entries for 1,800 rows (9 ms against 3)."""
+    raw = connection.connection if connection.vendor == "postgresql" else None
     threshold = getattr(raw, "prepare_threshold", None)
-    if threshold is None:
+    if threshold is None:  # SQLite, or no prepared statements: planned for its values every time anyway
         yield
-        return
-    raw.prepare_threshold = None
-    try:
+    elif few:
+        raw.prepare_threshold = None
+        try:
+            yield
+        finally:
+            raw.prepare_threshold = threshold
+    elif connection.in_atomic_block:  # a SET would outlive the statement in the transaction: as it comes
         yield
-    finally:
-        raw.prepare_threshold = threshold
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
+            try:
+                yield
+            finally:
+                cursor.execute("RESET plan_cache_mode")
 
 
 def _field(model: type[models.Model], name: str) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+import pytest
 from django.utils import timezone
 
 from qinglian.ledger.calendar import warning_bounds
@@ -123,3 +124,25 @@ def test_a_statement_compiled_for_a_wider_scope_never_serves_a_narrower_one(worl
     assert stray.pk in {r["id"] for r in _pages(world.supervisor, world.a, {})}
     assert stray.pk not in {r["id"] for r in _pages(world.clerk_a, world.a, {})}
     assert stray.pk not in {r["id"] for r in _pages(make_user("clerk_a3", Role.CLERK, world.a), world.a, {})}
+
+
+@pytest.mark.django_db(transaction=True)  # as the views run: outside a transaction
+def test_on_postgresql_the_page_is_planned_once_and_a_deadline_window_for_its_values(world) -> None:
+    """With prepared statements, every page of a question runs one prepared statement under its generic plan
+    (never planned again however large the table grows), and a 黄色预警 window is never prepared: it is planned
+    for its values each time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL 的执行计划缓存")
+    _load(world)
+    for _ in range(12):
+        _pages(world.clerk_a, world.a, {"status": "in_progress"})
+        _pages(world.clerk_a, world.a, {"level": "yellow"})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
+                       "WHERE statement LIKE 'WITH ql_page%%'")
+        prepared = cursor.fetchall()
+    assert len(prepared) == 1, prepared  # the window's statement is not among them
+    _text, generic, custom = prepared[0]
+    assert "status" in _text and generic >= 5 and custom == 0  # auto mode plans the first five for their values
