@@ -92,9 +92,9 @@ class ValuesPage:
             qs = (self.rows().filter(pk__in=RawSQL(f"SELECT id FROM {self.PAGE}", ()))  # a fixed name  # nosec B611
                   .order_by(*self.order))
             sql, params = qs.query.sql_with_params()
-            dates = tuple(i for i, name in enumerate(self.names)
-                          if isinstance(_field(qs.model, name), models.DateField)
-                          and not isinstance(_field(qs.model, name), models.DateTimeField))
+            fields = [_field(qs.model, name) for name in self.names]
+            dates = tuple(i for i, f in enumerate(fields)
+                          if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField))
             found = (sql, tuple(params), dates)
             if len(self._statements) > 4096:  # many scopes × clearances: start again rather than grow
                 self._statements.clear()

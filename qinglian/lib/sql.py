@@ -12,6 +12,7 @@ Statements name parameters (`%(lo)s`); `subtree` gives the materialised-path ran
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
@@ -59,6 +60,11 @@ def day(value: dt.date) -> Any:
 
 def moment(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    """One positional parameter per value, for an `IN (…)` list."""
+    return ", ".join(["%s"] * len(values))
 
 
 def fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -70,10 +70,6 @@ def split_period(date_from: dt.date, date_to: dt.date) -> tuple[list[dt.date], l
     return years, months, days
 
 
-def _placeholders(values: list[Any]) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def activity_totals(scope: Scope) -> dict[int, list[int]]:
     """{kind id: [records, weight, late records]} for the scope's subtree and period.
 
@@ -91,7 +87,7 @@ def activity_totals(scope: Scope) -> dict[int, list[int]]:
         cells, params = [], []
         for grain, starts in ((Grain.YEAR, years), (Grain.MONTH, months)):
             if starts:
-                cells.append(f"(t.grain = %s AND t.start IN ({_placeholders(starts)}))")
+                cells.append(f"(t.grain = %s AND t.start IN ({sql.placeholders(starts)}))")
                 params += [grain, *starts]
         for first, last in days:
             cells.append("(t.grain = %s AND t.start >= %s AND t.start <= %s)")
@@ -105,7 +101,7 @@ def activity_totals(scope: Scope) -> dict[int, list[int]]:
         for grain, starts in ((Grain.YEAR, years), (Grain.MONTH, months)):
             if starts:
                 statements.append((f"{sums} FROM {ActivityRollup._meta.db_table} t WHERE t.unit_id = %s "
-                                   f"AND t.grain = %s AND t.start IN ({_placeholders(starts)}) GROUP BY t.kind_id",
+                                   f"AND t.grain = %s AND t.start IN ({sql.placeholders(starts)}) GROUP BY t.kind_id",
                                    [scope.root.pk, grain, *starts]))
         for first, last in days:
             statements.append((f"SELECT t.kind_id, COUNT(*), SUM(t.weight), SUM(CASE WHEN t.late THEN 1 ELSE 0 END) "  # identifiers from the models (lib.sql.tables), every value a bound parameter  # nosec B608
@@ -113,8 +109,8 @@ def activity_totals(scope: Scope) -> dict[int, list[int]]:
                                f"AND t.happened_on >= %s AND t.happened_on <= %s GROUP BY t.kind_id",
                                [*tree, first, last]))
     with connection.cursor() as cursor:
-        for sql, args in statements:
-            cursor.execute(sql, args)
+        for text, args in statements:
+            cursor.execute(text, args)
             for kind_id, n, w, late in cursor.fetchall():
                 t = totals[kind_id]
                 t[0] += n
